@@ -1,0 +1,1 @@
+"""Pure-Python domain: models, errors, colours. No Qt, no httpx."""

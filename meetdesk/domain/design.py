@@ -1,0 +1,126 @@
+"""plugNmeet ``custom_design``: the keys the client reads, validation, contrast pairs, link encoding."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from meetdesk.domain.colors import MIN_TEXT_CONTRAST, contrast_ratio, parse_color
+from meetdesk.domain.errors import ValidationError
+from meetdesk.domain.values import validate_url
+
+
+@dataclass(frozen=True)
+class DesignKey:
+    key: str
+    label: str
+    kind: str  # "color", "url", "choice"
+    legacy: bool = False
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+
+#: Every key the current client (2.x) reads, then the ones only clients ≤ 1.7 read.
+DESIGN_KEYS: tuple[DesignKey, ...] = (
+    DesignKey("primary_color", "Primary colour", "color", help="Accents, links and the default primary button."),
+    DesignKey("primary_btn_bg_color", "Primary button background", "color"),
+    DesignKey("primary_btn_text_color", "Primary button text", "color"),
+    DesignKey("secondary_color", "Secondary colour", "color", help="Secondary accents and buttons."),
+    DesignKey("secondary_btn_bg_color", "Secondary button background", "color"),
+    DesignKey("secondary_btn_text_color", "Secondary button text", "color"),
+    DesignKey("background_color", "Background", "color", help="Ignored when a background image is set."),
+    DesignKey("background_image", "Background image URL", "url"),
+    DesignKey("header_bg_color", "Header background", "color"),
+    DesignKey("footer_bg_color", "Footer background", "color"),
+    DesignKey("footer_icon_bg_color", "Footer icon background", "color"),
+    DesignKey("footer_icon_color", "Footer icon", "color"),
+    DesignKey("side_panel_bg_color", "Side panel background", "color"),
+    DesignKey("custom_css_url", "Custom CSS URL", "url"),
+    DesignKey("custom_logo", "Custom logo URL", "url"),
+    DesignKey("left_side_bg_color", "Left side background", "color", legacy=True),
+    DesignKey("right_side_bg_color", "Right side background", "color", legacy=True),
+    DesignKey("column_camera_width", "Camera column width", "choice", legacy=True,
+              choices=("full", "medium", "small")),
+    DesignKey("column_camera_position", "Camera column position", "choice", legacy=True,
+              choices=("left", "top", "bottom")),
+)
+DESIGN_KEYS_BY_NAME = {k.key: k for k in DESIGN_KEYS}
+
+#: (foreground key, background key, what it is) — text/background pairs whose contrast matters.
+#: Fallbacks mirror the client: button backgrounds default to the primary/secondary colour.
+CONTRAST_PAIRS: tuple[tuple[str, str, str], ...] = (
+    ("primary_btn_text_color", "primary_btn_bg_color", "Primary button text on its background"),
+    ("secondary_btn_text_color", "secondary_btn_bg_color", "Secondary button text on its background"),
+    ("footer_icon_color", "footer_icon_bg_color", "Footer icons on their background"),
+    ("primary_color", "background_color", "Primary colour on the background"),
+    ("primary_color", "header_bg_color", "Primary colour on the header"),
+)
+_FALLBACK = {"primary_btn_bg_color": "primary_color", "secondary_btn_bg_color": "secondary_color"}
+
+
+def validate_design(design: Mapping[str, str], *, allow_legacy: bool = True) -> dict[str, str]:
+    """Return the design with empty values dropped and colours normalised to ``#RRGGBB``.
+
+    Raises:
+        ValidationError: naming the offending key in ``field``.
+    """
+    out: dict[str, str] = {}
+    for key, raw in design.items():
+        spec = DESIGN_KEYS_BY_NAME.get(key)
+        if spec is None:
+            raise ValidationError(f"“{key}” is not a custom design setting plugNmeet knows.", field=key)
+        if spec.legacy and not allow_legacy:
+            raise ValidationError(f"{spec.label} is only read by legacy clients (1.7 and older).", field=key)
+        value = str(raw).strip()
+        if not value:
+            continue
+        if spec.kind == "color":
+            value = parse_color(value, field=key, label=spec.label).hex
+        elif spec.kind == "url":
+            value = validate_url(value, field=key, label=spec.label, https_only=True)
+        elif value not in spec.choices:
+            raise ValidationError(f"{spec.label} must be one of {', '.join(spec.choices)}.", field=key)
+        out[key] = value
+    return out
+
+
+def design_json(design: Mapping[str, str]) -> str:
+    """Compact JSON of the set keys, in the canonical key order."""
+    ordered = {k.key: design[k.key] for k in DESIGN_KEYS if design.get(k.key)}
+    return json.dumps(ordered, separators=(",", ":"), ensure_ascii=False)
+
+
+def encode_custom_design(design: Mapping[str, str]) -> str:
+    """The value of the ``custom_design`` query parameter (URL-encoded compact JSON), or "" if nothing is set."""
+    valid = validate_design(design)
+    return quote(design_json(valid), safe="") if valid else ""
+
+
+@dataclass(frozen=True)
+class ContrastCheck:
+    foreground_key: str
+    background_key: str
+    label: str
+    ratio: float
+
+    @property
+    def ok(self) -> bool:
+        return self.ratio >= MIN_TEXT_CONTRAST
+
+
+def contrast_checks(design: Mapping[str, str]) -> list[ContrastCheck]:
+    """WCAG contrast of every pair whose both colours are set (directly or by the client's fallback)."""
+    checks = []
+    for fg_key, bg_key, label in CONTRAST_PAIRS:
+        fg = design.get(fg_key)
+        bg = design.get(bg_key) or design.get(_FALLBACK.get(bg_key, ""), "")
+        if not fg or not bg:
+            continue
+        try:
+            ratio = contrast_ratio(parse_color(fg), parse_color(bg))
+        except ValidationError:
+            continue
+        checks.append(ContrastCheck(fg_key, bg_key, label, ratio))
+    return checks

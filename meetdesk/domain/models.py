@@ -1,0 +1,184 @@
+"""Domain models shared by providers, services, UI and CLI."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class Profile:
+    """A saved connection. Never holds the secret: that lives in the keyring.
+
+    ``fields`` holds the provider's non-secret connection fields (api_key, user, …).
+    ``data`` holds non-secret state a provider keeps with the profile (e.g. the rooms created from
+    meetdesk on a back end that cannot list rooms); providers change it through their ``persist`` hook.
+    """
+
+    name: str
+    kind: str
+    base_url: str
+    fields: dict[str, str] = field(default_factory=dict)
+    ca_file: str | None = None
+    allow_http: bool = False
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "base_url": self.base_url,
+            "fields": dict(self.fields),
+            "ca_file": self.ca_file,
+            "allow_http": self.allow_http,
+            "data": self.data,
+        }
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> Profile:
+        return cls(
+            name=str(obj["name"]),
+            kind=str(obj["kind"]),
+            base_url=str(obj["base_url"]),
+            fields={str(k): str(v) for k, v in dict(obj.get("fields") or {}).items()},
+            ca_file=obj.get("ca_file") or None,
+            allow_http=bool(obj.get("allow_http", False)),
+            data=dict(obj.get("data") or {}),
+        )
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """What ``connect()`` learned about the server."""
+
+    product: str
+    version: str = ""
+    user: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        return f"{self.product} {self.version}".strip()
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: str
+    name: str
+    role: str = ""  # "moderator", "admin", "attendee", …
+    joined_at: datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Room:
+    """A room on a back end. ``profile`` is filled in by the session, not by the provider.
+
+    ``status`` is a short human word ("running", "ended", "open", "closed", …); ``extra`` holds the
+    provider's own columns (type, capacity, …) keyed by the provider's ``room_columns`` keys.
+    ``options`` holds the values of the provider's ``room_fields`` as they are now, so an edit dialog
+    can be pre-filled.
+    """
+
+    id: str
+    name: str
+    profile: str = ""
+    kind: str = ""
+    status: str = ""
+    running: bool | None = None
+    participant_count: int | None = None
+    created: datetime | None = None
+    participants: tuple[Participant, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    #: True for a room meetdesk only remembers (the back end cannot list it)
+    local_only: bool = False
+    #: past (ended) rooms are listed with past=True
+    past: bool = False
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A scheduled meeting. ``start``/``end`` are timezone-aware datetimes."""
+
+    id: str
+    title: str
+    start: datetime
+    end: datetime
+    profile: str = ""
+    kind: str = ""
+    room_id: str = ""
+    room_name: str = ""
+    owner: str = ""
+    location: str = ""
+    description: str = ""
+    timezone: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Recording:
+    id: str
+    room_id: str
+    name: str = ""
+    profile: str = ""
+    created: datetime | None = None
+    size_bytes: int | None = None
+    duration_s: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RoomDraft:
+    """What a room dialog or ``room create`` submits: a name, maybe an id, and option values
+    already parsed against the provider's ``room_fields``."""
+
+    name: str
+    room_id: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MeetingDraft:
+    title: str
+    start: datetime
+    end: datetime
+    room_id: str | None = None
+    description: str = ""
+    location: str = ""
+    timezone: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+class Role(enum.Enum):
+    ATTENDEE = "attendee"
+    MODERATOR = "moderator"
+
+
+@dataclass(frozen=True)
+class JoinRequest:
+    room_id: str
+    display_name: str
+    user_id: str = ""
+    moderator: bool = False
+    hidden: bool = False
+    language: str = ""
+    avatar_url: str = ""
+    email: str = ""
+    #: provider join options, parsed against the provider's ``join_fields``
+    options: dict[str, Any] = field(default_factory=dict)
+    #: custom design (plugNmeet ``custom_design``), keys as the client reads them
+    design: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class JoinLink:
+    url: str
+    room_id: str
+    display_name: str
+    role: Role = Role.ATTENDEE
+    expires_at: datetime | None = None
+    single_use: bool = False
+    note: str = ""

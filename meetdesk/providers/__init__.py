@@ -1,0 +1,1 @@
+"""One async client per back end. No Qt here."""
