@@ -1,0 +1,23 @@
+"""Entry point: ``meetdesk`` / ``python -m meetdesk``.
+
+With a subcommand it runs the CLI (no window); without one it opens the window.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    from meetdesk.cli import is_cli_invocation, run_cli
+
+    if is_cli_invocation(args):
+        return run_cli(args)
+    from meetdesk.ui.app import run_gui
+
+    return run_gui(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
