@@ -133,11 +133,11 @@ class FieldForm(QWidget):
             lst.itemChanged.connect(self.changed)
             return lst
         if kind is FieldKind.MULTILINE:
-            text = QPlainTextEdit(self)
-            text.setPlaceholderText(spec.placeholder)
-            text.setMaximumHeight(90)
-            text.textChanged.connect(self.changed)
-            return text
+            multiline = QPlainTextEdit(self)
+            multiline.setPlaceholderText(spec.placeholder)
+            multiline.setMaximumHeight(90)
+            multiline.textChanged.connect(self.changed)
+            return multiline
         if kind is FieldKind.PATH:
             path = _PathEdit(spec, self)
             path.edit.textChanged.connect(self.changed)
