@@ -59,7 +59,7 @@ class SecretStore:
     @property
     def backend_name(self) -> str:
         backend = self._backend or keyring.get_keyring()
-        return type(backend).__name__
+        return f"{type(backend).__module__.rsplit('.', 1)[-1]}.{type(backend).__name__}"
 
     @property
     def warning(self) -> str | None:
