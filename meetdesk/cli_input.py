@@ -1,0 +1,128 @@
+"""Turning command-line input into domain values: KEY=VALUE pairs, options, dates and secrets."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from meetdesk.domain.errors import ValidationError
+from meetdesk.domain.fields import FieldKind, FieldSpec, parse_options
+
+
+def in_sentence(label: str) -> str:
+    """A field label inside a sentence: "Password" → "password", but "API secret" stays."""
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
+
+def parse_pairs(items: Sequence[str] | None, *, flag: str) -> dict[str, str]:
+    """``["a=1", "b=x=y"]`` → ``{"a": "1", "b": "x=y"}``; the last of repeated keys wins."""
+    out: dict[str, str] = {}
+    for item in items or ():
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise ValidationError(f"{flag} expects KEY=VALUE, not “{item}”.", field=flag.lstrip("-"))
+        out[key] = value
+    return out
+
+
+def parse_cli_options(specs: Sequence[FieldSpec], raw: Mapping[str, str],
+                      current: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Parse ``--option`` values against a provider's field specs.
+
+    Unknown keys are refused with the list of known ones. ``current`` holds the values an existing
+    room or meeting has now: they are kept unless overridden, so an update changes only what was given.
+    """
+    known = {s.key for s in specs}
+    merged = {k: v for k, v in (current or {}).items() if k in known and v is not None}
+    merged.update(raw)
+    return parse_options(specs, merged, strict=True)
+
+
+def check_option_keys(specs: Sequence[FieldSpec], raw: Mapping[str, str]) -> Mapping[str, str]:
+    """Refuse unknown option keys (with the list of known ones) before anything is sent anywhere."""
+    known = {s.key for s in specs}
+    for key in raw:
+        if key not in known:
+            parse_options(specs, {key: raw[key]}, strict=True)
+    return raw
+
+
+def secret_options(specs: Sequence[FieldSpec], raw: Mapping[str, str], *, profile: str,
+                   stdin: TextIO | None = None) -> dict[str, str]:
+    """Options of kind SECRET (e.g. a meeting password) are never taken from argv: ``KEY=-`` reads them
+    from standard input, or from a hidden prompt when standard input is a terminal."""
+    stream = stdin or sys.stdin
+    out = dict(raw)
+    for spec in specs:
+        if spec.kind is not FieldKind.SECRET or spec.key not in raw:
+            continue
+        if raw[spec.key] != "-":
+            raise ValidationError(f"The {in_sentence(spec.label)} must not be given on the command line, where other "
+                                  "programs and the shell history can read it.",
+                                  hint=f"Write --option {spec.key}=- and type it at the prompt or pipe it in.",
+                                  field=spec.key)
+        out[spec.key] = read_secret(spec.label, from_stdin=not stream.isatty(), profile=profile, stdin=stream)
+    return out
+
+
+def parse_timezone(name: str | None) -> tzinfo | None:
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"“{name}” is not a time zone meetdesk knows.",
+                              hint="Use a name like Europe/Berlin or America/New_York.", field="timezone") from None
+
+
+def parse_when(text: str, *, flag: str, zone: tzinfo | None = None, end_of_day: bool = False) -> datetime:
+    """Parse an ISO 8601 date or date-time into an aware datetime.
+
+    A time without offset is read in ``zone`` (or the computer's local time zone). A bare date means the
+    start of that day, or with ``end_of_day`` the start of the next one, so ``--to 2025-03-07`` includes
+    the whole 7th.
+    """
+    raw = text.strip()
+    try:
+        if len(raw) == 10:
+            day = date.fromisoformat(raw)
+            value = datetime.combine(day + timedelta(days=1) if end_of_day else day, time())
+        else:
+            value = datetime.fromisoformat(raw.replace(" ", "T", 1))
+    except ValueError:
+        raise ValidationError(f"{flag} must be a date or date and time like 2025-03-07 or 2025-03-07T14:30, "
+                              f"not “{text}”.", field=flag.lstrip("-")) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone) if zone is not None else value.astimezone()
+    return value
+
+
+def read_secret(label: str, *, from_stdin: bool, profile: str, stdin: TextIO | None = None) -> str:
+    """Read a secret from one line of standard input or from a hidden prompt — never from argv.
+
+    Raises:
+        ValidationError: when no secret can be read (no TTY and no ``--secret-stdin``, or empty input).
+    """
+    stream = stdin or sys.stdin
+    if from_stdin:
+        line = stream.readline()
+        if not line:
+            raise ValidationError(f"No {in_sentence(label)} arrived on standard input.",
+                                  hint="Pipe one line into the command, e.g. printf '%s\\n' \"$SECRET\" | meetdesk …")
+        secret = line.rstrip("\r\n")
+    elif stream.isatty():
+        try:
+            secret = getpass.getpass(f"{label} for “{profile}”: ")
+        except EOFError:
+            secret = ""
+    else:
+        raise ValidationError(f"This profile needs a {in_sentence(label)}, and there is no terminal to ask for it.",
+                              hint="Pass it on standard input with --secret-stdin (never as an argument).")
+    if not secret:
+        raise ValidationError(f"The {in_sentence(label)} is empty.", field="secret")
+    return secret
