@@ -146,7 +146,8 @@ def secret_service(home: Path) -> Iterator[dict[str, str]]:
 
 
 def _wait_for_keyring(env: dict[str, str], timeout: float = 20) -> None:
-    probe = "import keyring; keyring.get_password('meetdesk-probe', 'probe'); print(type(keyring.get_keyring()).__module__)"
+    probe = ("import keyring; keyring.get_password('meetdesk-probe', 'probe'); "
+             "print(type(keyring.get_keyring()).__module__)")
     deadline = time.monotonic() + timeout
     while True:
         result = subprocess.run([sys.executable, "-c", probe], env=env, text=True, capture_output=True, timeout=20,

@@ -340,8 +340,8 @@ def test_unsupported_verbs_are_refused_before_connecting(cli: Cli, memory_keyrin
     port = closed_port()  # nothing listens: a refusal that needed the server would say "unreachable" (5)
     assert cli("profile", "add", "Gone", "--provider", "plugnmeet", "--url", f"http://127.0.0.1:{port}",
                "--field", "api_key=k", "--secret-stdin", stdin="s\n").code == 0
-    for args in (["meetings", "Gone"], ["room", "update", "Gone", "r1", "--name", "x"], ["room", "delete", "Gone", "r1"],
-                 ["room", "open", "Gone", "r1"], ["meeting", "cancel", "Gone", "m1"],
+    for args in (["meetings", "Gone"], ["room", "update", "Gone", "r1", "--name", "x"],
+                 ["room", "delete", "Gone", "r1"], ["room", "open", "Gone", "r1"], ["meeting", "cancel", "Gone", "m1"],
                  ["meeting", "create", "Gone", "--title", "T", "--start", "2030-01-01T10:00", "--end",
                   "2030-01-01T11:00"]):
         assert_error(cli(*args, "--json"), 2, "UnsupportedOperationError", says="plugNmeet does not support")
