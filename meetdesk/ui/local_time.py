@@ -1,0 +1,65 @@
+"""The user's time zone and how tables and dialogs write dates and times."""
+
+from __future__ import annotations
+
+import functools
+import os
+import zoneinfo
+from datetime import UTC, datetime, tzinfo
+
+from PySide6.QtCore import QTimeZone
+
+DATETIME_FORMAT = "%a %d %b %Y, %H:%M"
+
+
+def _valid_zone(name: str) -> zoneinfo.ZoneInfo | None:
+    name = name.strip().lstrip(":")
+    if not name or name.startswith("/"):
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def local_zone_name() -> str:
+    """The IANA name of the user's time zone ("Europe/Berlin"), "UTC" when it cannot be told."""
+    for candidate in (os.environ.get("TZ", ""), bytes(QTimeZone.systemTimeZoneId().data()).decode("ascii", "replace")):
+        if _valid_zone(candidate) is not None:
+            return candidate.strip().lstrip(":")
+    return "UTC"
+
+
+def local_zone() -> tzinfo:
+    return _valid_zone(local_zone_name()) or zoneinfo.ZoneInfo("UTC")
+
+
+def zone(name: str) -> zoneinfo.ZoneInfo | None:
+    """The zone called ``name``, or None when there is no such IANA zone."""
+    return _valid_zone(name)
+
+
+@functools.cache
+def all_zone_names() -> list[str]:
+    return sorted(n for n in zoneinfo.available_timezones() if "/" in n or n == "UTC")
+
+
+def format_datetime(value: datetime | None, tz: tzinfo | None = None) -> str:
+    """``value`` in ``tz`` (default: the user's zone), with the zone's abbreviation: "Tue 14 May 2024, 14:00 CEST"."""
+    if value is None:
+        return ""
+    shown = _aware(value).astimezone(tz or local_zone())
+    abbreviation = shown.tzname() or ""
+    return f"{shown.strftime(DATETIME_FORMAT)} {abbreviation}".rstrip()
+
+
+def sort_key(value: datetime | None) -> float:
+    """A number that sorts datetimes chronologically; missing ones first."""
+    if value is None:
+        return float("-inf")
+    return _aware(value).timestamp()
+
+
+def _aware(value: datetime) -> datetime:
+    # back ends are expected to give aware datetimes; a naive one is taken as UTC, never as local time
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -1,0 +1,204 @@
+"""The recordings of a room (or of a whole server): list, delete, copy a download link."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from meetdesk.domain.models import Recording, Room
+from meetdesk.providers.base import Capability
+from meetdesk.services.session import Session
+from meetdesk.ui.dialog_parts import eligible_profiles, profile_combo
+from meetdesk.ui.messages import confirm, error_text
+from meetdesk.ui.tab_widgets import Banner, EmptyOverlay
+from meetdesk.ui.table_models import ROW_ROLE, RecordingsModel, SearchProxy
+from meetdesk.ui.table_tab import capabilities_of
+from meetdesk.ui.tasks import AsyncOp
+
+log = logging.getLogger("meetdesk.ui.recordings_dialog")
+
+
+class RecordingsDialog(QDialog):
+    """Non-modal; open it with ``show()`` or ``open()``. ``room`` narrows the list to that room."""
+
+    def __init__(self, session: Session, profile: str, room: Room | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.room = room
+        self.setObjectName("recordingsDialog")
+        self.setWindowTitle("Recordings")
+        self.resize(760, 420)
+
+        self.profile_combo = profile_combo(self, eligible_profiles(session, Capability.RECORDINGS), session, profile)
+        self.room_only = QCheckBox(f"Only the room “{room.name}”" if room else "", self)
+        self.room_only.setObjectName("roomOnly")
+        self.room_only.setChecked(room is not None)
+        self.room_only.setVisible(room is not None)
+        top = QFormLayout()
+        top.addRow("Server", self.profile_combo)
+        top.addRow("", self.room_only)
+
+        self.banner = Banner(self, closable=False)
+        self.model = RecordingsModel(self)
+        self.proxy = SearchProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView(self)
+        self.table.setObjectName("recordingsTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(self.model.column_of("created"), Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.overlay = EmptyOverlay(self.table)
+
+        self.refresh_button = QPushButton("Refresh", self)
+        self.copy_button = QPushButton("Copy download link", self)
+        self.copy_button.setObjectName("copyLinkButton")
+        self.delete_button = QPushButton("Delete…", self)
+        self.delete_button.setObjectName("deleteRecordingButton")
+        self.status = QLabel(self)
+        self.status.setObjectName("recordingsStatus")
+        self.status.setWordWrap(True)
+        actions = QHBoxLayout()
+        actions.addWidget(self.refresh_button)
+        actions.addWidget(self.copy_button)
+        actions.addWidget(self.delete_button)
+        actions.addWidget(self.status, 1)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+        layout.addWidget(close)
+
+        self.refresh_button.clicked.connect(self.reload)
+        self.copy_button.clicked.connect(self.copy_link)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.room_only.toggled.connect(lambda _on: self.reload())
+        self.profile_combo.currentIndexChanged.connect(lambda _i: self._profile_changed())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self._loading = False
+        self._profile_changed()
+
+    # state -----------------------------------------------------------------------------------
+    def profile(self) -> str:
+        return str(self.profile_combo.currentData() or "")
+
+    def _caps(self) -> Capability:
+        name = self.profile()
+        return capabilities_of(self.session.connection(name)) if name else Capability.NONE
+
+    def selected(self) -> Recording | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        recording: Recording = self.proxy.data(rows[0], ROW_ROLE)
+        return recording
+
+    def _profile_changed(self) -> None:
+        same = self.room is not None and self.room.profile == self.profile()
+        self.room_only.setVisible(same)
+        if not same:
+            self.room_only.setChecked(False)
+        self.reload()
+
+    def _update_buttons(self) -> None:
+        caps, chosen = self._caps(), self.selected() is not None
+        self.refresh_button.setEnabled(bool(self.profile()) and not self._loading)
+        self.copy_button.setEnabled(chosen and Capability.RECORDING_DOWNLOAD in caps)
+        self.delete_button.setEnabled(chosen and Capability.DELETE_RECORDING in caps)
+        if Capability.RECORDING_DOWNLOAD not in caps:
+            self.copy_button.setToolTip("This server does not offer download links.")
+        if Capability.DELETE_RECORDING not in caps:
+            self.delete_button.setToolTip("This server does not let meetdesk delete recordings.")
+
+    def _scope(self) -> str:
+        if self.room is not None and self.room_only.isChecked():
+            return f"the room “{self.room.name}”"
+        return f"“{self.profile()}”"
+
+    # actions ---------------------------------------------------------------------------------
+    def reload(self) -> None:
+        name = self.profile()
+        self.banner.clear()
+        if not name:
+            self.model.set_recordings([])
+            self.overlay.show_text("None of the connected servers keeps recordings meetdesk can list.")
+            self._update_buttons()
+            return
+        room_id = self.room.id if self.room is not None and self.room_only.isChecked() else None
+        scope = self._scope()
+        self._loading = True
+        self.status.setText(f"Loading the recordings of {scope}…")
+        self._update_buttons()
+
+        def loaded(recordings: list[Recording]) -> None:
+            self.model.set_recordings(recordings)
+            self.table.resizeColumnsToContents()
+            self.status.setText(f"{len(recordings)} recording{'s' if len(recordings) != 1 else ''} of {scope}.")
+            self.overlay.show_text("" if recordings else f"There are no recordings of {scope}.")
+
+        def failed(exc: BaseException) -> None:
+            self.status.clear()
+            self.banner.show_message(f"The recordings could not be loaded. {error_text(exc)}", "error")
+
+        def done() -> None:
+            self._loading = False
+            self._update_buttons()
+
+        AsyncOp(self, lambda: self.session.list_recordings(name, room_id)).with_progress("Loading recordings…") \
+            .success(loaded).failure(failed).finally_(done).run()
+
+    def copy_link(self) -> None:
+        recording, name = self.selected(), self.profile()
+        if recording is None:
+            return
+        def copied(url: str) -> None:
+            QGuiApplication.clipboard().setText(url)
+            self.status.setText(f"The download link of “{recording.name or recording.id}” is on the clipboard.")
+
+        AsyncOp(self, lambda: self.session.recording_download_url(name, recording.id)) \
+            .with_progress("Getting the download link…").success(copied) \
+            .failure(lambda exc: self.banner.show_message(f"No download link. {error_text(exc)}", "error")).run()
+
+    def delete_selected(self) -> None:
+        recording, name = self.selected(), self.profile()
+        if recording is None or Capability.DELETE_RECORDING not in self._caps():
+            return
+        title = recording.name or recording.id
+
+        def really() -> None:
+            def deleted(_none: None) -> None:
+                self.status.setText(f"Recording “{title}” deleted.")
+                self.reload()
+
+            AsyncOp(self, lambda: self.session.delete_recording(name, recording.id)) \
+                .with_progress("Deleting the recording…").success(deleted) \
+                .failure(lambda exc: self.banner.show_message(f"The recording was not deleted. {error_text(exc)}",
+                                                              "error")).run()
+
+        confirm(self, "Delete recording", f"Delete the recording “{title}” from {name}? It cannot be restored.",
+                "Delete recording", really)

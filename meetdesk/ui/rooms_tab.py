@@ -1,0 +1,240 @@
+"""The Rooms tab: every connected server's rooms in one table, and what can be done with them.
+
+Which actions are offered follows the selected room's provider capabilities, so a new back end needs no
+change here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QDialog, QWidget
+
+from meetdesk.domain.models import Room
+from meetdesk.providers.base import Capability
+from meetdesk.services.session import ConnectionState, Session
+from meetdesk.ui.dialog_parts import eligible_profiles
+from meetdesk.ui.messages import confirm
+from meetdesk.ui.recordings_dialog import RecordingsDialog
+from meetdesk.ui.room_dialog import RoomDialog
+from meetdesk.ui.table_models import RoomsModel
+from meetdesk.ui.table_tab import RowKey, TableTab, capabilities_of, connected
+from meetdesk.ui.tasks import AsyncOp
+
+log = logging.getLogger("meetdesk.ui.rooms_tab")
+
+ACTIVE, PAST, ALL = "active", "past", "all"
+EMPTY_NOT_CONNECTED = ("No rooms yet. Connect a server in the Connections panel (or add one with Ctrl+N); "
+                       "rooms from every connected server appear here.")
+
+
+class RoomsTab(TableTab[Room]):
+    """Signals:
+        room_selected(profile, room_id): the current room changed (empty strings when none is selected).
+    """
+
+    noun = "rooms"
+    room_selected = Signal(str, str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        self.rooms_model = RoomsModel()
+        super().__init__(session, self.rooms_model, parent)
+        self.rooms_model.setParent(self)
+        self.filter = QComboBox(self)
+        self.filter.setObjectName("roomFilter")
+        self.filter.addItem("Active rooms", ACTIVE)
+        self.filter.addItem("Past rooms", PAST)
+        self.filter.addItem("All rooms", ALL)
+        self.filter.setToolTip("Past rooms are ended rooms the server still reports (not every server keeps them).")
+        self.filter.currentIndexChanged.connect(lambda _i: self.refresh_view())
+        self.top_row.insertWidget(1, self.filter)
+
+        self.new_action = self.add_action("New room…", self.new_room, "Create a room on a connected server.",
+                                          "newRoom")
+        self.edit_action = self.add_action("Edit…", self.edit_selected, "Change the selected room's settings.",
+                                           "editRoom")
+        self.delete_action = self.add_action("Delete", self.delete_selected, "Delete the selected room.",
+                                             "deleteRoom")
+        self.toolbar.addSeparator()
+        self.end_action = self.add_action("End", self.end_selected,
+                                          "End the meeting running in the selected room; everyone in it leaves.",
+                                          "endRoom")
+        self.open_action = self.add_action("Open", self.open_selected, "Let people enter the selected room again.",
+                                           "openRoom")
+        self.close_action = self.add_action("Close", self.close_selected,
+                                            "Stop people from entering the selected room.", "closeRoom")
+        self.toolbar.addSeparator()
+        self.recordings_action = self.add_action("Recordings…", self.show_recordings,
+                                                 "The recordings of the selected room (or of a server).",
+                                                 "roomRecordings")
+        self.refresh_action = self.add_action("Refresh", self.refresh_servers,
+                                              "Ask every connected server for its rooms again.", "refreshRooms")
+        self.dialog: QDialog | None = None
+        # grouped by server; within a server the order stays the server's own (the sort is stable)
+        self.table.sortByColumn(self.model.column_of("profile"), Qt.SortOrder.AscendingOrder)
+        self.refresh_view()
+
+    # data ------------------------------------------------------------------------------------
+    def mode(self) -> str:
+        return str(self.filter.currentData())
+
+    def _load(self) -> None:
+        mode = self.mode()
+        conns = self.session.connections.values()
+        rooms: list[Room] = []
+        for conn in conns:
+            if mode in (ACTIVE, ALL):
+                rooms.extend(conn.rooms)
+            if mode in (PAST, ALL):
+                rooms.extend(conn.past_rooms)
+        self.rooms_model.set_rooms(rooms)
+
+    def _row_key(self, row: Room) -> RowKey:
+        return (row.profile, row.id + ("\x00past" if row.past else ""))
+
+    def _empty_text(self) -> str:
+        conns = connected(self.session)
+        if not conns:
+            if any(c.state is ConnectionState.CONNECTING for c in self.session.connections.values()):
+                return "Connecting… rooms appear here as soon as a server answers."
+            return EMPTY_NOT_CONNECTED
+        if self.mode() == PAST:
+            if not any(Capability.PAST_ROOMS in capabilities_of(c) for c in conns):
+                return "None of the connected servers reports past rooms. Choose “Active rooms” above."
+            return "No past rooms on the connected servers."
+        if eligible_profiles(self.session, Capability.CREATE_ROOM):
+            return "No rooms on the connected servers yet. Create one with “New room…”."
+        return "No rooms on the connected servers."
+
+    def _summary_suffix(self) -> str:
+        local = sum(1 for r in self.model.rows() if r.local_only)
+        return f" ({local} created from meetdesk: their server cannot list rooms)" if local else ""
+
+    def selected_room(self) -> Room | None:
+        return self.selected()
+
+    def _selection_changed(self) -> None:
+        super()._selection_changed()
+        room = self.selected()
+        self.room_selected.emit(room.profile if room else "", room.id if room else "")
+
+    def _update_actions(self) -> None:
+        room = self.selected()
+        can_create = bool(eligible_profiles(self.session, Capability.CREATE_ROOM))
+        self.set_enabled(self.new_action, can_create, "no connected server can create rooms")
+        caps = Capability.NONE
+        live = False
+        if room is not None and room.profile in self.session.connections:
+            conn = self.session.connection(room.profile)
+            caps, live = capabilities_of(conn), conn.provider is not None
+        why = "select a room first" if room is None else ("its server is not connected" if not live else "")
+        for action, cap, verb in (
+            (self.edit_action, Capability.UPDATE_ROOM, "edit"),
+            (self.delete_action, Capability.DELETE_ROOM, "delete"),
+            (self.end_action, Capability.END_ROOM, "end"),
+            (self.open_action, Capability.OPEN_CLOSE_ROOM, "open"),
+            (self.close_action, Capability.OPEN_CLOSE_ROOM, "close"),
+        ):
+            reason = why or ("the room has already ended" if room is not None and room.past else
+                             f"this server cannot {verb} rooms" if cap not in caps else "")
+            self.set_enabled(action, not reason, reason)
+        recordings = eligible_profiles(self.session, Capability.RECORDINGS)
+        if room is not None:
+            self.set_enabled(self.recordings_action, room.profile in recordings,
+                             "this server has no recordings meetdesk can list")
+        else:
+            self.set_enabled(self.recordings_action, bool(recordings), "no connected server lists recordings")
+        self.set_enabled(self.refresh_action, bool(connected(self.session)), "no server is connected")
+
+    # actions ---------------------------------------------------------------------------------
+    def _open_dialog(self, dialog: QDialog) -> None:
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+        self.dialog = dialog
+        dialog.open()
+
+    def new_room(self) -> None:
+        if not self.new_action.isEnabled():
+            return
+        room = self.selected()
+        dialog = RoomDialog(self.session, profile=room.profile if room else None, parent=self)
+        dialog.saved.connect(self._room_saved)
+        self._open_dialog(dialog)
+
+    def edit_selected(self) -> None:
+        room = self.selected()
+        if room is None or not self.edit_action.isEnabled():
+            return
+        dialog = RoomDialog(self.session, room=room, parent=self)
+        dialog.saved.connect(self._room_saved)
+        self._open_dialog(dialog)
+
+    def _room_saved(self, room: Room) -> None:
+        if self.mode() == PAST:
+            self.filter.setCurrentIndex(self.filter.findData(ACTIVE))
+        self.refresh_view()
+        self.select_key(self._row_key(room))
+        self.notice(f"Room “{room.name}” saved on {room.profile}.")
+
+    def _run(self, call: Callable[[], Awaitable[None]], progress: str, done: str, title: str) -> None:
+        AsyncOp(self, call).with_progress(progress).error_title(title) \
+            .success(lambda _none: self.notice(done)).run()
+
+    def delete_selected(self) -> None:
+        room = self.selected()
+        if room is None or not self.delete_action.isEnabled():
+            return
+        profile, room_id = room.profile, room.id
+        confirm(self, "Delete room",
+                f"Delete the room “{room.name}” on {profile}? Its settings are removed from the server and "
+                "links to it stop working. This cannot be undone.",
+                "Delete room",
+                lambda: self._run(lambda: self.session.delete_room(profile, room_id),
+                                  f"Deleting room “{room.name}”…", f"Room “{room.name}” deleted.",
+                                  "The room was not deleted"))
+
+    def end_selected(self) -> None:
+        room = self.selected()
+        if room is None or not self.end_action.isEnabled():
+            return
+        profile, room_id = room.profile, room.id
+        people = (f" The {room.participant_count} people in it will be disconnected."
+                  if room.participant_count else " Everyone in it will be disconnected.")
+        confirm(self, "End room", f"End the meeting in “{room.name}” on {profile}?{people}", "End room",
+                lambda: self._run(lambda: self.session.end_room(profile, room_id),
+                                  f"Ending room “{room.name}”…", f"Room “{room.name}” ended.",
+                                  "The room was not ended"))
+
+    def open_selected(self) -> None:
+        room = self.selected()
+        if room is None or not self.open_action.isEnabled():
+            return
+        profile, room_id = room.profile, room.id
+        self._run(lambda: self.session.open_room(profile, room_id), f"Opening room “{room.name}”…",
+                  f"Room “{room.name}” is open.", "The room was not opened")
+
+    def close_selected(self) -> None:
+        room = self.selected()
+        if room is None or not self.close_action.isEnabled():
+            return
+        profile, room_id = room.profile, room.id
+        confirm(self, "Close room",
+                f"Close the room “{room.name}” on {profile}? Nobody can enter it until you open it again.",
+                "Close room",
+                lambda: self._run(lambda: self.session.close_room(profile, room_id),
+                                  f"Closing room “{room.name}”…", f"Room “{room.name}” is closed.",
+                                  "The room was not closed"))
+
+    def show_recordings(self) -> None:
+        if not self.recordings_action.isEnabled():
+            return
+        room = self.selected()
+        profiles = eligible_profiles(self.session, Capability.RECORDINGS)
+        profile = room.profile if room is not None else profiles[0]
+        dialog = RecordingsDialog(self.session, profile, room, parent=self)
+        self._open_dialog(dialog)
+
+    def refresh_servers(self) -> None:
+        AsyncOp(self, lambda: self.session.refresh(raise_errors=False)).with_progress("Refreshing rooms…").run()

@@ -1,0 +1,270 @@
+"""What the Rooms and Meetings tabs have in common: toolbar, search, banner, table, empty state, summary."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from meetdesk.providers.base import Capability
+from meetdesk.services.session import Connection, Session
+from meetdesk.ui.session_bridge import bridge_for
+from meetdesk.ui.tab_widgets import Banner, EmptyOverlay
+from meetdesk.ui.table_models import ROW_ROLE, RowTableModel, SearchProxy
+
+log = logging.getLogger("meetdesk.ui.table_tab")
+R = TypeVar("R")
+RowKey = tuple[str, str]
+
+
+def capabilities_of(conn: Connection) -> Capability:
+    """A connection's capabilities; none when its back end cannot be loaded."""
+    try:
+        return conn.capabilities
+    except Exception as exc:  # an unknown or broken kind must not break the tab
+        log.debug("capabilities of %s unavailable: %s", conn.profile.name, exc)
+        return Capability.NONE
+
+
+def connected(session: Session) -> list[Connection]:
+    return [c for c in session.connections.values() if c.provider is not None]
+
+
+class TableTab(QWidget, Generic[R]):
+    """Subclasses fill the model in :meth:`_load` and say how rows are keyed and what to do with them."""
+
+    #: plural noun for texts ("rooms", "meetings")
+    noun = "rows"
+
+    def __init__(self, session: Session, model: RowTableModel[R], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.bridge = bridge_for(session)
+        self.model = model
+        self.proxy = SearchProxy(self)
+        self.proxy.setSourceModel(model)
+
+        self.toolbar = QToolBar(self)
+        self.toolbar.setObjectName(f"{self.noun}Toolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar.setMovable(False)
+        self.toolbar.setFloatable(False)
+
+        self.search = QLineEdit(self)
+        self.search.setObjectName(f"{self.noun}Search")
+        self.search.setPlaceholderText(f"Search {self.noun}…")
+        self.search.setToolTip(f"Show only {self.noun} whose text contains these words (any column, any case).")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(200)
+        self.search.textChanged.connect(self._on_search)
+
+        self.top_row = QHBoxLayout()
+        self.top_row.setContentsMargins(0, 0, 0, 0)
+        self.top_row.addWidget(self.toolbar, 1)
+        self.top_row.addWidget(self.search)
+
+        self.banner = Banner(self)
+        self.table = QTableView(self)
+        self.table.setObjectName(f"{self.noun}Table")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setHighlightSections(False)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.overlay = EmptyOverlay(self.table)
+
+        self.summary = QLabel(self)
+        self.summary.setObjectName(f"{self.noun}Summary")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setStyleSheet("color: palette(placeholder-text);")
+
+        self.main_layout = QVBoxLayout(self)
+        self.main_layout.setContentsMargins(6, 6, 6, 4)
+        self.main_layout.addLayout(self.top_row)
+        self.main_layout.addWidget(self.banner)
+        self.main_layout.addWidget(self.table, 1)
+        self.main_layout.addWidget(self.summary)
+
+        # keys handled on the table only, so Delete in the search box still deletes text
+        self.table.installEventFilter(self)
+
+        self._sized_columns: list[str] = []
+        self._notice = ""
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)  # coalesces the bursts of events a concurrent refresh sends
+        self._refresh_timer.timeout.connect(self.refresh_view)
+        self.bridge.data_changed.connect(self._schedule_refresh)
+        self.bridge.status_changed.connect(self._schedule_refresh)
+        self.bridge.profiles_changed.connect(self._schedule_refresh)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+        self.proxy.modelReset.connect(self._update_overlay)
+
+    # building --------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+            if plain and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.selected() is not None:
+                self.edit_selected()
+                return True
+            if event.matches(QKeySequence.StandardKey.Delete) and self.selected() is not None:
+                self.delete_selected()
+                return True
+        return super().eventFilter(watched, event)
+
+    def add_action(self, text: str, slot: Callable[[], None], tip: str, name: str) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.setData(tip)
+        action.triggered.connect(slot)
+        self.toolbar.addAction(action)
+        return action
+
+    @staticmethod
+    def set_enabled(action: QAction, enabled: bool, why_not: str = "") -> None:
+        """Enable ``action``; when disabled, its tooltip says why."""
+        action.setEnabled(enabled)
+        action.setToolTip(str(action.data()) if enabled or not why_not else f"{action.data()}\n({why_not})")
+
+    # public ----------------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def refresh_view(self) -> None:
+        """Rebuild the table from the session's data, keeping the selection and the search."""
+        self._refresh_timer.stop()
+        key = self._selected_key()
+        self._load()
+        self._size_columns()
+        if key is not None:
+            self.select_key(key)
+        self._update_banner()
+        self._update_overlay()
+        self._update_summary()
+        self._update_actions()
+
+    def selected(self) -> R | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        row: Any = self.proxy.data(rows[0], ROW_ROLE)
+        return row
+
+    def notice(self, text: str) -> None:
+        """Say in the summary line what just happened ("Room “Ops” deleted.")."""
+        self._notice = text
+        self._update_summary()
+
+    def select_key(self, key: RowKey) -> bool:
+        """Select the row with ``key``; False if it is not shown."""
+        for proxy_row in range(self.proxy.rowCount()):
+            row = self.proxy.data(self.proxy.index(proxy_row, 0), ROW_ROLE)
+            if self._row_key(row) == key:
+                index = self.proxy.index(proxy_row, 0)
+                self.table.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+                self.table.scrollTo(index)
+                return True
+        return False
+
+    # to override -----------------------------------------------------------------------------
+    def _load(self) -> None:
+        raise NotImplementedError
+
+    def _row_key(self, row: R) -> RowKey:
+        raise NotImplementedError
+
+    def _empty_text(self) -> str:
+        raise NotImplementedError
+
+    def _update_actions(self) -> None:
+        raise NotImplementedError
+
+    def edit_selected(self) -> None:
+        raise NotImplementedError
+
+    def delete_selected(self) -> None:
+        raise NotImplementedError
+
+    def _selection_changed(self) -> None:
+        self._update_actions()
+
+    # internals -------------------------------------------------------------------------------
+    def _schedule_refresh(self, _name: str = "") -> None:
+        self._refresh_timer.start()
+
+    def _selected_key(self) -> RowKey | None:
+        row = self.selected()
+        return None if row is None else self._row_key(row)
+
+    def _on_search(self, text: str) -> None:
+        self.proxy.set_search(text)
+        self._update_overlay()
+        self._update_summary()
+
+    def _size_columns(self) -> None:
+        # size columns to their contents once per column set, then leave them to the user
+        keys = self.model.column_keys()
+        if keys == self._sized_columns or self.model.rowCount() == 0:
+            return
+        self._sized_columns = keys
+        header = self.table.horizontalHeader()
+        for column in range(self.model.columnCount()):
+            self.table.resizeColumnToContents(column)
+            header.resizeSection(column, min(max(header.sectionSize(column), 70), 320))
+
+    def _update_overlay(self) -> None:
+        if self.proxy.rowCount() > 0:
+            self.overlay.show_text("")
+        elif self.model.rowCount() > 0:
+            self.overlay.show_text(f"No {self.noun} match “{self.search.text().strip()}”.")
+        else:
+            self.overlay.show_text(self._empty_text())
+
+    def _update_banner(self) -> None:
+        problems = []
+        for conn in self.session.connections.values():
+            if conn.refresh_error:
+                when = f" The list shows what meetdesk knew at {conn.refreshed_at.astimezone():%H:%M}." \
+                    if conn.refreshed_at else ""
+                problems.append(f"“{conn.profile.name}” could not be refreshed: {conn.refresh_error}{when}")
+        self.banner.show_message("\n".join(problems), "warning")
+
+    def _update_summary(self) -> None:
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        servers = len({self._row_key(r)[0] for r in self.model.rows()})
+        text = f"{total} {self.noun}" + (f" on {servers} servers" if servers > 1 else "")
+        if shown != total:
+            text = f"{shown} of {text} shown"
+        self.summary.setText(" · ".join(p for p in (text + self._summary_suffix(), self._notice) if p))
+
+    def _summary_suffix(self) -> str:
+        return ""
