@@ -112,8 +112,13 @@ class FieldForm(QWidget):
             return box
         if kind is FieldKind.INT:
             spin = QSpinBox(self)
-            spin.setRange(spec.minimum if spec.minimum is not None else 0,
-                          spec.maximum if spec.maximum is not None else 1_000_000)
+            low = spec.minimum if spec.minimum is not None else 0
+            if not spec.required and spec.default is None:
+                # one step below the minimum stands for "not set", so the back end's own default applies
+                low -= 1
+                spin.setSpecialValueText(f"server default ({spec.placeholder})" if spec.placeholder
+                                         else "server default")
+            spin.setRange(low, spec.maximum if spec.maximum is not None else 1_000_000)
             spin.valueChanged.connect(self.changed)
             return spin
         if kind is FieldKind.CHOICE:
@@ -162,6 +167,8 @@ class FieldForm(QWidget):
             if isinstance(w, QCheckBox):
                 value = w.isChecked()
             elif isinstance(w, QSpinBox):
+                if w.specialValueText() and w.value() == w.minimum():
+                    continue  # left unset
                 value = w.value()
             elif isinstance(w, QComboBox):
                 value = w.currentData()
