@@ -1,0 +1,145 @@
+"""The Meetings tab: scheduled meetings of every connected server that has a calendar."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QWidget
+
+from meetdesk.domain.models import Meeting
+from meetdesk.providers.base import Capability
+from meetdesk.services.session import ConnectionState, Session
+from meetdesk.ui import local_time
+from meetdesk.ui.dialog_parts import eligible_profiles
+from meetdesk.ui.meeting_dialog import MeetingDialog
+from meetdesk.ui.messages import confirm
+from meetdesk.ui.table_models import MeetingsModel
+from meetdesk.ui.table_tab import RowKey, TableTab, capabilities_of, connected
+from meetdesk.ui.tasks import AsyncOp
+
+log = logging.getLogger("meetdesk.ui.meetings_tab")
+
+EMPTY_NOT_CONNECTED = ("No meetings yet. Connect a server in the Connections panel (or add one with Ctrl+N); "
+                       "meetings from every connected server with a calendar appear here.")
+
+
+class MeetingsTab(TableTab[Meeting]):
+    noun = "meetings"
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        self.meetings_model = MeetingsModel()
+        super().__init__(session, self.meetings_model, parent)
+        self.meetings_model.setParent(self)
+        self.range_label = QLabel(self)
+        self.range_label.setObjectName("meetingRange")
+        self.range_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.range_label.setWordWrap(True)
+        self.main_layout.insertWidget(1, self.range_label)
+
+        self.new_action = self.add_action("New meeting…", self.new_meeting,
+                                          "Schedule a meeting on a connected server.", "newMeeting")
+        self.edit_action = self.add_action("Edit…", self.edit_selected, "Change the selected meeting.",
+                                           "editMeeting")
+        self.cancel_action = self.add_action("Cancel meeting", self.delete_selected,
+                                             "Cancel the selected meeting and remove it from the calendar.",
+                                             "cancelMeeting")
+        self.refresh_action = self.add_action("Refresh", self.refresh_servers,
+                                              "Ask every connected server for its meetings again.", "refreshMeetings")
+        self.dialog: QDialog | None = None
+        self.table.sortByColumn(self.model.column_of("start"), Qt.SortOrder.AscendingOrder)
+        self.refresh_view()
+
+    # data ------------------------------------------------------------------------------------
+    def _load(self) -> None:
+        self.meetings_model.set_meetings(self.session.meetings())
+        start, end = self.session.meeting_window()
+        zone = local_time.local_zone()
+        self.range_label.setText(
+            f"Meetings from {local_time.format_datetime(start, zone)} to {local_time.format_datetime(end, zone)}; "
+            f"times are shown in your time zone ({local_time.local_zone_name()}).")
+
+    def _row_key(self, row: Meeting) -> RowKey:
+        return (row.profile, row.id)
+
+    def _empty_text(self) -> str:
+        conns = connected(self.session)
+        if not conns:
+            if any(c.state is ConnectionState.CONNECTING for c in self.session.connections.values()):
+                return "Connecting… meetings appear here as soon as a server answers."
+            return EMPTY_NOT_CONNECTED
+        if not any(Capability.LIST_MEETINGS in capabilities_of(c) for c in conns):
+            return ("None of the connected servers has a calendar meetdesk can read; their rooms are in the "
+                    "Rooms tab.")
+        if eligible_profiles(self.session, Capability.CREATE_MEETING):
+            return "No meetings in this period. Schedule one with “New meeting…”."
+        return "No meetings in this period."
+
+    def selected_meeting(self) -> Meeting | None:
+        return self.selected()
+
+    def _update_actions(self) -> None:
+        meeting = self.selected()
+        can_create = bool(eligible_profiles(self.session, Capability.CREATE_MEETING))
+        self.set_enabled(self.new_action, can_create, "no connected server can schedule meetings")
+        caps, live = Capability.NONE, False
+        if meeting is not None and meeting.profile in self.session.connections:
+            conn = self.session.connection(meeting.profile)
+            caps, live = capabilities_of(conn), conn.provider is not None
+        why = "select a meeting first" if meeting is None else ("its server is not connected" if not live else "")
+        for action, cap, verb in ((self.edit_action, Capability.UPDATE_MEETING, "edit"),
+                                  (self.cancel_action, Capability.CANCEL_MEETING, "cancel")):
+            reason = why or (f"this server cannot {verb} meetings" if cap not in caps else "")
+            self.set_enabled(action, not reason, reason)
+        self.set_enabled(self.refresh_action, bool(connected(self.session)), "no server is connected")
+
+    # actions ---------------------------------------------------------------------------------
+    def _open_dialog(self, dialog: QDialog) -> None:
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+        self.dialog = dialog
+        dialog.open()
+
+    def new_meeting(self) -> None:
+        if not self.new_action.isEnabled():
+            return
+        meeting = self.selected()
+        dialog = MeetingDialog(self.session, profile=meeting.profile if meeting else None, parent=self)
+        dialog.saved.connect(self._meeting_saved)
+        self._open_dialog(dialog)
+
+    def edit_selected(self) -> None:
+        meeting = self.selected()
+        if meeting is None or not self.edit_action.isEnabled():
+            return
+        dialog = MeetingDialog(self.session, meeting=meeting, parent=self)
+        dialog.saved.connect(self._meeting_saved)
+        self._open_dialog(dialog)
+
+    def _meeting_saved(self, meeting: Meeting) -> None:
+        self.refresh_view()
+        self.select_key(self._row_key(meeting))
+        when = local_time.format_datetime(meeting.start)
+        self.notice(f"Meeting “{meeting.title}” saved for {when}.")
+
+    def delete_selected(self) -> None:
+        meeting = self.selected()
+        if meeting is None or not self.cancel_action.isEnabled():
+            return
+        profile, meeting_id, title = meeting.profile, meeting.id, meeting.title
+        when = local_time.format_datetime(meeting.start)
+
+        def cancel() -> None:
+            AsyncOp(self, lambda: self.session.cancel_meeting(profile, meeting_id)) \
+                .with_progress(f"Cancelling “{title}”…").error_title("The meeting was not cancelled") \
+                .success(lambda _none: self.notice(f"Meeting “{title}” cancelled.")).run()
+
+        box = confirm(self, "Cancel meeting",
+                      f"Cancel “{title}” on {when} ({profile})? It is removed from the calendar. "
+                      "This cannot be undone.", "Cancel meeting", cancel)
+        keep = box.button(QMessageBox.StandardButton.Cancel)
+        if keep is not None:  # two buttons both saying "Cancel" would be a riddle
+            keep.setText("Keep meeting")
+
+    def refresh_servers(self) -> None:
+        AsyncOp(self, lambda: self.session.refresh(raise_errors=False)).with_progress("Refreshing meetings…").run()
