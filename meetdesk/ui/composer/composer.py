@@ -1,0 +1,539 @@
+"""The join-link composer: who joins which room, the back end's join options, the design, and the link."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from meetdesk.domain.errors import ValidationError
+from meetdesk.domain.models import JoinLink, JoinRequest, Room
+from meetdesk.providers.base import Capability, Provider, provider_class
+from meetdesk.services.profile_store import ProfileStore
+from meetdesk.services.session import ConnectionState, Session
+from meetdesk.ui.composer.design_panel import DesignPanel
+from meetdesk.ui.composer.link_panel import LinkPanel
+from meetdesk.ui.composer.participant import (
+    ALIASES,
+    WIRE_NAMES,
+    email_problem,
+    honoured_fields,
+    participant_fields,
+    user_id_deriver,
+)
+from meetdesk.ui.composer.section import Section
+from meetdesk.ui.forms import ERROR_STYLE, FieldForm
+from meetdesk.ui.messages import error_text
+from meetdesk.ui.session_bridge import bridge_for
+from meetdesk.ui.tasks import AsyncOp
+
+log = logging.getLogger("meetdesk.ui.composer")
+
+HINT_STYLE = "color: palette(placeholder-text);"
+
+
+def _provider_class(kind: str) -> type[Provider] | None:
+    try:
+        return provider_class(kind)
+    except (ImportError, AttributeError, ValidationError):
+        return None
+
+
+def _room_text(room: Room) -> str:
+    text = room.name if room.name == room.id or not room.name else f"{room.name} ({room.id})"
+    return f"{text} · {room.status}" if room.status else text
+
+
+class JoinLinkComposer(QWidget):
+    """Lives in the main window's "Join link" dock. ``select()`` is called by the Rooms tab."""
+
+    link_created = Signal(object)  # JoinLink
+
+    def __init__(self, session: Session, store: ProfileStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("joinLinkComposer")
+        self.session = session
+        self.store = store
+        self._kind: str | None = None
+        self._participant_forms: dict[str, FieldForm] = {}
+        self._option_forms: dict[str, FieldForm] = {}
+        self._derive: Callable[[str], str] | None = None
+        self._wanted: tuple[str, str | None] | None = None
+        self._seq = 0
+        self._changed_since_request = False
+        self._task: asyncio.Task[None] | None = None
+        self._build()
+        bridge = bridge_for(session)
+        # bound methods, not lambdas: Qt drops these connections when the composer is destroyed
+        bridge.profiles_changed.connect(self._on_connections_changed)
+        bridge.status_changed.connect(self._on_connections_changed)
+        bridge.data_changed.connect(self._on_data_changed)
+        self._reload_profiles()
+
+    # building ----------------------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 6, 6, 6)
+        outer.setSpacing(6)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setObjectName("composerScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        content = QWidget(self.scroll_area)
+        content.setObjectName("composerContent")
+        self._content = QVBoxLayout(content)
+        self._content.setContentsMargins(0, 0, 4, 0)
+        self._content.setSpacing(10)
+        self.scroll_area.setWidget(content)
+        outer.addWidget(self.scroll_area, 1)
+
+        self.room_section = Section("Room", self._build_room_box(), parent=content)
+        self._participant_host = QWidget(content)
+        self._participant_layout = QVBoxLayout(self._participant_host)
+        self._participant_layout.setContentsMargins(0, 0, 0, 0)
+        self.participant_section = Section("Participant", self._participant_host, parent=content)
+        self._options_host = QWidget(content)
+        self._options_layout = QVBoxLayout(self._options_host)
+        self._options_layout.setContentsMargins(0, 0, 0, 0)
+        self.options_section = Section("Join options", self._options_host, expanded=False, parent=content)
+        self.design = DesignPanel(self.store, content)
+        self.design_section = Section("Design", self.design, parent=content)
+        for section in (self.room_section, self.participant_section, self.options_section, self.design_section):
+            self._content.addWidget(section)
+        self._content.addStretch(1)
+
+        line = QFrame(self)
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        outer.addWidget(line)
+        self.create_button = QPushButton("Create link", self)
+        self.create_button.setObjectName("createLink")
+        self.create_button.setDefault(True)
+        self.create_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.create_button.clicked.connect(self.create_link)
+        outer.addWidget(self.create_button)
+        self.link_panel = LinkPanel(self)
+        outer.addWidget(self.link_panel)
+
+        self.design.editor.changed.connect(self._on_input_changed)
+
+    def _build_room_box(self) -> QWidget:
+        box = QWidget(self)
+        form = QFormLayout(box)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.profile_combo = QComboBox(box)
+        self.profile_combo.setObjectName("profileCombo")
+        self.profile_combo.setAccessibleName("Profile")
+        self.profile_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.profile_combo.setMinimumContentsLength(14)
+        self.profile_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.profile_combo.currentIndexChanged.connect(self._on_profile_changed)
+        self.profile_hint = self._error_label(box, "profileHint")
+        form.addRow("Profile", self._stacked(box, self.profile_combo, self.profile_hint))
+
+        self.room_combo = QComboBox(box)
+        self.room_combo.setObjectName("roomCombo")
+        self.room_combo.setEditable(True)
+        self.room_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.room_combo.setAccessibleName("Room")
+        self.room_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.room_combo.setMinimumContentsLength(14)
+        self.room_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.room_combo.currentIndexChanged.connect(self._show_room_start)
+        edit = self.room_combo.lineEdit()
+        assert edit is not None
+        edit.setPlaceholderText("Choose a room or type its ID")
+        edit.textChanged.connect(self._on_room_edited)
+        self.room_error = self._error_label(box, "roomError")
+        form.addRow("Room", self._stacked(box, self.room_combo, self.room_error))
+        return box
+
+    @staticmethod
+    def _error_label(parent: QWidget, name: str) -> QLabel:
+        label = QLabel(parent)
+        label.setObjectName(name)
+        label.setStyleSheet(ERROR_STYLE)
+        label.setWordWrap(True)
+        label.hide()
+        return label
+
+    @staticmethod
+    def _stacked(parent: QWidget, *widgets: QWidget) -> QWidget:
+        holder = QWidget(parent)
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        for w in widgets:
+            layout.addWidget(w)
+        return holder
+
+    # profiles and rooms ------------------------------------------------------------------------
+    def _eligible(self) -> list[tuple[str, str]]:
+        """(profile name, label) of the connected profiles whose back end makes join links."""
+        out = []
+        for name, conn in self.session.connections.items():
+            cls = _provider_class(conn.profile.kind)
+            if cls is None or Capability.JOIN_LINK not in cls.capabilities:
+                continue
+            if conn.state is ConnectionState.CONNECTED and conn.provider is not None:
+                out.append((name, f"{name} — {cls.display_name or conn.profile.kind}"))
+        return out
+
+    def profile_name(self) -> str | None:
+        data = self.profile_combo.currentData()
+        return str(data) if data else None
+
+    def _reload_profiles(self) -> None:
+        current = self.profile_name()
+        wanted = self._wanted[0] if self._wanted else None
+        eligible = self._eligible()
+        self.profile_combo.blockSignals(True)
+        self.profile_combo.clear()
+        for name, label in eligible:
+            self.profile_combo.addItem(label, name)
+        names = [n for n, _ in eligible]
+        target = wanted if wanted in names else current if current in names else (names[0] if names else None)
+        self.profile_combo.setCurrentIndex(self.profile_combo.findData(target) if target else -1)
+        self.profile_combo.setEnabled(bool(names))
+        self.profile_combo.blockSignals(False)
+        if not names:
+            self.profile_combo.setPlaceholderText("No connected profile")
+        self._update_profile_hint()
+        if self.profile_name() != current or self._kind is None:
+            self._on_profile_changed()
+        if self._wanted and self._wanted[0] in names:
+            _profile, room = self._wanted
+            self._wanted = None
+            self._set_room(room)
+        self._update_create_enabled()
+
+    def _update_profile_hint(self) -> None:
+        if self._wanted and self.profile_combo.findData(self._wanted[0]) < 0:
+            text = f"“{self._wanted[0]}” is not connected. Connect it to create links for its rooms."
+        elif self.profile_combo.count() == 0:
+            text = ("No connected profile can create join links. Connect a plugNmeet or OpenMeetings profile "
+                    "in the Connections panel.")
+        else:
+            text = ""
+        self.profile_hint.setText(text)
+        self.profile_hint.setStyleSheet(HINT_STYLE)
+        self.profile_hint.setVisible(bool(text))
+
+    def _on_profile_changed(self, _index: int = -1) -> None:
+        name = self.profile_name()
+        self._update_profile_hint()
+        kind = self.session.connections[name].profile.kind if name and name in self.session.connections else None
+        if kind is not None:
+            self._switch_kind(kind)
+        self._reload_rooms()
+        self._on_input_changed()
+        self._update_create_enabled()
+
+    def _on_connections_changed(self, _profile: str) -> None:
+        self._reload_profiles()
+
+    def _on_data_changed(self, profile: str) -> None:
+        if profile == self.profile_name():
+            self._reload_rooms()
+
+    def _reload_rooms(self) -> None:
+        typed = self.room_id()
+        name = self.profile_name()
+        conn = self.session.connections.get(name) if name else None
+        rooms = list(conn.rooms) if conn is not None else []
+        self.room_combo.blockSignals(True)
+        self.room_combo.clear()
+        for room in rooms:
+            self.room_combo.addItem(_room_text(room), room.id)
+            self.room_combo.setItemData(self.room_combo.count() - 1, f"Room ID: {room.id}",
+                                        Qt.ItemDataRole.ToolTipRole)
+        self.room_combo.setCurrentIndex(-1)
+        self.room_combo.blockSignals(False)
+        self._set_room(typed)
+
+    def _set_room(self, room_id: str | None) -> None:
+        index = self.room_combo.findData(room_id) if room_id else -1
+        if index >= 0:
+            self.room_combo.setCurrentIndex(index)
+        else:
+            self.room_combo.setCurrentIndex(-1)
+            self.room_combo.setEditText(room_id or "")
+
+    def _show_room_start(self, _index: int) -> None:
+        edit = self.room_combo.lineEdit()
+        if edit is not None:
+            edit.setCursorPosition(0)
+
+    def room_id(self) -> str:
+        """The chosen room's id, or what the user typed (a room's exact name also picks that room)."""
+        text = self.room_combo.currentText().strip()
+        index = self.room_combo.currentIndex()
+        if index >= 0 and self.room_combo.itemText(index) == self.room_combo.currentText():
+            return str(self.room_combo.itemData(index))
+        for i in range(self.room_combo.count()):
+            if self.room_combo.itemData(i) == text:
+                return text
+        name = self.profile_name()
+        conn = self.session.connections.get(name) if name else None
+        matches = [r.id for r in (conn.rooms if conn else []) if r.name == text]
+        return matches[0] if len(matches) == 1 else text
+
+    def select(self, profile_name: str, room_id: str | None) -> None:
+        """Preselect a profile and room (the Rooms tab calls this for the selected row)."""
+        self.room_section.set_expanded(True)
+        if self.profile_combo.findData(profile_name) < 0:
+            self._wanted = (profile_name, room_id)
+            self._update_profile_hint()
+            return
+        self._wanted = None
+        self.profile_combo.setCurrentIndex(self.profile_combo.findData(profile_name))
+        self._set_room(room_id)
+        self._clear_inline(self.room_error)
+        self._update_profile_hint()
+
+    # per-back-end forms ------------------------------------------------------------------------
+    def _switch_kind(self, kind: str) -> None:
+        if kind == self._kind:
+            return
+        cls = _provider_class(kind)
+        join_fields = cls.join_fields if cls is not None else ()
+        previous = self._participant_forms.get(self._kind) if self._kind else None
+        typed = previous.values() if previous is not None else {}
+        for form in (*self._participant_forms.values(), *self._option_forms.values()):
+            form.hide()
+        participant = self._participant_forms.get(kind)
+        if participant is None:
+            participant = FieldForm(participant_fields(join_fields, honoured_fields(cls)), self._participant_host)
+            participant.setObjectName(f"participantForm_{kind}")
+            participant.changed.connect(self._on_participant_changed)
+            self._participant_layout.addWidget(participant)
+            self._participant_forms[kind] = participant
+        participant.set_values(typed)
+        participant.show()
+        options = self._option_forms.get(kind)
+        if options is None and join_fields:
+            options = FieldForm(join_fields, self._options_host)
+            options.setObjectName(f"optionsForm_{kind}")
+            options.changed.connect(self._on_input_changed)
+            self._options_layout.addWidget(options)
+            self._option_forms[kind] = options
+        if options is not None:
+            options.show()
+        label = cls.display_name if cls is not None and cls.display_name else kind
+        self.options_section.set_title(f"Join options — {label}")
+        self.options_section.setVisible(options is not None)
+        self.design_section.setVisible(cls is not None and Capability.CUSTOM_DESIGN in cls.capabilities)
+        self._derive = user_id_deriver(kind)
+        self._kind = kind
+        self._update_user_id_placeholder()
+
+    def participant_form(self) -> FieldForm | None:
+        return self._participant_forms.get(self._kind) if self._kind else None
+
+    def options_form(self) -> FieldForm | None:
+        return self._option_forms.get(self._kind) if self._kind else None
+
+    def design_enabled(self) -> bool:
+        cls = _provider_class(self._kind) if self._kind else None
+        return cls is not None and Capability.CUSTOM_DESIGN in cls.capabilities
+
+    def _update_user_id_placeholder(self) -> None:
+        form = self.participant_form()
+        if form is None or not any(spec.key == "user_id" for spec in form.specs):
+            return
+        edit = form.widget("user_id")
+        assert isinstance(edit, QLineEdit)
+        name = str(form.values().get("display_name") or "").strip()
+        if self._derive is None:
+            edit.setPlaceholderText("Optional — the server decides when empty")
+        elif name:
+            try:
+                edit.setPlaceholderText(f"Automatic: {self._derive(name)}")
+            except Exception:  # a provider helper must never break typing
+                log.exception("deriving a user id failed")
+                edit.setPlaceholderText("Automatic")
+        else:
+            edit.setPlaceholderText("Automatic: derived from the name")
+
+    # changes -----------------------------------------------------------------------------------
+    def _on_participant_changed(self) -> None:
+        self._update_user_id_placeholder()
+        self._on_input_changed()
+
+    def _on_room_edited(self, _text: str) -> None:
+        self._clear_inline(self.room_error)
+        self._on_input_changed()
+
+    def _on_input_changed(self) -> None:
+        self._changed_since_request = True
+        self.link_panel.mark_stale()
+
+    def _update_create_enabled(self) -> None:
+        busy = self._task is not None and not self._task.done()
+        self.create_button.setEnabled(self.profile_name() is not None and not busy)
+
+    @staticmethod
+    def _clear_inline(label: QLabel) -> None:
+        label.clear()
+        label.hide()
+
+    # creating the link -------------------------------------------------------------------------
+    def _clear_errors(self) -> None:
+        self._clear_inline(self.room_error)
+        for form in (self.participant_form(), self.options_form()):
+            if form is not None:
+                form.clear_errors()
+        self.design.clear_errors()
+        self.link_panel.clear_error()
+
+    def build_request(self) -> JoinRequest | None:
+        """The request the form describes, or None after showing every problem next to its field."""
+        self._clear_errors()
+        ok = True
+        if self.profile_name() is None:
+            self.link_panel.show_error("Connect a profile that can create join links first.")
+            return None
+        participant = self.participant_form()
+        assert participant is not None
+        values = participant.parsed()
+        if values is None:
+            ok = False
+        elif problem := email_problem(str(values.get("email") or "")):
+            participant.set_error("email", problem)
+            ok = False
+        room_id = self.room_id()
+        if not room_id:
+            self._show_room_error("Choose a room or type its ID.")
+            ok = False
+        options_form = self.options_form()
+        options = options_form.parsed() if options_form is not None else {}
+        if options is None:
+            self.options_section.set_expanded(True)
+            ok = False
+        design: dict[str, str] | None = {}
+        if self.design_enabled():
+            design = self.design.validated()
+            if design is None:
+                self.design_section.set_expanded(True)
+                ok = False
+        if not ok or values is None or options is None or design is None:
+            self._reveal_first_error()
+            return None
+        return JoinRequest(
+            room_id=room_id,
+            display_name=str(values.get("display_name") or "").strip(),
+            user_id=str(values.get("user_id") or "").strip(),
+            moderator=bool(values.get("moderator")),
+            hidden=bool(values.get("hidden")),
+            language=str(values.get("language") or "").strip(),
+            avatar_url=str(values.get("avatar_url") or "").strip(),
+            email=str(values.get("email") or "").strip(),
+            options=options,
+            design=design,
+        )
+
+    def create_link(self) -> asyncio.Task[None] | None:
+        """Validate, then ask the back end for a link. Returns the running task (None when input is invalid)."""
+        self.link_panel.clear()
+        request = self.build_request()
+        name = self.profile_name()
+        if request is None or name is None:
+            return None
+        self._seq += 1
+        seq = self._seq
+        self._changed_since_request = False
+        self.create_button.setText("Creating link…")
+        session = self.session
+
+        async def op() -> JoinLink:
+            return await session.join_link(name, request)
+
+        self._task = (AsyncOp(self, op)
+                      .with_progress("Creating a join link…")
+                      .success(lambda link: self._created(seq, link))
+                      .failure(lambda exc: self._failed(seq, exc))
+                      .finally_(self._idle)
+                      .run())
+        self._update_create_enabled()
+        return self._task
+
+    def _idle(self) -> None:
+        self.create_button.setText("Create link")
+        self._task = None
+        self._update_create_enabled()
+
+    def _created(self, seq: int, link: JoinLink) -> None:
+        if seq != self._seq:
+            return
+        self.link_panel.show_link(link)
+        if self._changed_since_request:
+            self.link_panel.mark_stale()
+        self.link_created.emit(link)
+
+    def _failed(self, seq: int, exc: BaseException) -> None:
+        if seq != self._seq:
+            return
+        self.link_panel.clear()
+        if isinstance(exc, ValidationError) and exc.field and self.show_field_error(exc.field, exc.user_text()):
+            self._reveal_first_error()
+            return
+        self.link_panel.show_error(error_text(exc))
+
+    def _show_room_error(self, message: str) -> None:
+        self.room_error.setText(message)
+        self.room_error.show()
+        self.room_section.set_expanded(True)
+
+    def show_field_error(self, field: str, message: str) -> bool:
+        """Put ``message`` under the input named ``field``; False when no input has that name."""
+        if field in ("room_id", "room"):
+            self._show_room_error(message)
+            return True
+        key = WIRE_NAMES.get(field, field)
+        participant = self.participant_form()
+        if participant is not None and participant.set_error(key, message):
+            self.participant_section.set_expanded(True)
+            return True
+        options = self.options_form()
+        if options is not None:
+            for candidate in (field, *sorted(ALIASES.get(key, frozenset()))):
+                if options.set_error(candidate, message):
+                    self.options_section.set_expanded(True)
+                    return True
+        if self.design_enabled() and self.design.set_error(field, message):
+            self.design_section.set_expanded(True)
+            return True
+        return False
+
+    def _reveal_first_error(self) -> None:
+        for label in self.findChildren(QLabel):
+            if label.objectName().startswith(("error_", "designError_", "roomError")) and label.isVisibleTo(self) \
+                    and label.text():
+                self.scroll_area.ensureWidgetVisible(label, 10, 40)
+                return
+
+    # for tests and the main window -------------------------------------------------------------
+    def link(self) -> JoinLink | None:
+        return self.link_panel.link()
+
+    def set_participant(self, **values: Any) -> None:
+        form = self.participant_form()
+        if form is not None:
+            form.set_values(values)
