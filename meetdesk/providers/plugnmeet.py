@@ -413,6 +413,7 @@ class PlugNmeetProvider(Provider):
     # lifecycle -------------------------------------------------------------------------------
     async def connect(self) -> ServerInfo:
         self._api_key()
+        self._client_root()  # a bad client URL is reported now, not when the first link is made
         active = 0
         try:
             body = await self.request("room/getActiveRoomsInfo", {}, idempotent=True)

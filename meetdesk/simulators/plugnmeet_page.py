@@ -201,7 +201,7 @@ def join_page(*, room_title: str, room_id: str, name: str, is_admin: bool, is_hi
         )
     body = (
         "<div id=\"plugNmeet-app\">\n"
-        f"<header id=\"main-header\">{logo}<h1>{html.escape(room_title)}</h1>"
+        f"<header id=\"main-header\">{logo}<h1 class=\"text-primary-color\">{html.escape(room_title)}</h1>"
         f"<span class=\"badge border-primary-color text-primary-color\">{role}</span></header>\n"
         f"<div class=\"layout\"><main id=\"main-area\">{content}</main>\n"
         "<aside class=\"side-panel-bg-color participants-wrapper\"><h3 class=\"text-secondary-color\">"

@@ -238,6 +238,17 @@ async def test_missing_api_key_is_caught_before_any_request(sim: SimulatorHost) 
 
 
 @pytest.mark.asyncio
+async def test_a_bad_client_url_is_reported_on_connect(sim: SimulatorHost) -> None:
+    p = _provider(sim, client_url="conference/")
+    try:
+        with pytest.raises(ValidationError) as caught:
+            await p.connect()
+    finally:
+        await p.aclose()
+    assert caught.value.field == "client_url"
+
+
+@pytest.mark.asyncio
 async def test_secret_and_signature_never_reach_the_logs(sim: SimulatorHost, provider: PlugNmeetProvider,
                                                           caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
