@@ -41,6 +41,7 @@ class DemoEnvironment:
         self.servers: list[DemoServer] = []
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._old_env: str | None = None
+        self._keyring = MemoryKeyring()
 
     @property
     def config_dir(self) -> Path:
@@ -74,11 +75,13 @@ class DemoEnvironment:
         """A session over the demo profiles (not yet connected)."""
         store = ProfileStore(self.config_dir / "profiles.json")
         store.load()
-        secrets = SecretStore(backend=MemoryKeyring())
+        secrets = SecretStore(backend=self._keyring)
         session = Session(store, secrets)
         for server in self.servers:
             if server.profile.name not in store:
                 await session.add_profile(server.profile, server.secret)
+            elif await secrets.get(server.profile.name) is None:
+                await secrets.set(server.profile.name, server.secret)
         return session
 
     def stop(self) -> None:
