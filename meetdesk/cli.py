@@ -234,14 +234,15 @@ async def _run(handler: Handler, args: argparse.Namespace, out: Output, stdin: T
 
 def run_cli(argv: Sequence[str], *, stdin: TextIO | None = None, stdout: TextIO | None = None,
             stderr: TextIO | None = None) -> int:
-    """Run one command; return the exit code. Never raises (except SystemExit-free KeyboardInterrupt)."""
+    """Run one command and return its exit code; errors are reported, never raised."""
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     argv = list(argv)
     out = Output(json_mode="--json" in argv, stdout=stdout, stderr=stderr)
     with _logging("--debug" in argv, stderr):
         try:
             try:
-                args = build_parser().parse_args(argv)
+                with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+                    args = build_parser().parse_args(argv)
             except UsageError as exc:
                 out.error(exc)
                 return exc.exit_code

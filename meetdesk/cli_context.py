@@ -13,7 +13,7 @@ from meetdesk.domain.errors import AuthenticationError, MeetdeskError, Unsupport
 from meetdesk.providers.base import Capability, Provider, provider_class
 from meetdesk.services.profile_store import ProfileStore
 from meetdesk.services.secret_store import SecretStore
-from meetdesk.services.session import Connection, ConnectionState, Session, SessionEvent
+from meetdesk.services.session import Connection, ConnectionState, Session
 
 log = logging.getLogger("meetdesk.cli")
 
@@ -55,13 +55,7 @@ class Context:
     def session(self) -> Session:
         if self._session is None:
             self._session = Session(self.store, self.secrets)
-            self._session.subscribe(self._on_event)
         return self._session
-
-    def _on_event(self, event: SessionEvent, payload: str) -> None:
-        # The session's keyring warning speaks of "this session" (a window); the CLI words its own.
-        if event is SessionEvent.WARNING and not self.secrets.degraded:
-            self.out.warn(payload)
 
     async def aclose(self) -> None:
         if self._session is not None:

@@ -176,33 +176,48 @@ def cell(value: Any) -> str:
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """Columns aligned with two spaces; empty trailing columns cost nothing."""
+    """Columns aligned with two spaces; a column empty in every row is left out."""
     text_rows = [[cell(v) for v in row] for row in rows]
-    widths = [len(h) for h in headers]
-    for row in text_rows:
-        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    keep = [i for i in range(len(headers)) if not text_rows or any(row[i] for row in text_rows)]
+    shown = [[row[i] for i in keep] for row in [list(headers), *text_rows]]
+    widths = [max(len(row[j]) for row in shown) for j in range(len(keep))]
     lines = []
-    for row in [list(headers), ["─" * w for w in widths], *text_rows]:
+    for n, row in enumerate(shown):
         lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        if n == 0:
+            lines.append("  ".join("─" * w for w in widths))
     return "\n".join(lines)
 
 
 def pairs(rows: Sequence[tuple[str, Any]]) -> str:
-    """``Label:  value`` lines with the values aligned."""
-    shown = [(k, cell(v)) for k, v in rows if v not in (None, "", [], {})]
+    """``Label:  value`` lines with the values aligned; empty values and repeated lines are left out."""
+    shown: list[tuple[str, str]] = []
+    for label, value in rows:
+        text = cell(value)
+        if text and (label, text) not in shown:
+            shown.append((label, text))
     width = max((len(k) for k, _ in shown), default=0) + 1
     return "\n".join(f"{(k + ':').ljust(width)}  {v}" for k, v in shown)
 
 
+def _extra_columns(columns: Sequence[Column], standard: Sequence[str]) -> list[Column]:
+    # a provider column repeating a standard one (its own "Room") would only add noise
+    return [c for c in columns if c.label.upper() not in standard]
+
+
 def rooms_table(rooms: Sequence[Room], columns: Sequence[Column]) -> str:
-    headers = ["ID", "NAME", "STATUS", "PEOPLE", "CREATED", *[c.label.upper() for c in columns]]
+    standard = ["ID", "NAME", "STATUS", "PEOPLE", "CREATED"]
+    columns = _extra_columns(columns, standard)
+    headers = [*standard, *[c.label.upper() for c in columns]]
     rows = [[r.id, r.name, r.status or ("past" if r.past else ""), r.participant_count, r.created,
              *[r.extra.get(c.key) for c in columns]] for r in rooms]
     return table(headers, rows)
 
 
 def meetings_table(meetings: Sequence[Meeting], columns: Sequence[Column]) -> str:
-    headers = ["ID", "TITLE", "START", "END", "ROOM", *[c.label.upper() for c in columns]]
+    standard = ["ID", "TITLE", "START", "END", "ROOM"]
+    columns = _extra_columns(columns, standard)
+    headers = [*standard, *[c.label.upper() for c in columns]]
     rows = [[m.id, m.title, m.start, m.end, m.room_name or m.room_id, *[m.extra.get(c.key) for c in columns]]
             for m in meetings]
     return table(headers, rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -39,8 +40,8 @@ from meetdesk.providers.base import Capability, Provider
 from meetdesk.services.session import Connection, Session
 
 #: how far ``meeting update`` looks for a meeting outside the session's usual window
-SEARCH_PAST = timedelta(days=366)
-SEARCH_AHEAD = timedelta(days=3 * 366)
+SEARCH_PAST = timedelta(days=5 * 366)
+SEARCH_AHEAD = timedelta(days=10 * 366)
 
 
 def room_text(room: Room, cls: type[Provider]) -> str:
@@ -250,8 +251,9 @@ async def _find_meeting(session: Session, conn: Connection, meeting_id: str) -> 
         wide = await session.provider(conn.profile.name).list_meetings(now - SEARCH_PAST, now + SEARCH_AHEAD)
         found = next((m for m in _stamp(wide, conn) if m.id == meeting_id), None)
     if found is None:
+        name = shlex.quote(conn.profile.name)
         raise NotFoundError(f"There is no meeting “{meeting_id}” on “{conn.profile.name}”.",
-                            hint=f"List the meetings with: meetdesk meetings {conn.profile.name!r} --from … --to …")
+                            hint=f"List the meetings with: meetdesk meetings {name} --from YYYY-MM-DD --to YYYY-MM-DD")
     return found
 
 

@@ -395,3 +395,128 @@ def test_axis_rooms_are_the_ones_created_here(cli: Cli, axis: Sim, memory_keyrin
     assert_error(cli("rooms", "Legacy", "--past", "--json"), 2, "UnsupportedOperationError")
     assert_error(cli("link", "Legacy", "--room", room["id"], "--name", "J", "--design", "primary_color=#123456"),
                  2, says="custom design")
+
+
+# OpenMeetings 7.x–9.x (rooms, calendar, links) -----------------------------------------------------
+
+
+@pytest.fixture
+def om() -> Iterator[Sim]:
+    with simulator("openmeetings", tls=True) as sim:  # self-hosted with its own CA, like the demo
+        yield sim
+
+
+def test_om_meetings_json_shape_and_range(cli: Cli, om: Sim, memory_keyring: MemoryKeyring) -> None:
+    from datetime import datetime
+
+    add(cli, om, name="OM")
+    result = cli("meetings", "OM", "--json")
+    assert result.code == 0, result
+    meetings = result.json()
+    assert meetings
+    for m in meetings:
+        assert {"id", "title", "start", "end", "room", "profile"} <= set(m) and m["profile"] == "OM"
+        start, end = datetime.fromisoformat(m["start"]), datetime.fromisoformat(m["end"])
+        assert start.utcoffset() is not None and end > start
+    assert [m["start"] for m in meetings] == sorted(m["start"] for m in meetings)
+    wide = cli("meetings", "OM", "--from", "2000-01-01", "--to", "2100-12-31", "--json").json()
+    assert len(wide) >= len(meetings) and {m["id"] for m in meetings} <= {m["id"] for m in wide}
+    assert cli("meetings", "OM", "--from", "2000-01-01", "--to", "2000-01-02", "--json").json() == []
+    assert_error(cli("meetings", "OM", "--from", "next tuesday"), 2, says="--from must be a date")
+    assert_error(cli("meetings", "OM", "--from", "2030-01-02", "--to", "2030-01-01"), 2, says="later")
+    table = cli("meetings", "OM")
+    assert table.out.splitlines()[0].split()[:5] == ["ID", "TITLE", "START", "END", "ROOM"]
+
+
+def test_om_meeting_create_update_cancel(cli: Cli, om: Sim, memory_keyring: MemoryKeyring) -> None:
+    from datetime import datetime, timedelta
+
+    add(cli, om, name="OM")
+    year = datetime.now().year + 2  # a March day: Berlin is on winter time (+01:00)
+    created = cli("meeting", "create", "OM", "--title", "Elternsprechtag", "--start", f"{year}-03-07T10:00",
+                  "--end", f"{year}-03-07T11:30", "--timezone", "Europe/Berlin", "--description", "Raum 12",
+                  "--option", "reminder=EMAIL", "--json")
+    assert created.code == 0, created
+    meeting = created.json()
+    assert meeting["title"] == "Elternsprechtag" and meeting["profile"] == "OM"
+    start = datetime.fromisoformat(meeting["start"])
+    assert start == datetime.fromisoformat(f"{year}-03-07T10:00+01:00")  # read in Europe/Berlin (winter time)
+    assert datetime.fromisoformat(meeting["end"]) - start == timedelta(minutes=90)
+    assert meeting["options"]["reminder"] == "EMAIL"
+
+    moved = cli("meeting", "update", "OM", meeting["id"], "--start", f"{year}-03-08T09:00+01:00", "--json")
+    assert moved.code == 0, moved
+    after = moved.json()
+    assert datetime.fromisoformat(after["start"]) == datetime.fromisoformat(f"{year}-03-08T09:00+01:00")
+    assert datetime.fromisoformat(after["end"]) - datetime.fromisoformat(after["start"]) == timedelta(minutes=90)
+    assert after["title"] == "Elternsprechtag" and after["description"] == "Raum 12"  # unchanged values kept
+    assert after["options"]["reminder"] == "EMAIL"
+
+    assert_error(cli("meeting", "update", "OM", meeting["id"], "--end", f"{year}-03-08T08:00+01:00"), 2,
+                 says="end after it starts")
+    assert_error(cli("meeting", "update", "OM", "999999", "--title", "x", "--json"), 4, "NotFoundError")
+    assert_error(cli("meeting", "create", "OM", "--title", "T", "--start", f"{year}-03-07T10:00", "--end",
+                     f"{year}-03-07T11:00", "--timezone", "Mars/Olympus"), 2, says="time zone")
+
+    cancelled = cli("meeting", "cancel", "OM", meeting["id"], "--json")
+    assert cancelled.code == 0 and cancelled.json()["done"] is True
+    wide = cli("meetings", "OM", "--from", f"{year}-01-01", "--to", f"{year}-12-31", "--json").json()
+    assert meeting["id"] not in [m["id"] for m in wide]
+
+
+def test_om_meeting_password_never_from_argv(cli: Cli, om: Sim, memory_keyring: MemoryKeyring) -> None:
+    add(cli, om, name="OM")
+    base = ["meeting", "create", "OM", "--title", "Vertraulich", "--start", "2031-03-07T10:00", "--end",
+            "2031-03-07T11:00", "--option", "password_protected=yes"]
+    assert_error(cli(*base, "--option", "password=hunter2"), 2, says="command line")
+    result = cli(*base, "--option", "password=-", "--json", stdin="pw-from-stdin\n")
+    assert result.code == 0, result
+    assert "pw-from-stdin" not in result.out + result.err
+    appointment = om.definition.state.appointments[int(result.json()["id"])]
+    assert appointment.password == "pw-from-stdin" and appointment.password_protected
+
+
+def test_om_room_update_close_open_delete_and_link(cli: Cli, om: Sim, memory_keyring: MemoryKeyring) -> None:
+    add(cli, om, name="OM")
+    created = cli("room", "create", "OM", "--name", "Projektraum", "--option", "capacity=20",
+                  "--option", "moderated=yes", "--json")
+    assert created.code == 0, created
+    room = created.json()
+    updated = cli("room", "update", "OM", room["id"], "--option", "capacity=50", "--json")
+    assert updated.code == 0, updated
+    after = updated.json()
+    assert after["name"] == "Projektraum" and after["options"]["capacity"] == 50
+    assert after["options"]["moderated"] is True  # not given, so kept
+    renamed = cli("room", "update", "OM", room["id"], "--name", "Projektraum 2", "--json").json()
+    assert renamed["name"] == "Projektraum 2" and renamed["options"]["capacity"] == 50
+
+    closed = cli("room", "close", "OM", room["id"], "--json")
+    assert closed.code == 0 and closed.json()["status"] == "closed", closed
+    opened = cli("room", "open", "OM", room["id"], "--json")
+    assert opened.code == 0 and opened.json()["status"] != "closed", opened
+
+    link = cli("link", "OM", "--room", room["id"], "--name", "Jana Novak", "--json")
+    assert link.code == 0, link
+    assert "/hash?secure=" in link.json()["url"] and link.json()["url"].startswith(om.host.base_url)
+
+    assert cli("room", "delete", "OM", room["id"]).code == 0
+    assert room["id"] not in [r["id"] for r in cli("rooms", "OM", "--json").json()]
+    assert_error(cli("room", "delete", "OM", room["id"], "--json"), 4, "NotFoundError")
+    assert_error(cli("room", "end", "OM", room["id"], "--json"), 2, "UnsupportedOperationError")
+
+
+def test_unexpected_failure_is_one_sentence_not_a_traceback(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def broken(*_args: object) -> int:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("meetdesk.cli.cmd_providers", broken)
+    result = cli("providers", "--json")
+    error = assert_error(result, 1, "MeetdeskError", says="went wrong inside meetdesk")
+    assert "--debug" in error["hint"]
+    debug = cli("--debug", "providers")
+    assert debug.code == 1 and "RuntimeError: boom" in debug.err  # the details, only when asked for
+
+
+def test_json_flag_before_the_command(cli: Cli) -> None:
+    result = cli("--json", "preset", "list")
+    assert result.code == 0 and result.json() == []
