@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import NoReturn, TextIO
@@ -52,6 +53,8 @@ Handler = Callable[[Context, argparse.Namespace], Awaitable[int]]
 COMMANDS = frozenset({"providers", "profile", "check", "rooms", "meetings", "link", "room", "meeting",
                       "recordings", "preset"})
 EXIT_INTERRUPTED = 130
+#: the same switch as the window's: MEETDESK_LOG=debug
+LOG_ENV = "MEETDESK_LOG"
 
 
 class UsageError(ValidationError):
@@ -238,7 +241,8 @@ def run_cli(argv: Sequence[str], *, stdin: TextIO | None = None, stdout: TextIO 
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     argv = list(argv)
     out = Output(json_mode="--json" in argv, stdout=stdout, stderr=stderr)
-    with _logging("--debug" in argv, stderr):
+    debug = "--debug" in argv or os.environ.get(LOG_ENV, "").lower() == "debug"
+    with _logging(debug, stderr):
         try:
             try:
                 with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):

@@ -520,3 +520,28 @@ def test_unexpected_failure_is_one_sentence_not_a_traceback(cli: Cli, monkeypatc
 def test_json_flag_before_the_command(cli: Cli) -> None:
     result = cli("--json", "preset", "list")
     assert result.code == 0 and result.json() == []
+
+
+def test_profile_add_asks_with_a_hidden_prompt_on_a_terminal(
+        capsys: pytest.CaptureFixture[str], plugnmeet: Sim, memory_keyring: MemoryKeyring,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from meetdesk.cli import run_cli
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    prompts: list[str] = []
+
+    def fake_getpass(prompt: str) -> str:
+        prompts.append(prompt)
+        return plugnmeet.secret
+
+    monkeypatch.setattr("getpass.getpass", fake_getpass)
+    args = [a for a in plugnmeet.add_args("Campus") if a != "--secret-stdin"]
+    assert run_cli(args, stdin=Terminal()) == 0
+    assert prompts == ["API secret for “Campus”: "]
+    assert memory_keyring.get_password(SERVICE, "Campus") == plugnmeet.secret
+    assert plugnmeet.secret not in "".join(capsys.readouterr())
