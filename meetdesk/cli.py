@@ -114,9 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = leaf(sub, "providers", cmd_providers, "list the back ends, their connection fields, options and abilities")
     p.add_argument("kind", nargs="?", help="show only this back end")
 
-    profiles = nested("profile", "add, list, show, remove saved connections")
+    profiles = nested("profile", "add, list, show or remove saved connections; store a new secret")
     p = leaf(profiles, "add", cmd_profile_add, "save a connection; its secret goes to the keyring")
-    p.add_argument("name", help="the profile's name, e.g. \"Training server\"")
+    p.add_argument("name", metavar="PROFILE", help="the new profile's name, e.g. \"Training server\"")
     p.add_argument("--provider", required=True, metavar="KIND", help="the back end kind (see: meetdesk providers)")
     p.add_argument("--url", required=True, help="the server's address")
     p.add_argument("--field", action="append", metavar="KEY=VALUE", help="a connection field; repeatable")
@@ -126,24 +126,25 @@ def build_parser() -> argparse.ArgumentParser:
     leaf(profiles, "list", cmd_profile_list, "list the saved profiles")
     for action, handler, text in (("show", cmd_profile_show, "show one profile (never its secret)"),
                                   ("remove", cmd_profile_remove, "remove a profile and its saved secret")):
-        leaf(profiles, action, handler, text).add_argument("name", help="the profile")
+        leaf(profiles, action, handler, text).add_argument("name", metavar="PROFILE", help="the profile's name")
     p = leaf(profiles, "secret", cmd_profile_secret, "store a new secret (password, API secret) for a profile")
-    p.add_argument("name", help="the profile")
+    p.add_argument("name", metavar="PROFILE", help="the profile's name")
     p.add_argument("--secret-stdin", action="store_true", help="read the secret from one line of standard input")
 
-    leaf(sub, "check", cmd_check, "connect to a profile's server and report what it says").add_argument("name")
+    p = leaf(sub, "check", cmd_check, "connect to a profile's server and report what it says")
+    p.add_argument("name", metavar="PROFILE", help="the profile's name")
 
     p = leaf(sub, "rooms", cmd_rooms, "list a server's rooms")
-    p.add_argument("name", help="the profile")
+    p.add_argument("name", metavar="PROFILE", help="the profile's name")
     p.add_argument("--past", action="store_true", help="include rooms that have ended")
 
     p = leaf(sub, "meetings", cmd_meetings, "list scheduled meetings (default: from yesterday to two weeks ahead)")
-    p.add_argument("name", help="the profile")
+    p.add_argument("name", metavar="PROFILE", help="the profile's name")
     p.add_argument("--from", dest="start", metavar="ISO", help="from this date or time, e.g. 2025-03-01")
     p.add_argument("--to", dest="end", metavar="ISO", help="up to this date (inclusive) or time")
 
     p = leaf(sub, "link", cmd_link, "make a join link for a participant")
-    p.add_argument("name", help="the profile")
+    p.add_argument("name", metavar="PROFILE", help="the profile's name")
     p.add_argument("--room", required=True, metavar="ID", help="the room's id")
     p.add_argument("--name", dest="display_name", required=True, metavar="DISPLAY_NAME",
                    help="the participant's name as others will see it")
@@ -159,18 +160,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     rooms = nested("room", "create, edit, delete, end, open or close a room")
     p = leaf(rooms, "create", cmd_room_create, "create a room")
-    p.add_argument("name", help="the profile")
+    p.add_argument("name", metavar="PROFILE", help="the profile's name")
     p.add_argument("--name", dest="room_name", required=True, metavar="ROOM_NAME", help="the room's title")
     p.add_argument("--id", metavar="ID", help="the room id (some back ends derive one from the title)")
     _options(p, "room")
     p = leaf(rooms, "update", cmd_room_update, "change a room; what is not given stays as it is")
-    p.add_argument("name", help="the profile")
+    p.add_argument("name", metavar="PROFILE", help="the profile's name")
     p.add_argument("room_id", metavar="ROOM_ID")
     p.add_argument("--name", dest="room_name", metavar="ROOM_NAME", help="a new title")
     _options(p, "room")
     for action, (_cap, what, _done) in ROOM_ACTIONS.items():
         p = leaf(rooms, action, cmd_room_action, what.replace("rooms", "a room"))
-        p.add_argument("name", help="the profile")
+        p.add_argument("name", metavar="PROFILE", help="the profile's name")
         p.add_argument("room_id", metavar="ROOM_ID")
         p.set_defaults(action=action)
 
@@ -178,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     for action, handler, required in (("create", cmd_meeting_create, True), ("update", cmd_meeting_update, False)):
         text = "schedule a meeting" if required else "change a meeting; what is not given stays as it is"
         p = leaf(meetings, action, handler, text)
-        p.add_argument("name", help="the profile")
+        p.add_argument("name", metavar="PROFILE", help="the profile's name")
         if not required:
             p.add_argument("meeting_id", metavar="MEETING_ID")
         p.add_argument("--title", required=required, metavar="T")
@@ -190,19 +191,19 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--location", metavar="L")
         _options(p, "meeting")
     p = leaf(meetings, "cancel", cmd_meeting_cancel, "cancel a meeting")
-    p.add_argument("name", help="the profile")
+    p.add_argument("name", metavar="PROFILE", help="the profile's name")
     p.add_argument("meeting_id", metavar="MEETING_ID")
 
     p = leaf(sub, "recordings", cmd_recordings, "list recordings")
-    p.add_argument("name", help="the profile")
+    p.add_argument("name", metavar="PROFILE", help="the profile's name")
     p.add_argument("--room", metavar="ID", help="only this room's recordings")
 
     presets = nested("preset", "saved custom designs for join links")
     leaf(presets, "list", cmd_preset_list, "list saved designs")
-    leaf(presets, "show", cmd_preset_show, "show a saved design").add_argument("name")
-    leaf(presets, "remove", cmd_preset_remove, "remove a saved design").add_argument("name")
+    leaf(presets, "show", cmd_preset_show, "show a saved design").add_argument("name", metavar="DESIGN")
+    leaf(presets, "remove", cmd_preset_remove, "remove a saved design").add_argument("name", metavar="DESIGN")
     p = leaf(presets, "save", cmd_preset_save, "save (or replace) a design")
-    p.add_argument("name")
+    p.add_argument("name", metavar="DESIGN")
     p.add_argument("--design", action="append", required=True, metavar="KEY=VALUE", help="repeatable")
     return parser
 
