@@ -13,7 +13,7 @@ import logging
 import os
 import re
 from collections.abc import Awaitable, Iterable
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
@@ -29,7 +29,7 @@ from meetdesk.domain.errors import (
     ServerError,
     ValidationError,
 )
-from meetdesk.domain.fields import FieldKind, FieldSpec
+from meetdesk.domain.fields import FieldSpec
 from meetdesk.domain.models import (
     JoinLink,
     JoinRequest,
@@ -44,47 +44,22 @@ from meetdesk.domain.models import (
     ServerInfo,
 )
 from meetdesk.providers import openmeetings_json as omj
-from meetdesk.providers.base import Capability, Column, PersistHook, Provider, secret_spec
+from meetdesk.providers.base import Capability, Column, PersistHook, Provider
 from meetdesk.providers.http import DEFAULT_TIMEOUT, build_client, json_body, redactor_of, translate_errors
+from meetdesk.providers.openmeetings_fields import (
+    CONNECTION_FIELDS,
+    DEFAULT_EXTERNAL_TYPE,
+    JOIN_FIELDS,
+    MEETING_COLUMNS,
+    MEETING_FIELDS,
+    ROOM_COLUMNS,
+    ROOM_FIELDS,
+    ROOM_TYPES,
+    language_id,
+)
 
 log = logging.getLogger("meetdesk.providers.openmeetings")
 T = TypeVar("T")
-
-ROOM_TYPES = (
-    ("CONFERENCE", "Conference"),
-    ("PRESENTATION", "Presentation (webinar)"),
-    ("INTERVIEW", "Interview"),
-)
-HIDDEN_ELEMENTS = (
-    ("TOP_BAR", "Top bar"),
-    ("CHAT", "Chat"),
-    ("ACTIVITIES", "Activities and actions"),
-    ("FILES", "Files"),
-    ("ACTION_MENU", "Action menu"),
-    ("POLL_MENU", "Poll menu"),
-    ("SCREEN_SHARING", "Screen sharing"),
-    ("WHITEBOARD", "Whiteboard"),
-    ("MICROPHONE_STATUS", "Microphone status"),
-    ("USER_COUNT", "User count"),
-)
-#: numeric language ids of OpenMeetings' languages.xml (id 3 does not exist)
-LANGUAGES = (
-    ("1", "English"),
-    ("2", "Deutsch"),
-    ("4", "Français"),
-    ("5", "Italiano"),
-    ("6", "Português"),
-    ("7", "Português (Brasil)"),
-    ("8", "Español"),
-    ("9", "Русский"),
-)
-_LANGUAGE_CODES = {"en": "1", "de": "2", "fr": "4", "it": "5", "pt": "6", "pt-br": "7", "pt_br": "7",
-                   "es": "8", "ru": "9"}
-REMINDERS = (
-    ("NONE", "No reminder"),
-    ("EMAIL", "E-mail"),
-    ("ICAL", "E-mail with calendar invitation (iCal)"),
-)
 
 #: room option key → RoomDTO field. The server reads only "isPublic" (the spec's "public" is ignored).
 _ROOM_FLAGS = {
@@ -95,11 +70,8 @@ _ROOM_FLAGS = {
     "audio_only": "audioOnly",
     "allow_recording": "allowRecording",
 }
-_ROOM_DEFAULTS: dict[str, Any] = {
-    "type": "CONFERENCE", "capacity": 25, "comment": "", "public": False, "moderated": False,
-    "wait_for_moderator": False, "allow_user_questions": True, "audio_only": False, "allow_recording": True,
-    "hidden_elements": [],
-}
+#: a new room gets the form's defaults, not the DTO's (capacity 4, no questions, no recording)
+_ROOM_DEFAULTS: dict[str, Any] = {f.key: f.default for f in ROOM_FIELDS if f.default is not None}
 #: RoomDTO fields that are collections on input (Jettison may have collapsed or omitted them on output)
 _ROOM_COLLECTIONS = ("hiddenElements", "files")
 #: RoomDTO fields meetdesk passes through unchanged when it saves a room it read
@@ -108,7 +80,6 @@ _ROOM_PASSTHROUGH = ("tag", "confno", "demo", "demoTime", "closed", "externalId"
 
 LOGIN_TIMEOUT = httpx.Timeout(45.0, connect=6.0)  # 9.x sleeps 6–15 s before refusing a password
 PRIVATE_ROOMS_KEY = "private_room_ids"
-DEFAULT_EXTERNAL_TYPE = "meetdesk"
 _CONCURRENCY = 6
 
 
@@ -153,62 +124,12 @@ class OpenMeetingsProvider(Provider):
     )
     url_label = "OpenMeetings address"
     url_placeholder = "https://meet.example.org:5443/openmeetings"
-    connection_fields: ClassVar[tuple[FieldSpec, ...]] = (
-        FieldSpec("user", "User name", required=True, placeholder="admin",
-                  help="Login or e-mail of an OpenMeetings account that has the SOAP (web service) right."),
-        secret_spec("Password", key="password"),
-        FieldSpec("timezone", "Time zone", placeholder="Europe/Berlin",
-                  help="IANA time zone used for calendar appointments; empty means this computer's zone."),
-    )
-    room_fields: ClassVar[tuple[FieldSpec, ...]] = (
-        FieldSpec("type", "Room type", FieldKind.CHOICE, default="CONFERENCE", choices=ROOM_TYPES,
-                  help="Conference: everyone can talk and share. Presentation: one presenter, a listening "
-                       "audience. Interview: two people face to face."),
-        FieldSpec("capacity", "Maximum participants", FieldKind.INT, default=25, minimum=1, maximum=100000),
-        FieldSpec("comment", "Description", FieldKind.MULTILINE, default=""),
-        FieldSpec("public", "Public room", FieldKind.BOOL, default=False,
-                  help="Public rooms appear in every OpenMeetings user's room list. meetdesk also lists the "
-                       "private rooms it created itself."),
-        FieldSpec("moderated", "Moderated", FieldKind.BOOL, default=False, group="Moderation",
-                  help="Participants do not become moderators when they enter."),
-        FieldSpec("wait_for_moderator", "Wait for a moderator", FieldKind.BOOL, default=False, group="Moderation",
-                  help="Participants wait until a moderator has entered the room."),
-        FieldSpec("allow_user_questions", "Participants may ask questions", FieldKind.BOOL, default=True,
-                  group="Moderation"),
-        FieldSpec("audio_only", "Audio only", FieldKind.BOOL, default=False, group="Features"),
-        FieldSpec("allow_recording", "Recording allowed", FieldKind.BOOL, default=True, group="Features"),
-        FieldSpec("hidden_elements", "Hidden interface elements", FieldKind.MULTI_CHOICE, default=[],
-                  choices=HIDDEN_ELEMENTS, group="Features",
-                  help="Parts of the room's interface participants do not see."),
-    )
-    meeting_fields: ClassVar[tuple[FieldSpec, ...]] = (
-        FieldSpec("new_room_type", "Type of the new room", FieldKind.CHOICE, default="CONFERENCE",
-                  choices=ROOM_TYPES,
-                  help="When no existing room is chosen, OpenMeetings creates a room of this type for the "
-                       "appointment."),
-        FieldSpec("reminder", "Reminder", FieldKind.CHOICE, default="NONE", choices=REMINDERS),
-        FieldSpec("password_protected", "Password protected", FieldKind.BOOL, default=False, group="Access"),
-        FieldSpec("password", "Meeting password", FieldKind.SECRET, group="Access",
-                  help="OpenMeetings never sends the password back: enter it again when you edit the meeting."),
-    )
-    join_fields: ClassVar[tuple[FieldSpec, ...]] = (
-        FieldSpec("allow_same_url_multiple_times", "Link works more than once", FieldKind.BOOL, default=False,
-                  help="Without this the link admits one entry only."),
-        FieldSpec("language", "Language", FieldKind.CHOICE, default="1", choices=LANGUAGES),
-        FieldSpec("external_type", "External user type", default=DEFAULT_EXTERNAL_TYPE,
-                  help="OpenMeetings groups users entering by link under this name."),
-    )
-    room_columns: ClassVar[tuple[Column, ...]] = (
-        Column("type", "Type"),
-        Column("capacity", "Capacity"),
-        Column("public", "Public"),
-        Column("moderated", "Moderated"),
-        Column("users_online", "Online"),
-    )
-    meeting_columns: ClassVar[tuple[Column, ...]] = (
-        Column("room", "Room"),
-        Column("owner", "Owner"),
-    )
+    connection_fields: ClassVar[tuple[FieldSpec, ...]] = CONNECTION_FIELDS
+    room_fields: ClassVar[tuple[FieldSpec, ...]] = ROOM_FIELDS
+    meeting_fields: ClassVar[tuple[FieldSpec, ...]] = MEETING_FIELDS
+    join_fields: ClassVar[tuple[FieldSpec, ...]] = JOIN_FIELDS
+    room_columns: ClassVar[tuple[Column, ...]] = ROOM_COLUMNS
+    meeting_columns: ClassVar[tuple[Column, ...]] = MEETING_COLUMNS
 
     def __init__(self, profile: Profile, secret: str, *, persist: PersistHook | None = None) -> None:
         super().__init__(profile, secret, persist=persist)
@@ -741,6 +662,14 @@ class OpenMeetingsProvider(Provider):
                 "capacity": 25, "comment": "", "moderated": False, "allowUserQuestions": True,
                 "allowRecording": True, "audioOnly": False, "waitModerator": False}
 
+    async def _previous_appointment(self, meeting_id: str, around: datetime) -> dict[str, Any] | None:
+        """The appointment as last read. Saving replaces every field, so members, owner and iCal id must
+        be sent again; one not listed in this session is looked up in the year around its new date."""
+        if meeting_id not in self._appointments:
+            self._id_path(meeting_id, "meeting", field="id")
+            await self.list_meetings(around - timedelta(days=366), around + timedelta(days=366))
+        return self._appointments.get(meeting_id)
+
     async def _save_meeting(self, draft: MeetingDraft, meeting_id: str | None) -> Meeting:
         if not draft.title.strip():
             raise ValidationError("Give the meeting a title.", field="title")
@@ -752,7 +681,7 @@ class OpenMeetingsProvider(Provider):
         if protected and not password:
             raise ValidationError("Enter the meeting password (OpenMeetings never sends it back, so meetdesk "
                                   "cannot keep the old one).", field="password")
-        previous = self._appointments.get(meeting_id) if meeting_id else None
+        previous = await self._previous_appointment(meeting_id, start) if meeting_id else None
         dto: dict[str, Any] = {}
         if previous:
             for key in ("icalId", "meetingMembers", "owner", "languageId", "connectedEvent", "reminderEmailSend"):
@@ -820,14 +749,10 @@ class OpenMeetingsProvider(Provider):
                       key=lambda r: r.created.timestamp() if r.created else 0.0, reverse=True)
 
     # join links ------------------------------------------------------------------------------
-    def _language(self, request: JoinRequest) -> str:
+    @staticmethod
+    def _language(request: JoinRequest) -> str:
         chosen = request.options.get("language")
-        if chosen:
-            return str(chosen)
-        wanted = request.language.strip().lower()
-        if wanted in dict(LANGUAGES):
-            return wanted
-        return _LANGUAGE_CODES.get(wanted, _LANGUAGE_CODES.get(wanted.split("-")[0], "1"))
+        return str(chosen) if chosen else language_id(request.language)
 
     async def join_link(self, request: JoinRequest) -> JoinLink:
         display_name = request.display_name.strip()

@@ -464,6 +464,22 @@ async def test_list_meetings_in_the_profiles_time_zone(server: Server, om: OpenM
 
 
 @pytest.mark.asyncio
+async def test_without_a_time_zone_the_computers_zone_is_used(server: Server,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    provider = make(server, timezone="")
+    try:
+        info = await provider.connect()
+        now = datetime.now(UTC)
+        meetings = await provider.list_meetings(now - timedelta(days=3), now + timedelta(days=6))
+    finally:
+        await provider.aclose()
+    assert info.extra["timezone"] == "Asia/Tokyo"
+    assert meetings and all(m.start.utcoffset() is not None for m in meetings)
+    assert {m.start for m in meetings} == {a.start for a in server.state.appointments.values()}
+
+
+@pytest.mark.asyncio
 async def test_create_meeting_in_an_existing_room(server: Server, om: OpenMeetingsProvider) -> None:
     start = datetime(2030, 3, 12, 9, 30)  # naive → 09:30 in New York (EDT, UTC-4)
     meeting = await om.create_meeting(MeetingDraft("Budget sync", start, start + timedelta(hours=1), room_id="6",
@@ -526,6 +542,21 @@ async def test_update_meeting_keeps_members_and_ical_id(server: Server, om: Open
     assert updated.options["password_protected"] is True and "password" not in updated.options
     with pytest.raises(NotFoundError):
         await om.update_meeting("999", MeetingDraft("Ghost", new_start, new_start + timedelta(hours=1), room_id="6"))
+
+
+@pytest.mark.asyncio
+async def test_update_meeting_not_listed_in_this_session(server: Server) -> None:
+    board = next(a for a in server.state.appointments.values() if a.title == "Board meeting")
+    board.members.append((99, 3))
+    fresh = make(server)  # a new connection: nothing listed yet
+    try:
+        await fresh.connect()
+        start = board.start + timedelta(hours=2)
+        await fresh.update_meeting(str(board.id), MeetingDraft("Board meeting", start, start + timedelta(hours=2)))
+    finally:
+        await fresh.aclose()
+    after = server.state.appointments[board.id]
+    assert after.members == [board.members[0], (99, 3)] and after.room_id == 8 and after.start == start
 
 
 @pytest.mark.asyncio
