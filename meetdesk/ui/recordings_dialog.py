@@ -94,7 +94,7 @@ class RecordingsDialog(QDialog):
         layout.addLayout(actions)
         layout.addWidget(close)
 
-        self.refresh_button.clicked.connect(self.reload)
+        self.refresh_button.clicked.connect(lambda: self.reload())
         self.copy_button.clicked.connect(self.copy_link)
         self.delete_button.clicked.connect(self.delete_selected)
         self.room_only.toggled.connect(lambda _on: self.reload())
@@ -141,7 +141,8 @@ class RecordingsDialog(QDialog):
         return f"“{self.profile()}”"
 
     # actions ---------------------------------------------------------------------------------
-    def reload(self) -> None:
+    def reload(self, notice: str = "") -> None:
+        """Load the list again; ``notice`` (what just happened) is kept in the status line."""
         name = self.profile()
         self.banner.clear()
         if not name:
@@ -158,7 +159,8 @@ class RecordingsDialog(QDialog):
         def loaded(recordings: list[Recording]) -> None:
             self.model.set_recordings(recordings)
             self.table.resizeColumnsToContents()
-            self.status.setText(f"{len(recordings)} recording{'s' if len(recordings) != 1 else ''} of {scope}.")
+            count = f"{len(recordings)} recording{'s' if len(recordings) != 1 else ''} of {scope}."
+            self.status.setText(f"{notice} {count}".strip())
             self.overlay.show_text("" if recordings else f"There are no recordings of {scope}.")
 
         def failed(exc: BaseException) -> None:
@@ -192,8 +194,7 @@ class RecordingsDialog(QDialog):
 
         def really() -> None:
             def deleted(_none: None) -> None:
-                self.status.setText(f"Recording “{title}” deleted.")
-                self.reload()
+                self.reload(notice=f"Recording “{title}” deleted.")
 
             AsyncOp(self, lambda: self.session.delete_recording(name, recording.id)) \
                 .with_progress("Deleting the recording…").success(deleted) \

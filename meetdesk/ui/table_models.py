@@ -78,6 +78,8 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self._texts: list[list[str]] = []
         self._sort_keys: list[list[Any]] = []
         self._haystacks: list[str] = []
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
 
     # filling ---------------------------------------------------------------------------------
     def _reset(self, rows: Iterable[R], columns: Sequence[TableColumn[R]]) -> None:
@@ -90,7 +92,35 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             for r, texts in zip(self._rows, self._texts, strict=True)
         ]
         self._haystacks = ["\x1f".join(texts).casefold() for texts in self._texts]
+        if 0 <= self._sort_column < len(self._columns):
+            self._reorder(self._permutation())
         self.endResetModel()
+
+    # sorting ---------------------------------------------------------------------------------
+    # Sorting happens here, with Python's list sort over the precomputed keys, instead of in the proxy:
+    # the proxy would ask data() for a sort key on every comparison, which is slow for thousands of rows.
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort_column, self._sort_order = column, order
+        if not 0 <= column < len(self._columns) or not self._rows:
+            return
+        self.layoutAboutToBeChanged.emit()
+        permutation = self._permutation()
+        self._reorder(permutation)
+        new_row = {old: new for new, old in enumerate(permutation)}
+        persistent = self.persistentIndexList()
+        self.changePersistentIndexList(persistent, [self.index(new_row[i.row()], i.column()) for i in persistent])
+        self.layoutChanged.emit()
+
+    def _permutation(self) -> list[int]:
+        column, keys = self._sort_column, self._sort_keys
+        descending = self._sort_order == Qt.SortOrder.DescendingOrder
+        return sorted(range(len(self._rows)), key=lambda i: keys[i][column], reverse=descending)  # stable
+
+    def _reorder(self, permutation: list[int]) -> None:
+        self._rows = [self._rows[i] for i in permutation]
+        self._texts = [self._texts[i] for i in permutation]
+        self._sort_keys = [self._sort_keys[i] for i in permutation]
+        self._haystacks = [self._haystacks[i] for i in permutation]
 
     # access ----------------------------------------------------------------------------------
     def row(self, index: int) -> R:
@@ -412,7 +442,11 @@ class RecordingsModel(RowTableModel[Recording]):
 
 # search ----------------------------------------------------------------------------------------
 class SearchProxy(QSortFilterProxyModel):
-    """Sorts by :data:`SORT_ROLE` and keeps rows whose text contains the search words (any case, any column)."""
+    """Keeps rows whose text contains the search words (any case, any column).
+
+    Sorting is left to a :class:`RowTableModel` source (fast); the proxy keeps its order. Other sources are
+    sorted by the proxy by :data:`SORT_ROLE`.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -432,6 +466,13 @@ class SearchProxy(QSortFilterProxyModel):
         expression = QRegularExpression(pattern, QRegularExpression.PatternOption.DotMatchesEverythingOption
                                         | QRegularExpression.PatternOption.CaseInsensitiveOption)
         self.setFilterRegularExpression(expression)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if isinstance(source, RowTableModel):
+            source.sort(column, order)
+        else:
+            super().sort(column, order)
 
     def search_text(self) -> str:
         return " ".join(self._words)

@@ -6,11 +6,15 @@ its input and raises the project's own errors. Tests reach its state through ``F
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
 import pytest
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
 
 from meetdesk.domain.errors import MeetdeskError, NotFoundError, ValidationError
 from meetdesk.domain.fields import FieldKind, FieldSpec, parse_options
@@ -217,3 +221,20 @@ def seed(state: FakeState, *, now: datetime | None = None) -> None:
                                          size_bytes=5_000_000, duration_s=1800)
     state.recordings["rec2"] = Recording(id="rec2", room_id="r2", name="All hands", created=now - timedelta(days=2),
                                          size_bytes=900_000_000, duration_s=3700)
+
+
+@pytest.fixture(autouse=True)
+def qt_hygiene(qapp: QApplication) -> Iterator[None]:
+    """Import into a test module to apply it there.
+
+    Closing the last dialog must not quit the qasync loop a test runs on (meetdesk.ui.app sets the same).
+    After the test, widgets pytest-qt scheduled for deletion are deleted and garbage is collected here, in
+    the main thread: a Qt object freed later by a garbage collection that happens to run in a simulator or
+    executor thread is destroyed in the wrong thread ("Timers cannot be stopped from another thread") or
+    crashes.
+    """
+    qapp.setQuitOnLastWindowClosed(False)
+    yield
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone
-from PySide6.QtWidgets import QApplication, QComboBox, QSpinBox
+from PySide6.QtWidgets import QComboBox, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from meetdesk.domain.errors import ServerError, ValidationError
@@ -17,15 +17,11 @@ from meetdesk.domain.models import Profile
 from meetdesk.services.session import Session
 from meetdesk.ui.meeting_dialog import MeetingDialog
 from tests.ui.conftest import OFFSCREEN_NOTE, until
-from tests.ui.fake_backend import KIND, FakeProvider, FakeState, connect_fake, register
+from tests.ui.fake_backend import KIND, FakeProvider, FakeState, connect_fake, qt_hygiene, register  # noqa: F401 - autouse fixture
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOTE)
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 
-
-@pytest.fixture(autouse=True)
-def keep_running(qapp: QApplication) -> None:
-    qapp.setQuitOnLastWindowClosed(False)  # as meetdesk.ui.app does
 
 
 @pytest.fixture

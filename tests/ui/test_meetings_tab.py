@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QDateTime, Qt, QTimeZone
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from meetdesk.domain.models import Meeting, Profile
@@ -19,14 +19,10 @@ from meetdesk.ui.meeting_dialog import MeetingDialog
 from meetdesk.ui.meetings_tab import EMPTY_NOT_CONNECTED, MeetingsTab
 from meetdesk.ui.table_models import ROW_ROLE
 from tests.ui.conftest import OFFSCREEN_NOTE, until
-from tests.ui.fake_backend import connect_fake
+from tests.ui.fake_backend import connect_fake, qt_hygiene  # noqa: F401 - autouse fixture
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOTE)
 
-
-@pytest.fixture(autouse=True)
-def keep_running(qapp: QApplication) -> None:
-    qapp.setQuitOnLastWindowClosed(False)  # as meetdesk.ui.app does
 
 
 @pytest.fixture

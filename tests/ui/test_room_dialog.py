@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QGroupBox, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from meetdesk.domain.errors import ServerError, ValidationError
 from meetdesk.services.session import Session
 from meetdesk.ui.room_dialog import RoomDialog
 from tests.ui.conftest import OFFSCREEN_NOTE, until
-from tests.ui.fake_backend import connect_fake
+from tests.ui.fake_backend import connect_fake, qt_hygiene  # noqa: F401 - autouse fixture
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOTE)
 
-
-@pytest.fixture(autouse=True)
-def keep_running(qapp: QApplication) -> None:
-    # as in meetdesk.ui.app: closing the last dialog must not quit the (qasync) loop the test runs on
-    qapp.setQuitOnLastWindowClosed(False)
 
 
 def _spin(dialog: RoomDialog, key: str) -> QSpinBox:

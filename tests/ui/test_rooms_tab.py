@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from meetdesk.domain.errors import UnreachableError
@@ -19,14 +19,10 @@ from meetdesk.ui.room_dialog import RoomDialog
 from meetdesk.ui.rooms_tab import EMPTY_NOT_CONNECTED, RoomsTab
 from meetdesk.ui.table_models import ROW_ROLE
 from tests.ui.conftest import OFFSCREEN_NOTE, until
-from tests.ui.fake_backend import connect_fake
+from tests.ui.fake_backend import connect_fake, qt_hygiene  # noqa: F401 - autouse fixture
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOTE)
 
-
-@pytest.fixture(autouse=True)
-def keep_running(qapp: QApplication) -> None:
-    qapp.setQuitOnLastWindowClosed(False)  # as meetdesk.ui.app does
 
 
 def make_tab(qtbot: QtBot, session: Session) -> RoomsTab:
@@ -228,6 +224,7 @@ async def test_recordings_list_copy_link_and_delete(qtbot: QtBot, session: Sessi
     click(confirm_box(dialog), "Delete recording")
     await until(lambda: dialog.model.rowCount() == 1, what="the recording to go")
     assert recording.id not in state.recordings
+    assert dialog.status.text().startswith(f"Recording “{recording.name}” deleted. 1 recording of")
 
 
 # real back ends over loopback HTTP -------------------------------------------------------------

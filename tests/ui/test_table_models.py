@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
 from meetdesk.domain.models import Meeting, Participant, Recording, Room
@@ -22,6 +23,7 @@ from meetdesk.ui.table_models import (
     SearchProxy,
 )
 from tests.ui import fake_backend
+from tests.ui.fake_backend import qt_hygiene  # noqa: F401 - autouse fixture
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 T0 = datetime(2024, 7, 1, 12, 0, tzinfo=UTC)
@@ -200,3 +202,24 @@ def test_thousands_of_rows_reset_and_filter_quickly(qtbot: QtBot) -> None:
     elapsed = time.perf_counter() - started
     assert proxy.rowCount() == 1
     assert elapsed < 2.0, f"5000 rooms took {elapsed:.2f}s"
+
+
+def test_sorting_keeps_the_selection_and_survives_new_data(qtbot: QtBot) -> None:
+    model = RoomsModel(tz=UTC)
+    rooms = [_room("five", "Five", count=5), _room("one", "One", count=1), _room("three", "Three", count=3)]
+    model.set_rooms(rooms, columns=[])
+    proxy = _proxy(model)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    column = model.column_of("participants")
+    view.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+    assert _column(proxy, "id") == ["one", "three", "five"]
+    view.selectRow(2)
+    view.sortByColumn(column, Qt.SortOrder.DescendingOrder)
+    selected = view.selectionModel().selectedRows()
+    assert [proxy.data(i, ROW_ROLE).id for i in selected] == ["five"]
+    assert selected[0].row() == 0
+    model.set_rooms([*rooms, _room("four", "Four", count=4)], columns=[])  # a refresh keeps the order
+    assert _column(proxy, "id") == ["five", "four", "three", "one"]
