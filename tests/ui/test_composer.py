@@ -25,6 +25,7 @@ from meetdesk.simulators.host import SimulatorDefinition, SimulatorHost, build_s
 from meetdesk.ui.composer import JoinLinkComposer
 from meetdesk.ui.composer.design_panel import DesignPanel
 from meetdesk.ui.composer.link_panel import COPIED_TEXT, COPY_TEXT, format_validity
+from tests.ui.widget_cleanup import delete_kept_widgets, keep  # noqa: F401 (autouse fixture)
 
 #: the offscreen platform's note when a shown top-level window's size hints change — not a problem of ours
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -58,7 +59,7 @@ async def _connected(tmp_path: Path, kind: str, definition: SimulatorDefinition,
 
 def _composer(qtbot: QtBot, session: Session, width: int = 460) -> JoinLinkComposer:
     composer = JoinLinkComposer(session, session.store)
-    qtbot.addWidget(composer)
+    keep(composer)
     composer.resize(width, 900)
     composer.show()
     return composer
@@ -91,7 +92,7 @@ async def _create(composer: JoinLinkComposer) -> None:
 
 def test_invalid_hex_gets_an_inline_error_and_no_design(qtbot: QtBot, tmp_path: Path) -> None:
     panel = DesignPanel(_store(tmp_path))
-    qtbot.addWidget(panel)
+    keep(panel)
     panel.editor.color_field("primary_color").set_text("#12345G")
     panel.editor.color_field("secondary_color").set_text("24aef7")
     assert panel.validated() is None
@@ -105,7 +106,7 @@ def test_invalid_hex_gets_an_inline_error_and_no_design(qtbot: QtBot, tmp_path: 
 
 def test_url_fields_must_be_https(qtbot: QtBot, tmp_path: Path) -> None:
     panel = DesignPanel(_store(tmp_path))
-    qtbot.addWidget(panel)
+    keep(panel)
     panel.editor.url_field("custom_logo").setText("http://example.org/logo.png")
     assert panel.validated() is None
     assert "https://" in panel.editor.error("custom_logo")
@@ -115,7 +116,7 @@ def test_url_fields_must_be_https(qtbot: QtBot, tmp_path: Path) -> None:
 
 def test_contrast_warning_for_a_bad_pair_only(qtbot: QtBot, tmp_path: Path) -> None:
     panel = DesignPanel(_store(tmp_path))
-    qtbot.addWidget(panel)
+    keep(panel)
     panel.show()
     editor = panel.editor
     editor.color_field("primary_btn_text_color").set_text("#777777")
@@ -133,7 +134,7 @@ def test_contrast_warning_for_a_bad_pair_only(qtbot: QtBot, tmp_path: Path) -> N
 
 def test_button_text_is_checked_against_the_primary_colour_it_falls_back_to(qtbot: QtBot, tmp_path: Path) -> None:
     panel = DesignPanel(_store(tmp_path))
-    qtbot.addWidget(panel)
+    keep(panel)
     panel.editor.color_field("primary_color").set_text("#888888")
     panel.editor.color_field("primary_btn_text_color").set_text("#777777")
     assert [c.background_key for c in panel.contrast.checks() if not c.ok] == ["primary_btn_bg_color"]
@@ -141,7 +142,7 @@ def test_button_text_is_checked_against_the_primary_colour_it_falls_back_to(qtbo
 
 def test_colour_dialog_opens_without_blocking_and_fills_the_hex_field(qtbot: QtBot, tmp_path: Path) -> None:
     panel = DesignPanel(_store(tmp_path))
-    qtbot.addWidget(panel)
+    keep(panel)
     panel.show()
     field = panel.editor.color_field("header_bg_color")
     qtbot.mouseClick(field.swatch, Qt.MouseButton.LeftButton)  # returns at once: open(), not exec()
@@ -155,7 +156,7 @@ def test_colour_dialog_opens_without_blocking_and_fills_the_hex_field(qtbot: QtB
 
 def test_legacy_keys_only_behind_the_switch(qtbot: QtBot, tmp_path: Path) -> None:
     panel = DesignPanel(_store(tmp_path))
-    qtbot.addWidget(panel)
+    keep(panel)
     panel.show()
     editor = panel.editor
     assert not editor.legacy_group.isVisible()
@@ -194,7 +195,7 @@ def _confirm(qtbot: QtBot, action: str) -> None:
 def test_presets_save_apply_rename_delete_persist_in_the_profile_file(qtbot: QtBot, tmp_path: Path) -> None:
     store = _store(tmp_path)
     panel = DesignPanel(store)
-    qtbot.addWidget(panel)
+    keep(panel)
     panel.show()
     editor, bar = panel.editor, panel.presets
     editor.color_field("primary_color").set_text("#004d90")
@@ -227,7 +228,7 @@ def test_presets_save_apply_rename_delete_persist_in_the_profile_file(qtbot: QtB
 
 def test_preset_with_an_invalid_design_is_not_saved(qtbot: QtBot, tmp_path: Path) -> None:
     panel = DesignPanel(_store(tmp_path))
-    qtbot.addWidget(panel)
+    keep(panel)
     panel.editor.color_field("primary_color").set_text("blue-ish")
     qtbot.mouseClick(panel.presets.save_button, Qt.MouseButton.LeftButton)
     assert panel.presets.prompt() is None
@@ -274,6 +275,10 @@ async def test_link_from_the_plugnmeet_simulator_carries_the_exact_design(
     editor.color_field("header_bg_color").set_text("F0E6D2")
     editor.color_field("primary_btn_text_color").set_text("#FFFFFF")
     editor.url_field("custom_logo").setText("https://acme.example/logo.svg")
+
+    assert composer.preview_pane.isVisible()
+    assert composer.design.preview.palette_colors()["header_bg_color"] == "#F0E6D2"
+    assert composer.contrast_summary.text().startswith("All 2 colour pairs are readable")
 
     await _create(composer)
     link = composer.link()
@@ -339,6 +344,7 @@ async def test_invalid_input_shows_inline_errors_clears_the_old_link_and_asks_no
     assert composer.create_link() is None
     assert composer.link() is None and composer.link_panel.edit.text() == ""
     assert not composer.link_panel.copy_button.isEnabled()
+    assert "marked in red" in composer.link_panel.error.text()
     assert "hex colour" in editor.error("footer_bg_color")
     form = composer.participant_form()
     assert form is not None and "https://" in form.error("avatar_url")
@@ -441,7 +447,7 @@ async def test_openmeetings_profile_shows_its_options_and_no_design(qtbot: QtBot
         session = await _connected(tmp_path, "openmeetings", definition, host, "OM")
         composer = _composer(qtbot, session)
         assert composer.profile_name() == "OM"
-        assert not composer.design_section.isVisible()
+        assert not composer.design_section.isVisible() and not composer.preview_pane.isVisible()
         options = composer.options_form()
         assert options is not None
         assert {s.key for s in options.specs} >= {"allow_same_url_multiple_times", "language"}
@@ -488,7 +494,7 @@ async def test_legacy_openmeetings_passes_moderator_and_audio_video_test(qtbot: 
 def test_buttons_have_names(qtbot: QtBot, tmp_path: Path) -> None:
     session = Session(_store(tmp_path), SecretStore(backend=MemoryKeyring()))
     composer = JoinLinkComposer(session, session.store)
-    qtbot.addWidget(composer)
+    keep(composer)
     # nothing connected: the composer says why it cannot make a link, and does not try
     assert composer.profile_combo.count() == 0 and not composer.create_button.isEnabled()
     assert "No connected profile" in composer.profile_hint.text()

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from meetdesk.services.profile_store import ProfileStore
 from meetdesk.ui.composer.design_panel import DesignPanel
 from meetdesk.ui.composer.preview import DEFAULT_PALETTE, DesignPreview, effective_palette
+from tests.ui.widget_cleanup import delete_kept_widgets, keep  # noqa: F401 (autouse fixture)
 
 #: the offscreen platform's note when a shown top-level window's size hints change — not a problem of ours
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -22,7 +23,7 @@ def _pixel(image: QImage, x: float, y: float) -> str:
 
 def _preview(qtbot: QtBot) -> DesignPreview:
     preview = DesignPreview()
-    qtbot.addWidget(preview)
+    keep(preview)
     preview.resize(400, 248)
     preview.show()
     qtbot.waitExposed(preview)
@@ -85,7 +86,7 @@ def test_legacy_left_column_appears_only_when_set(qtbot: QtBot) -> None:
 
 def test_panel_preview_follows_typing_and_ignores_half_typed_colours(qtbot: QtBot, tmp_path: Path) -> None:
     panel = DesignPanel(ProfileStore(tmp_path / "profiles.json"))
-    qtbot.addWidget(panel)
+    keep(panel)
     panel.resize(440, 1200)
     panel.show()
     qtbot.waitExposed(panel)

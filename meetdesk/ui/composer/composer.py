@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -45,6 +46,7 @@ from meetdesk.ui.tasks import AsyncOp
 log = logging.getLogger("meetdesk.ui.composer")
 
 HINT_STYLE = "color: palette(placeholder-text);"
+PREVIEW_PANE_HEIGHT = 230
 
 
 def _provider_class(kind: str) -> type[Provider] | None:
@@ -78,6 +80,7 @@ class JoinLinkComposer(QWidget):
         self._changed_since_request = False
         self._task: asyncio.Task[None] | None = None
         self._build()
+        self._update_preview_pane()
         bridge = bridge_for(session)
         # bound methods, not lambdas: Qt drops these connections when the composer is destroyed
         bridge.profiles_changed.connect(self._on_connections_changed)
@@ -101,7 +104,12 @@ class JoinLinkComposer(QWidget):
         self._content.setContentsMargins(0, 0, 4, 0)
         self._content.setSpacing(10)
         self.scroll_area.setWidget(content)
-        outer.addWidget(self.scroll_area, 1)
+        # the preview stays in view below the form while the colour fields scroll
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("composerSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.scroll_area)
+        outer.addWidget(self.splitter, 1)
 
         self.room_section = Section("Room", self._build_room_box(), parent=content)
         self._participant_host = QWidget(content)
@@ -112,11 +120,16 @@ class JoinLinkComposer(QWidget):
         self._options_layout = QVBoxLayout(self._options_host)
         self._options_layout.setContentsMargins(0, 0, 0, 0)
         self.options_section = Section("Join options", self._options_host, expanded=False, parent=content)
-        self.design = DesignPanel(self.store, content)
+        self.design = DesignPanel(self.store, content, embed_preview=False)
         self.design_section = Section("Design", self.design, parent=content)
+        self.design_section.header.toggled.connect(self._update_preview_pane)
         for section in (self.room_section, self.participant_section, self.options_section, self.design_section):
             self._content.addWidget(section)
         self._content.addStretch(1)
+        self.splitter.addWidget(self._build_preview_pane())
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setSizes([600, PREVIEW_PANE_HEIGHT])
 
         line = QFrame(self)
         line.setFrameShape(QFrame.Shape.HLine)
@@ -132,6 +145,39 @@ class JoinLinkComposer(QWidget):
         outer.addWidget(self.link_panel)
 
         self.design.editor.changed.connect(self._on_input_changed)
+        self.design.editor.changed.connect(self._mirror_contrast_summary)
+        self.design.contrast.summary.hide()  # shown under the pinned preview instead
+        self._mirror_contrast_summary()
+
+    def _build_preview_pane(self) -> QWidget:
+        pane = QWidget(self)
+        pane.setObjectName("previewPane")
+        layout = QVBoxLayout(pane)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(2)
+        title = QLabel("Preview", pane)
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        layout.addWidget(title)
+        self.design.preview.setParent(pane)
+        self.design.preview.set_keep_aspect(False)
+        self.design.preview.setMinimumHeight(120)
+        layout.addWidget(self.design.preview, 1)
+        self.contrast_summary = QLabel(pane)
+        self.contrast_summary.setObjectName("pinnedContrastSummary")
+        self.contrast_summary.setWordWrap(True)
+        layout.addWidget(self.contrast_summary)
+        self.preview_pane = pane
+        return pane
+
+    def _mirror_contrast_summary(self) -> None:
+        source = self.design.contrast.summary
+        self.contrast_summary.setText(source.text())
+        self.contrast_summary.setStyleSheet(source.styleSheet())
+
+    def _update_preview_pane(self) -> None:
+        self.preview_pane.setVisible(self.design_section.isVisibleTo(self) and self.design_section.is_expanded())
 
     def _build_room_box(self) -> QWidget:
         box = QWidget(self)
@@ -193,7 +239,8 @@ class JoinLinkComposer(QWidget):
             if cls is None or Capability.JOIN_LINK not in cls.capabilities:
                 continue
             if conn.state is ConnectionState.CONNECTED and conn.provider is not None:
-                out.append((name, f"{name} — {cls.display_name or conn.profile.kind}"))
+                kind = cls.display_name or conn.profile.kind
+                out.append((name, name if kind.casefold() in name.casefold() else f"{name} ({kind})"))
         return out
 
     def profile_name(self) -> str | None:
@@ -208,6 +255,7 @@ class JoinLinkComposer(QWidget):
         self.profile_combo.clear()
         for name, label in eligible:
             self.profile_combo.addItem(label, name)
+            self.profile_combo.setItemData(self.profile_combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
         names = [n for n, _ in eligible]
         target = wanted if wanted in names else current if current in names else (names[0] if names else None)
         self.profile_combo.setCurrentIndex(self.profile_combo.findData(target) if target else -1)
@@ -340,6 +388,7 @@ class JoinLinkComposer(QWidget):
         self.options_section.set_title(f"Join options — {label}")
         self.options_section.setVisible(options is not None)
         self.design_section.setVisible(cls is not None and Capability.CUSTOM_DESIGN in cls.capabilities)
+        self._update_preview_pane()
         self._derive = user_id_deriver(kind)
         self._kind = kind
         self._update_user_id_placeholder()
@@ -455,6 +504,8 @@ class JoinLinkComposer(QWidget):
         request = self.build_request()
         name = self.profile_name()
         if request is None or name is None:
+            if not self.link_panel.error.text():
+                self.link_panel.show_error("No link yet: fix the fields marked in red above.")
             return None
         self._seq += 1
         seq = self._seq

@@ -32,6 +32,12 @@ class ContrastPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(4)
+        title = QLabel("Readability (contrast of text and background)", self)
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        title.setWordWrap(True)
+        outer.addWidget(title)
         self.summary = QLabel(self)
         self.summary.setObjectName("contrastSummary")
         self.summary.setWordWrap(True)
@@ -82,14 +88,14 @@ class ContrastPanel(QWidget):
             self._rows.append((sample, label, result))
         bad = sum(1 for c in self._checks if not c.ok)
         if not self._checks:
-            self.summary.setText("Contrast: set a text colour and its background to check that they are readable.")
+            self.summary.setText("Set a text colour and its background to check that they are readable.")
             self.summary.setStyleSheet(OK_STYLE)
         elif bad:
             self.summary.setText(f"⚠ {bad} of {len(self._checks)} colour pairs are hard to read "
                                  f"(WCAG asks for at least {MIN_TEXT_CONTRAST:g}:1).")
             self.summary.setStyleSheet(WARN_STYLE)
         else:
-            self.summary.setText(f"Contrast: all {len(self._checks)} colour pairs are readable "
+            self.summary.setText(f"All {len(self._checks)} colour pairs are readable "
                                  f"(at least {MIN_TEXT_CONTRAST:g}:1).")
             self.summary.setStyleSheet(OK_STYLE)
 

@@ -67,7 +67,7 @@ class DesignEditor(QWidget):
                                       "them; turn this on for servers still running client 1.7 or older.")
         outer.addWidget(self.legacy_switch)
         legacy = [k.key for k in DESIGN_KEYS if k.legacy]
-        self.legacy_group = self._group(LEGACY_TITLE, legacy)
+        self.legacy_group = self._group("Legacy settings", legacy)
         self.legacy_group.setObjectName("legacyGroup")
         self.legacy_group.setVisible(False)
         outer.addWidget(self.legacy_group)

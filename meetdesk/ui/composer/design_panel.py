@@ -14,7 +14,9 @@ from meetdesk.ui.composer.preview import DesignPreview
 
 
 class DesignPanel(QWidget):
-    def __init__(self, store: ProfileStore, parent: QWidget | None = None) -> None:
+    """``embed_preview=False`` leaves the preview out of this layout, for a caller that pins it in view."""
+
+    def __init__(self, store: ProfileStore, parent: QWidget | None = None, *, embed_preview: bool = True) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -30,7 +32,8 @@ class DesignPanel(QWidget):
         self.contrast = ContrastPanel(self)
 
         layout.addWidget(self.presets)
-        layout.addWidget(self.preview)
+        if embed_preview:
+            layout.addWidget(self.preview)
         layout.addWidget(self.contrast)
         clear_row = QHBoxLayout()
         clear_row.addStretch(1)

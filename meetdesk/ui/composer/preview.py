@@ -79,8 +79,16 @@ class DesignPreview(QWidget):
     def palette_colors(self) -> dict[str, str]:
         return dict(self._palette)
 
+    def set_keep_aspect(self, keep: bool) -> None:
+        """False lets a layout give the preview any height (it then paints stretched)."""
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(keep)
+        policy.setVerticalPolicy(QSizePolicy.Policy.Preferred if keep else QSizePolicy.Policy.Ignored)
+        self.setSizePolicy(policy)
+        self.updateGeometry()
+
     def hasHeightForWidth(self) -> bool:
-        return True
+        return self.sizePolicy().hasHeightForWidth()
 
     def heightForWidth(self, width: int) -> int:
         return max(160, int(width * ASPECT))
