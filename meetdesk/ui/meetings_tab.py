@@ -35,7 +35,7 @@ class MeetingsTab(TableTab[Meeting]):
         self.range_label.setObjectName("meetingRange")
         self.range_label.setTextFormat(Qt.TextFormat.PlainText)
         self.range_label.setWordWrap(True)
-        self.main_layout.insertWidget(1, self.range_label)
+        self.main_layout.insertWidget(2, self.range_label)
 
         self.new_action = self.add_action("New meeting…", self.new_meeting,
                                           "Schedule a meeting on a connected server.", "newMeeting")

@@ -49,7 +49,7 @@ class RoomsTab(TableTab[Room]):
         self.filter.addItem("All rooms", ALL)
         self.filter.setToolTip("Past rooms are ended rooms the server still reports (not every server keeps them).")
         self.filter.currentIndexChanged.connect(lambda _i: self.refresh_view())
-        self.top_row.insertWidget(1, self.filter)
+        self.search_row.addWidget(self.filter)
 
         self.new_action = self.add_action("New room…", self.new_room, "Create a room on a connected server.",
                                           "newRoom")

@@ -72,10 +72,10 @@ class TableTab(QWidget, Generic[R]):
         self.search.setMinimumWidth(200)
         self.search.textChanged.connect(self._on_search)
 
-        self.top_row = QHBoxLayout()
-        self.top_row.setContentsMargins(0, 0, 0, 0)
-        self.top_row.addWidget(self.toolbar, 1)
-        self.top_row.addWidget(self.search)
+        # actions get a row of their own so none hides in the overflow menu when the window is narrow
+        self.search_row = QHBoxLayout()
+        self.search_row.setContentsMargins(0, 0, 0, 0)
+        self.search_row.addWidget(self.search, 1)
 
         self.banner = Banner(self)
         self.table = QTableView(self)
@@ -104,7 +104,8 @@ class TableTab(QWidget, Generic[R]):
 
         self.main_layout = QVBoxLayout(self)
         self.main_layout.setContentsMargins(6, 6, 6, 4)
-        self.main_layout.addLayout(self.top_row)
+        self.main_layout.addWidget(self.toolbar)
+        self.main_layout.addLayout(self.search_row)
         self.main_layout.addWidget(self.banner)
         self.main_layout.addWidget(self.table, 1)
         self.main_layout.addWidget(self.summary)
@@ -239,7 +240,7 @@ class TableTab(QWidget, Generic[R]):
         header = self.table.horizontalHeader()
         for column in range(self.model.columnCount()):
             self.table.resizeColumnToContents(column)
-            header.resizeSection(column, min(max(header.sectionSize(column), 70), 320))
+            header.resizeSection(column, min(max(header.sectionSize(column), 70), 260))
 
     def _update_overlay(self) -> None:
         if self.proxy.rowCount() > 0:
