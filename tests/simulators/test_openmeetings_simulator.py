@@ -23,7 +23,7 @@ from meetdesk.simulators.openmeetings import build
 from meetdesk.simulators.openmeetings_data import OMUser, OpenMeetingsState
 from meetdesk.simulators.openmeetings_wire import coerce, jettison, parse_om_date
 
-SPECS = Path("/work/shared/reference/openmeetings-specs")
+SPECS = Path(__file__).resolve().parents[1] / "data" / "openmeetings-specs"
 VERSIONS = ["9.1.0", "8.0.0"]
 
 
