@@ -255,7 +255,7 @@ async def test_link_from_the_plugnmeet_simulator_carries_the_exact_design(
     definition, host = plugnmeet
     session = await _connected(tmp_path, "plugnmeet", definition, host, "Campus")
     composer = _composer(qtbot, session)
-    assert composer.design_section.isVisible()
+    assert composer.design_section.isVisible() and composer.design_section.title() == "Design (server default)"
     composer.select("Campus", "design-review")
     assert composer.room_id() == "design-review"
 
@@ -276,7 +276,10 @@ async def test_link_from_the_plugnmeet_simulator_carries_the_exact_design(
     editor.color_field("primary_btn_text_color").set_text("#FFFFFF")
     editor.url_field("custom_logo").setText("https://acme.example/logo.svg")
 
-    assert composer.preview_pane.isVisible()
+    assert composer.design_section.title() == "Design (4 settings)"  # folded, but says a design is set
+    assert not composer.preview_pane.isVisible()
+    composer.design_section.set_expanded(True)
+    assert composer.preview_pane.isVisible()  # pinned below the form while the design is edited
     assert composer.design.preview.palette_colors()["header_bg_color"] == "#F0E6D2"
     assert composer.contrast_summary.text().startswith("All 2 colour pairs are readable")
 
@@ -419,6 +422,8 @@ async def test_profiles_and_rooms_follow_the_session(
     assert "not connected" in composer.profile_hint.text()
     await session.connect("Campus")  # the wanted selection is applied once it is connected
     assert composer.profile_name() == "Campus" and composer.room_id() == "late-room"
+    composer.select("Campus", None)  # choosing the profile alone keeps the room
+    assert composer.room_id() == "late-room"
     await session.aclose()
 
 
@@ -515,3 +520,16 @@ async def test_a_closed_composer_ignores_later_session_events(
     await session.refresh("Campus")  # data_changed and status events reach no dead widget
     await session.disconnect("Campus")
     await session.aclose()
+
+
+def test_unfolding_a_section_scrolls_it_into_view(qtbot: QtBot, tmp_path: Path) -> None:
+    session = Session(_store(tmp_path), SecretStore(backend=MemoryKeyring()))
+    composer = keep(JoinLinkComposer(session, session.store))
+    composer.resize(420, 600)
+    composer.show()
+    bar = composer.scroll_area.verticalScrollBar()
+    assert bar.value() == 0 and not composer.design_section.is_expanded()
+    qtbot.mouseClick(composer.design_section.header, Qt.MouseButton.LeftButton)
+    assert composer.design_section.is_expanded() and composer.preview_pane.isVisible()
+    qtbot.waitUntil(lambda: bar.value() > 0)
+    assert bar.value() == min(bar.maximum(), composer.design_section.y())

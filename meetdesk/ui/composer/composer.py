@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -121,10 +121,11 @@ class JoinLinkComposer(QWidget):
         self._options_layout.setContentsMargins(0, 0, 0, 0)
         self.options_section = Section("Join options", self._options_host, expanded=False, parent=content)
         self.design = DesignPanel(self.store, content, embed_preview=False)
-        self.design_section = Section("Design", self.design, parent=content)
+        self.design_section = Section("Design", self.design, expanded=False, parent=content)
         self.design_section.header.toggled.connect(self._update_preview_pane)
         for section in (self.room_section, self.participant_section, self.options_section, self.design_section):
             self._content.addWidget(section)
+            section.header.clicked.connect(lambda checked, s=section: self._section_clicked(s, checked))
         self._content.addStretch(1)
         self.splitter.addWidget(self._build_preview_pane())
         self.splitter.setStretchFactor(0, 1)
@@ -146,6 +147,8 @@ class JoinLinkComposer(QWidget):
 
         self.design.editor.changed.connect(self._on_input_changed)
         self.design.editor.changed.connect(self._mirror_contrast_summary)
+        self.design.editor.changed.connect(self._update_design_title)
+        self._update_design_title()
         self.design.contrast.summary.hide()  # shown under the pinned preview instead
         self._mirror_contrast_summary()
 
@@ -170,6 +173,19 @@ class JoinLinkComposer(QWidget):
         layout.addWidget(self.contrast_summary)
         self.preview_pane = pane
         return pane
+
+    def _section_clicked(self, section: Section, expanded: bool) -> None:
+        if expanded:  # bring what was just unfolded into view, once the layout has made room for it
+            QTimer.singleShot(0, self, lambda: self._scroll_to(section))
+
+    def _scroll_to(self, section: Section) -> None:
+        bar = self.scroll_area.verticalScrollBar()
+        bar.setValue(min(bar.maximum(), section.y()))
+
+    def _update_design_title(self) -> None:
+        count = len(self.design.design())
+        state = "server default" if not count else "1 setting" if count == 1 else f"{count} settings"
+        self.design_section.set_title(f"Design ({state})")
 
     def _mirror_contrast_summary(self) -> None:
         source = self.design.contrast.summary
@@ -290,7 +306,7 @@ class JoinLinkComposer(QWidget):
         kind = self.session.connections[name].profile.kind if name and name in self.session.connections else None
         if kind is not None:
             self._switch_kind(kind)
-        self._reload_rooms()
+        self._reload_rooms(keep_typed=False)
         self._on_input_changed()
         self._update_create_enabled()
 
@@ -301,7 +317,8 @@ class JoinLinkComposer(QWidget):
         if profile == self.profile_name():
             self._reload_rooms()
 
-    def _reload_rooms(self) -> None:
+    def _reload_rooms(self, *, keep_typed: bool = True) -> None:
+        """Fill the room list; what was typed stays, unless another profile was chosen and has no such room."""
         typed = self.room_id()
         name = self.profile_name()
         conn = self.session.connections.get(name) if name else None
@@ -314,7 +331,7 @@ class JoinLinkComposer(QWidget):
                                         Qt.ItemDataRole.ToolTipRole)
         self.room_combo.setCurrentIndex(-1)
         self.room_combo.blockSignals(False)
-        self._set_room(typed)
+        self._set_room(typed if keep_typed or any(r.id == typed for r in rooms) else None)
 
     def _set_room(self, room_id: str | None) -> None:
         index = self.room_combo.findData(room_id) if room_id else -1
@@ -352,7 +369,8 @@ class JoinLinkComposer(QWidget):
             return
         self._wanted = None
         self.profile_combo.setCurrentIndex(self.profile_combo.findData(profile_name))
-        self._set_room(room_id)
+        if room_id is not None:  # a profile alone (from the Connections panel) keeps the room typed so far
+            self._set_room(room_id)
         self._clear_inline(self.room_error)
         self._update_profile_hint()
 

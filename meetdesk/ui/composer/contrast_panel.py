@@ -91,9 +91,12 @@ class ContrastPanel(QWidget):
             self.summary.setText("Set a text colour and its background to check that they are readable.")
             self.summary.setStyleSheet(OK_STYLE)
         elif bad:
-            self.summary.setText(f"⚠ {bad} of {len(self._checks)} colour pairs are hard to read "
+            verb = "is" if bad == 1 else "are"
+            self.summary.setText(f"⚠ {bad} of {len(self._checks)} colour pairs {verb} hard to read "
                                  f"(WCAG asks for at least {MIN_TEXT_CONTRAST:g}:1).")
             self.summary.setStyleSheet(WARN_STYLE)
+        elif len(self._checks) == 1:
+            self.summary.setText(f"The colour pair is readable (at least {MIN_TEXT_CONTRAST:g}:1).")
         else:
             self.summary.setText(f"All {len(self._checks)} colour pairs are readable "
                                  f"(at least {MIN_TEXT_CONTRAST:g}:1).")
