@@ -9,8 +9,8 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 from shiboken6 import delete as shiboken_delete
@@ -249,6 +249,18 @@ def test_validity_text() -> None:
 
 # -- end to end with the plugNmeet simulator ---------------------------------------------------
 
+class _Browser(QObject):
+    """Stands in for the desktop's web browser (QDesktopServices URL handler)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened: list[str] = []
+
+    @Slot(QUrl)
+    def open_url(self, url: QUrl) -> None:
+        self.opened.append(url.toString(QUrl.ComponentFormattingOption.FullyEncoded))
+
+
 @pytest.mark.asyncio
 async def test_link_from_the_plugnmeet_simulator_carries_the_exact_design(
         qtbot: QtBot, tmp_path: Path, plugnmeet: tuple[SimulatorDefinition, SimulatorHost]) -> None:
@@ -303,6 +315,14 @@ async def test_link_from_the_plugnmeet_simulator_carries_the_exact_design(
 
     validity = composer.link_panel.validity.text()
     assert "Valid until" in validity and "(in 10 min)" in validity and "one join" in validity
+
+    browser = _Browser()
+    QDesktopServices.setUrlHandler("http", browser, b"open_url")
+    try:
+        qtbot.mouseClick(composer.link_panel.open_button, Qt.MouseButton.LeftButton)
+    finally:
+        QDesktopServices.unsetUrlHandler("http")
+    assert browser.opened == [link.url]
 
     qtbot.mouseClick(composer.link_panel.copy_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == link.url
