@@ -42,7 +42,7 @@ class RecordingsDialog(QDialog):
         self.session = session
         self.room = room
         self.setObjectName("recordingsDialog")
-        self.setWindowTitle("Recordings")
+        self.setWindowTitle(f"Recordings — {room.name}" if room is not None else f"Recordings — {profile}")
         self.resize(760, 420)
 
         self.profile_combo = profile_combo(self, eligible_profiles(session, Capability.RECORDINGS), session, profile)
