@@ -240,7 +240,7 @@ class TableTab(QWidget, Generic[R]):
         header = self.table.horizontalHeader()
         for column in range(self.model.columnCount()):
             self.table.resizeColumnToContents(column)
-            header.resizeSection(column, min(max(header.sectionSize(column), 70), 260))
+            header.resizeSection(column, min(max(header.sectionSize(column) + 12, 70), 260))  # room for italics
 
     def _update_overlay(self) -> None:
         if self.proxy.rowCount() > 0:
