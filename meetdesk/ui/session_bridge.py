@@ -52,7 +52,7 @@ class SessionBridge(QObject):
             self.warning.emit(payload)
 
     def detach(self) -> None:
-        """Stop listening to the session (idempotent)."""
+        """Stop listening to the session (idempotent). Also breaks the session ↔ bridge reference cycle."""
         unsubscribe, self._unsubscribe = self._unsubscribe, _noop
         with contextlib.suppress(ValueError):
             unsubscribe()

@@ -1,0 +1,363 @@
+"""The main window: Connections dock on the left, Rooms and Meetings tabs in the middle, Join-link dock on the right."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QTabWidget,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from meetdesk import APP_NAME, __version__
+from meetdesk.providers.base import available_kinds
+from meetdesk.services.session import Session
+from meetdesk.ui.connections_panel import ConnectionsPanel
+from meetdesk.ui.icons import app_icon
+from meetdesk.ui.messages import show_error
+from meetdesk.ui.profile_dialog import kind_display_name
+from meetdesk.ui.session_bridge import SessionBridge, bridge_for
+from meetdesk.ui.tasks import AsyncOp, activity
+from meetdesk.ui.ui_state import decode_bytes, encode_bytes, load_ui_state, save_ui_state
+
+log = logging.getLogger("meetdesk.ui.main_window")
+
+STATE_VERSION = 1
+WARNING_STYLE = "color: #8A5300; font-weight: 600;"
+
+
+def _optional_widget(module: str, class_name: str, args: tuple[Any, ...], placeholder: str) -> QWidget:
+    """``module.class_name(*args)``, or a placeholder label while that module does not exist yet.
+
+    Only a *missing* module is tolerated: a module that exists but fails to import is a bug and raises.
+    """
+    try:
+        cls = getattr(importlib.import_module(module), class_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        log.warning("%s is not available; showing a placeholder", module)
+        label = QLabel(placeholder, args[-1])
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setWordWrap(True)
+        label.setObjectName("placeholder")
+        return label
+    widget: QWidget = cls(*args)
+    return widget
+
+
+class MainWindow(QMainWindow):
+    """Signals:
+    closed: the user closed the window (its state is saved); the owner then awaits :meth:`shutdown`.
+    """
+
+    closed = Signal()
+
+    def __init__(self, session: Session, *, demo: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.demo = demo
+        self.bridge: SessionBridge = bridge_for(session)
+        self._last_message = "Ready."
+        self._refresh_task: asyncio.Task[None] | None = None
+        self._shutdown_done = False
+        self._about: QMessageBox | None = None
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(f"{APP_NAME} (demo)" if demo else APP_NAME)
+        self.setWindowIcon(app_icon())
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+
+        # centre: Rooms and Meetings ---------------------------------------------------------------
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.rooms_tab = _optional_widget("meetdesk.ui.rooms_tab", "RoomsTab", (session, self.tabs),
+                                          "The rooms view is not available in this build.")
+        self.meetings_tab = _optional_widget("meetdesk.ui.meetings_tab", "MeetingsTab", (session, self.tabs),
+                                             "The meetings view is not available in this build.")
+        self.tabs.addTab(self.rooms_tab, "&Rooms")
+        self.tabs.addTab(self.meetings_tab, "&Meetings")
+        self.setCentralWidget(self.tabs)
+
+        # left: Connections -----------------------------------------------------------------------
+        self.connections = ConnectionsPanel(session, self)
+        self.connections_dock = self._dock("Connections", "connectionsDock", self.connections,
+                                           Qt.DockWidgetArea.LeftDockWidgetArea)
+
+        # right: Join link ------------------------------------------------------------------------
+        self.composer = _optional_widget("meetdesk.ui.composer", "JoinLinkComposer", (session, session.store, self),
+                                         "The join-link composer is not available in this build.")
+        self.composer_dock = self._dock("Join link", "composerDock", self.composer,
+                                        Qt.DockWidgetArea.RightDockWidgetArea)
+
+        self._build_status_bar()
+        self._build_menus()
+
+        self.connections.message.connect(self.show_status)
+        self.connections.profile_selected.connect(self._profile_selected)
+        self._connect_room_selection()
+        self.bridge.warning.connect(self._session_warning)
+        activity().changed.connect(self._activity_changed)
+        self._update_keyring_warning()
+        self._activity_changed(activity().count, "")
+
+        self.resize(1280, 780)
+        self.resizeDocks([self.connections_dock, self.composer_dock], [290, 400], Qt.Orientation.Horizontal)
+        self.restore_ui_state()
+        if demo:
+            self.show_status("Demo mode: the servers run inside meetdesk on this computer; nothing real is changed.")
+
+    # construction ------------------------------------------------------------------------------
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setObjectName("statusBar")
+        self.busy = QProgressBar(self)
+        self.busy.setObjectName("busyIndicator")
+        self.busy.setRange(0, 0)
+        self.busy.setFixedWidth(110)
+        self.busy.setMaximumHeight(14)
+        self.busy.setTextVisible(False)
+        self.busy.setAccessibleName("Working")
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("statusLabel")
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.keyring_label = QLabel(self)
+        self.keyring_label.setObjectName("keyringWarning")
+        self.keyring_label.setStyleSheet(WARNING_STYLE)
+        self.keyring_label.hide()
+        bar.addWidget(self.busy)
+        bar.addWidget(self.status_label, 1)
+        bar.addPermanentWidget(self.keyring_label)
+
+    def _action(self, text: str, shortcut: str | QKeySequence.StandardKey | None, slot: Callable[[], object],
+                tip: str = "", name: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        self.new_profile_action = self._action("&New profile…", "Ctrl+N", self.connections.add_profile,
+                                               "Add a server connection", "newProfileAction")
+        self.connect_all_action = self._action("&Connect all", None, self.connections.connect_all,
+                                               "Connect every profile that is not connected", "connectAllAction")
+        self.quit_action = self._action("&Quit", "Ctrl+Q", self.close, "Close meetdesk", "quitAction")
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        file_menu.addAction(self.new_profile_action)
+        file_menu.addAction(self.connect_all_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        view_menu = menu.addMenu("&View")
+        self.refresh_action = self._action("&Refresh", "F5", self.refresh_all,
+                                           "Reload rooms and meetings from every connected server", "refreshAction")
+        self.find_action = self._action("&Find…", "Ctrl+F", self.focus_search,
+                                        "Search the rooms or meetings shown", "findAction")
+        self.composer_action = self._action("&Join-link composer", "Ctrl+L", self.show_composer,
+                                            "Show the join-link composer", "composerAction")
+        self.rooms_action = self._action("R&ooms", "Ctrl+1", lambda: self.tabs.setCurrentWidget(self.rooms_tab))
+        self.meetings_action = self._action("&Meetings", "Ctrl+2",
+                                            lambda: self.tabs.setCurrentWidget(self.meetings_tab))
+        view_menu.addAction(self.refresh_action)
+        view_menu.addAction(self.find_action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.rooms_action)
+        view_menu.addAction(self.meetings_action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.composer_action)
+        panels = view_menu.addMenu("&Panels")
+        panels.addAction(self.connections_dock.toggleViewAction())
+        panels.addAction(self.composer_dock.toggleViewAction())
+
+        help_menu = menu.addMenu("&Help")
+        self.about_action = self._action(f"&About {APP_NAME}", None, self.show_about, name="aboutAction")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addAction(self.about_action)
+
+    def _connect_room_selection(self) -> None:
+        """Selecting a room in the Rooms tab points the composer at it (when both widgets are the real ones)."""
+        signal = getattr(self.rooms_tab, "room_selected", None)
+        if signal is not None and hasattr(self.composer, "select"):
+            signal.connect(self._room_selected)
+
+    # status bar --------------------------------------------------------------------------------
+    def show_status(self, text: str) -> None:
+        """Set the status line; while something runs the running operation is shown and this comes back after."""
+        self._last_message = text
+        if activity().count == 0:
+            self.status_label.setText(text)
+        self.status_label.setToolTip(text)
+
+    def status_text(self) -> str:
+        return self.status_label.text()
+
+    def _activity_changed(self, count: int, label: str) -> None:
+        if not isValid(self):
+            return
+        self.busy.setVisible(count > 0)
+        self.status_label.setText(label if count > 0 and label else self._last_message)
+
+    def _update_keyring_warning(self) -> None:
+        warning = self.session.secrets.warning
+        self.keyring_label.setVisible(bool(warning))
+        if warning:
+            self.keyring_label.setText("⚠ Passwords are kept in memory only")
+            self.keyring_label.setToolTip(warning)
+
+    def _session_warning(self, text: str) -> None:
+        self._update_keyring_warning()
+        if self.session.secrets.warning == text:
+            self.show_status(text)
+            return
+        self.show_warning(text)
+
+    def show_warning(self, text: str) -> QMessageBox:
+        """A non-modal warning box (used for start-up problems such as an unreadable profile file)."""
+        self.show_status(text)
+        return show_error(self, APP_NAME, text)
+
+    # actions -----------------------------------------------------------------------------------
+    def refresh_all(self) -> asyncio.Task[None] | None:
+        names = [n for n, c in self.session.connections.items() if c.provider is not None]
+        if not names:
+            self.show_status("Nothing to refresh: no server is connected yet.")
+            return None
+        if self._refresh_task is not None and not self._refresh_task.done():
+            return self._refresh_task
+
+        def done(_result: None) -> None:
+            failed = [n for n in names if n in self.session.connections and self.session.connections[n].refresh_error]
+            if failed:
+                first = self.session.connections[failed[0]].refresh_error
+                self.show_status(f"Refreshed {len(names) - len(failed)} of {len(names)}; “{failed[0]}”: {first}")
+            else:
+                self.show_status(f"Refreshed {len(names)} server{'s' if len(names) != 1 else ''}.")
+
+        self._refresh_task = (AsyncOp(self, lambda: self.session.refresh(raise_errors=False))
+                              .with_progress("Refreshing…")
+                              .success(done)
+                              .run())
+        return self._refresh_task
+
+    def focus_search(self) -> None:
+        tab = self.tabs.currentWidget()
+        focus = getattr(tab, "focus_search", None)
+        if callable(focus):
+            focus()
+
+    def show_composer(self) -> None:
+        self.composer_dock.show()
+        self.composer_dock.raise_()
+        self.composer.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _profile_selected(self, name: str) -> None:
+        if name:
+            self._composer_select(name, None)
+
+    def _room_selected(self, profile: str, room_id: str) -> None:
+        self._composer_select(profile, room_id or None)
+
+    def _composer_select(self, profile: str, room_id: str | None) -> None:
+        select = getattr(self.composer, "select", None)
+        if callable(select):
+            try:
+                select(profile, room_id)
+            except Exception:
+                log.exception("composer could not select %s", profile)
+
+    def show_about(self) -> QMessageBox:
+        if self._about is not None and isValid(self._about):
+            self._about.raise_()
+            return self._about
+        kinds = ", ".join(kind_display_name(k) for k in available_kinds())
+        text = (f"<h3>{APP_NAME} {escape(__version__)}</h3>"
+                "<p>A desktop console for meeting coordinators: the rooms and meetings of several "
+                "conferencing servers in one window, and join links for participants.</p>"
+                f"<p>Back ends: {escape(kinds)}</p>"
+                f"<p>Profiles: {escape(str(self.session.store.path))}<br>"
+                f"Passwords: {escape(self.session.secrets.backend_name)}"
+                f"{' (memory only)' if self.session.secrets.degraded else ''}</p>"
+                "<p>Licence: GPL-3.0-or-later</p>")
+        box = QMessageBox(QMessageBox.Icon.NoIcon, f"About {APP_NAME}", text, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("aboutBox")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        icon = app_icon()
+        if not icon.isNull():
+            box.setIconPixmap(icon.pixmap(64, 64))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self._about = box
+        return box
+
+    # state -------------------------------------------------------------------------------------
+    def ui_state(self) -> dict[str, Any]:
+        return {
+            "geometry": encode_bytes(self.saveGeometry()),
+            "window_state": encode_bytes(self.saveState(STATE_VERSION)),
+            "tab": self.tabs.currentIndex(),
+        }
+
+    def save_ui_state(self) -> bool:
+        return save_ui_state(self.ui_state())
+
+    def restore_ui_state(self) -> bool:
+        state = load_ui_state()
+        geometry = decode_bytes(state.get("geometry"))
+        window_state = decode_bytes(state.get("window_state"))
+        restored = False
+        if geometry is not None:
+            restored = self.restoreGeometry(geometry)
+        if window_state is not None:
+            restored = self.restoreState(window_state, STATE_VERSION) and restored
+        tab = state.get("tab")
+        if isinstance(tab, int) and 0 <= tab < self.tabs.count():
+            self.tabs.setCurrentIndex(tab)
+        return restored
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_ui_state()
+        event.accept()
+        super().closeEvent(event)
+        self.closed.emit()
+
+    async def shutdown(self) -> None:
+        """Cancel what is in flight and close every connection (idempotent)."""
+        if self._shutdown_done:
+            return
+        self._shutdown_done = True
+        await activity().cancel_all()
+        await self.session.aclose()
+        self.bridge.detach()
+        log.info("main window shut down")
+
