@@ -301,6 +301,7 @@ async def cmd_link(ctx: Context, args: argparse.Namespace) -> int:
         raise UnsupportedOperationError(f"{cls.display_name} does not support a custom design for participants.")
     if not args.display_name.strip():
         raise ValidationError("Give the participant's name with --name.", field="name")
+    _refuse_ignored_participant_flags(cls, args)
     warn_contrast(ctx, design)
     request = JoinRequest(room_id=args.room, display_name=args.display_name.strip(), user_id=args.user_id or "",
                           moderator=args.moderator, hidden=args.hidden, language=args.language or "",
@@ -313,6 +314,22 @@ async def cmd_link(ctx: Context, args: argparse.Namespace) -> int:
     # the URL alone on stdout's first line, so `meetdesk link … | head -1` gives it
     ctx.out.result(link_json(link, args.name), link.url + "\n" + pairs(rows[1:]))
     return 0
+
+
+_PARTICIPANT_FLAGS = {"user_id": "--user-id", "moderator": "--moderator", "hidden": "--hidden",
+                      "language": "--language", "avatar_url": "--avatar-url", "email": "--email"}
+
+
+def _refuse_ignored_participant_flags(cls: type[Provider], args: argparse.Namespace) -> None:
+    """A flag the back end would silently drop is a usage error, not a link that differs from what was asked."""
+    honoured = cls.join_request_fields
+    if honoured is None:
+        return
+    ignored = [flag for key, flag in _PARTICIPANT_FLAGS.items() if getattr(args, key, None) and key not in honoured]
+    if ignored:
+        raise UnsupportedOperationError(
+            f"{cls.display_name} join links cannot use {', '.join(ignored)}.",
+            hint=f"Leave {'it' if len(ignored) == 1 else 'them'} out, or see `meetdesk providers {cls.kind}`.")
 
 
 # recordings ----------------------------------------------------------------------------------------

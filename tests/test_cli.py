@@ -498,6 +498,10 @@ def test_om_room_update_close_open_delete_and_link(cli: Cli, om: Sim, memory_key
     link = cli("link", "OM", "--room", room["id"], "--name", "Jana Novak", "--json")
     assert link.code == 0, link
     assert "/hash?secure=" in link.json()["url"] and link.json()["url"].startswith(om.host.base_url)
+    # OpenMeetings has no hidden participants: the flag is refused, not silently dropped
+    hidden = cli("link", "OM", "--room", room["id"], "--name", "Jana Novak", "--hidden", "--json")
+    error = assert_error(hidden, 2, "UnsupportedOperationError")
+    assert "--hidden" in error["message"]
 
     assert cli("room", "delete", "OM", room["id"]).code == 0
     assert room["id"] not in [r["id"] for r in cli("rooms", "OM", "--json").json()]

@@ -86,6 +86,9 @@ class Provider:
     #: fields only shown when editing an existing room (defaults to room_fields)
     meeting_fields: ClassVar[tuple[FieldSpec, ...]] = ()
     join_fields: ClassVar[tuple[FieldSpec, ...]] = ()
+    #: the JoinRequest fields this back end honours besides room_id and display_name (None: all of them);
+    #: the composer hides and the CLI refuses the others rather than silently dropping them
+    join_request_fields: ClassVar[frozenset[str] | None] = None
     room_columns: ClassVar[tuple[Column, ...]] = ()
     meeting_columns: ClassVar[tuple[Column, ...]] = ()
 

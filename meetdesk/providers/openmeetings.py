@@ -117,6 +117,7 @@ class OpenMeetingsProvider(Provider):
     kind = "openmeetings"
     display_name = "Apache OpenMeetings"
     description = "Apache OpenMeetings 7.x–9.x through its REST web services (rooms, calendar, join links)."
+    join_request_fields = frozenset({"user_id", "moderator", "email", "language", "avatar_url"})
     capabilities = (
         Capability.LIST_ROOMS | Capability.CREATE_ROOM | Capability.UPDATE_ROOM | Capability.DELETE_ROOM
         | Capability.OPEN_CLOSE_ROOM | Capability.LIST_MEETINGS | Capability.CREATE_MEETING

@@ -117,6 +117,7 @@ class OpenMeetingsAxisProvider(Provider):
         "Apache OpenMeetings 2.x and 3.0 through the legacy Axis2 web services: create rooms and compose "
         "single-use join links. The server cannot list rooms, so meetdesk lists the rooms created here."
     )
+    join_request_fields = frozenset({"user_id", "moderator", "email", "language", "avatar_url"})
     capabilities: ClassVar[Capability] = (
         Capability.CREATE_ROOM | Capability.JOIN_LINK | Capability.LIST_ROOMS | Capability.LOCAL_ROOM_LIST
     )

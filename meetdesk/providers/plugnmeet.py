@@ -216,6 +216,7 @@ class PlugNmeetProvider(Provider):
     kind: ClassVar[str] = "plugnmeet"
     display_name: ClassVar[str] = "plugNmeet"
     description: ClassVar[str] = "plugNmeet server: create, list and end rooms, recordings, designed join links."
+    join_request_fields = frozenset({"user_id", "moderator", "hidden", "language", "avatar_url"})
     capabilities: ClassVar[Capability] = (
         Capability.LIST_ROOMS | Capability.CREATE_ROOM | Capability.END_ROOM | Capability.PAST_ROOMS
         | Capability.RECORDINGS | Capability.DELETE_RECORDING | Capability.RECORDING_DOWNLOAD
