@@ -60,11 +60,11 @@ EMPTY_TEXT = (
 
 
 def short_status(conn: Connection) -> str:
-    """The one-line status shown under a profile's name."""
+    """The one line shown under a profile's name: what the server says it is once connected, else back end · state."""
     if conn.state is ConnectionState.CONNECTED:
-        text = f"connected — {conn.server.summary()}" if conn.server is not None else "connected"
-        return text + (" (refresh failed)" if conn.refresh_error else "")
-    return conn.state.value
+        server = conn.server.summary() if conn.server is not None else kind_display_name(conn.profile.kind)
+        return f"connected — {server}" + (" (refresh failed)" if conn.refresh_error else "")
+    return f"{kind_display_name(conn.profile.kind)} · {conn.state.value}"
 
 
 class _ConnectionDelegate(QStyledItemDelegate):
@@ -82,15 +82,18 @@ class _ConnectionDelegate(QStyledItemDelegate):
         self.initStyleOption(opt, index)
         widget = opt.widget
         style = widget.style() if widget is not None else QApplication.style()
-        name, icon = opt.text, opt.icon
+        name = opt.text
+        icon = index.data(Qt.ItemDataRole.DecorationRole)
         opt.text = ""
         opt.icon = QIcon()
+        opt.features &= ~QStyleOptionViewItem.ViewItemFeature.HasDecoration
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
 
         rect = opt.rect.adjusted(8, self.PAD, -8, -self.PAD)
         metrics = opt.fontMetrics
         line = metrics.height()
-        icon.paint(painter, QRect(rect.left(), rect.top() + (line - 16) // 2, 16, 16))
+        if isinstance(icon, QIcon):
+            icon.paint(painter, QRect(rect.left(), rect.top() + (line - 16) // 2, 16, 16))
         text_rect = rect.adjusted(24, 0, 0, 0)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         palette: QPalette = opt.palette
@@ -256,7 +259,7 @@ class ConnectionsPanel(QWidget):
             return
         color, hollow = STATE_LOOK.get(conn.state, STATE_LOOK[ConnectionState.ERROR])
         item.setIcon(dot_icon(color, hollow=hollow))
-        detail = f"{kind_display_name(conn.profile.kind)} · {short_status(conn)}"
+        detail = short_status(conn)
         item.setData(DETAIL_ROLE, detail)
         item.setToolTip(f"{conn.profile.base_url}\n{conn.status_text()}"
                         + (f"\nLast refresh failed: {conn.refresh_error}" if conn.refresh_error else ""))
@@ -265,7 +268,7 @@ class ConnectionsPanel(QWidget):
             self._selection_changed()
 
     def status_text(self, name: str) -> str:
-        """What the list shows under ``name`` (back end · status)."""
+        """What the list shows under ``name``."""
         item = self._item(name)
         return str(item.data(DETAIL_ROLE)) if item is not None else ""
 

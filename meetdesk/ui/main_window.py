@@ -107,7 +107,6 @@ class MainWindow(QMainWindow):
         self._build_menus()
 
         self.connections.message.connect(self.show_status)
-        self.connections.profile_selected.connect(self._profile_selected)
         self._connect_room_selection()
         self.bridge.warning.connect(self._session_warning)
         activity().changed.connect(self._activity_changed)
@@ -115,7 +114,7 @@ class MainWindow(QMainWindow):
         self._activity_changed(activity().count, "")
 
         self.resize(1280, 780)
-        self.resizeDocks([self.connections_dock, self.composer_dock], [290, 400], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.connections_dock, self.composer_dock], [310, 400], Qt.Orientation.Horizontal)
         self.restore_ui_state()
         if demo:
             self.show_status("Demo mode: the servers run inside meetdesk on this computer; nothing real is changed.")
@@ -281,12 +280,9 @@ class MainWindow(QMainWindow):
         self.composer_dock.raise_()
         self.composer.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
-    def _profile_selected(self, name: str) -> None:
-        if name:
-            self._composer_select(name, None)
-
     def _room_selected(self, profile: str, room_id: str) -> None:
-        self._composer_select(profile, room_id or None)
+        if profile:  # an empty selection leaves the composer as it is
+            self._composer_select(profile, room_id or None)
 
     def _composer_select(self, profile: str, room_id: str | None) -> None:
         select = getattr(self.composer, "select", None)

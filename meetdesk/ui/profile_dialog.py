@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -94,8 +96,15 @@ class ProfileDialog(QDialog):
         self.kind_description.setObjectName("kindDescription")
         self.kind_description.setWordWrap(True)
         self.kind_description.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        top.addRow("", self.kind_description)
+        self.kind_description.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.kind_description.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.kind_combo.setMinimumWidth(260)
+        self._top = top
         layout.addLayout(top)
+        # below the form rather than in it: QFormLayout sizes word-wrapped rows for the narrowest width
+        self._description_row = QHBoxLayout()
+        self._description_row.addWidget(self.kind_description)
+        layout.addLayout(self._description_row)
 
         self._form_holder = QVBoxLayout()
         self._form_holder.setContentsMargins(0, 0, 0, 0)
@@ -168,7 +177,8 @@ class ProfileDialog(QDialog):
         url_label = cls.url_label if cls else "Server URL"
         url_placeholder = cls.url_placeholder if cls else "https://meet.example.org"
         specs = [
-            FieldSpec(_NAME, "Profile name", required=True, placeholder="e.g. Company plugNmeet",
+            FieldSpec(_NAME, "Profile name", required=True,
+                      placeholder=f"e.g. Office {cls.display_name}" if cls else "e.g. Office server",
                       help="How this server is called in meetdesk; only for you."),
             FieldSpec(_URL, url_label, FieldKind.URL, required=True, placeholder=url_placeholder,
                       help="The address you open in a browser to reach the server."),
@@ -178,8 +188,7 @@ class ProfileDialog(QDialog):
                 log.warning("connection field %r of %s clashes with a profile field; skipped", spec.key, self.kind)
                 continue
             if spec.is_secret and self._keeps_secret():
-                spec = replace(spec, required=False,
-                               placeholder=f"Leave empty to keep the saved {spec.label.lower()}")
+                spec = replace(spec, required=False, placeholder=f"Leave empty to keep the saved {_noun(spec.label)}")
             specs.append(spec)
         specs += [
             FieldSpec(_CA, "CA certificate file", FieldKind.PATH,
@@ -210,14 +219,43 @@ class ProfileDialog(QDialog):
             old.deleteLater()
         self.form.set_values({k: v for k, v in typed.items() if k in {s.key for s in self.form.specs}})
         self.form.changed.connect(self._inputs_changed)
+        self._align_labels()
         cls = self.provider_class()
         self.kind_description.setText(cls.description if cls else "This back end is not available in this build.")
         self.kind_description.setVisible(bool(self.kind_description.text()))
         self._inputs_changed()
 
+    def _align_labels(self) -> None:
+        """Give the back-end row's label the width of the form's labels, so all inputs start at one edge."""
+        labels: list[QLabel] = []
+        for layout in [self._top, *self.form.findChildren(QFormLayout)]:
+            for row in range(layout.rowCount()):
+                item = layout.itemAt(row, QFormLayout.ItemRole.LabelRole)
+                widget = item.widget() if item is not None else None
+                if isinstance(widget, QLabel):
+                    labels.append(widget)
+        width = max((label.sizeHint().width() for label in labels if label.text()), default=0)
+        for label in labels:
+            label.setMinimumWidth(width)
+        spacing = self._top.horizontalSpacing()
+        if spacing < 0:
+            spacing = self.style().pixelMetric(QStyle.PixelMetric.PM_LayoutHorizontalSpacing)
+        self._description_row.setContentsMargins(width + max(spacing, 0), 0, 0, 6)
+
     def _kind_changed(self) -> None:
         self._rebuild_form()
         self.test_result.clear()
+        self._fit_description()
+
+    def _fit_description(self) -> None:
+        # layouts size a word-wrapped label for its narrowest width; reserve the height it needs at its real width
+        label = self.kind_description
+        width = label.width() if label.width() > 50 else self.width() - self._description_row.contentsMargins().left()
+        label.setMinimumHeight(label.heightForWidth(max(width, 100)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_description()
 
     def _fill(self, profile: Profile) -> None:
         values: dict[str, Any] = {_NAME: profile.name, _URL: profile.base_url, _CA: profile.ca_file or "",
@@ -267,9 +305,8 @@ class ProfileDialog(QDialog):
                 first_bad = first_bad or spec.key
         url = out.get(_URL, "")
         if first_bad is None and http_warning(url) and not out.get(_HTTP):
-            self.form.set_error(_URL, "This address uses plain http://, which sends passwords unencrypted. "
-                                      "Use https:// or tick “Allow unencrypted http://”.")
-            first_bad = _URL
+            self.form.set_error(_HTTP, "Tick this to save a plain http:// address, or change it to https://.")
+            first_bad = _HTTP
         ca = str(out.get(_CA) or "").strip()
         if first_bad is None and ca and not Path(ca).expanduser().is_file():
             self.form.set_error(_CA, f"There is no file {ca}.")
@@ -324,7 +361,7 @@ class ProfileDialog(QDialog):
                 used = await self.session.secrets.get(self.original.name) or ""
             spec = self._secret_spec()
             if spec is not None and not used:
-                raise ValidationError(f"Enter the {spec.label.lower()} to test the connection.", field=spec.key)
+                raise ValidationError(f"Enter the {_noun(spec.label)} to test the connection.", field=spec.key)
             return await self.session.test_connection(profile, used)
 
         self._test_task = (AsyncOp(self, run)
@@ -405,6 +442,11 @@ class ProfileDialog(QDialog):
         if self._test_task is not None and not self._test_task.done():
             self._test_task.cancel()
         super().done(result)
+
+
+def _noun(label: str) -> str:
+    """A field label inside a sentence: "Password" → "password", "API secret" stays."""
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
 
 
 def kind_display_name(kind: str) -> str:

@@ -119,7 +119,8 @@ def test_plain_http_to_a_remote_host_warns_and_needs_consent(qtbot: QtBot, sessi
     assert dialog.http_warning.isVisibleTo(dialog)
     assert "unencrypted" in dialog.http_warning.text()
     dialog.save()
-    assert "Allow unencrypted http://" in dialog.form.error("base_url")
+    assert dialog.form.error("allow_http") == "Tick this to save a plain http:// address, or change it to https://."
+    assert session.store.names() == []
 
     allow = dialog.form.widget("allow_http")
     assert isinstance(allow, QCheckBox)
