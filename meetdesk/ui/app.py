@@ -47,8 +47,8 @@ def argument_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=APP_NAME,
         description="A desktop console for meeting coordinators. Without a command it opens the window.",
-        epilog=f"Set {LOG_ENV}=debug for detailed logs. Run '{APP_NAME} --help-cli' style commands "
-               f"such as '{APP_NAME} profiles' for the command line.",
+        epilog=f"Commands such as '{APP_NAME} rooms' work without a window; '{APP_NAME} --help' lists them. "
+               f"Set {LOG_ENV}=debug for detailed logs.",
     )
     parser.add_argument("--demo", action="store_true",
                         help="start built-in demo servers and try meetdesk with them; your own profiles and "
