@@ -78,7 +78,8 @@ class Room:
     ``status`` is a short human word ("running", "ended", "open", "closed", …); ``extra`` holds the
     provider's own columns (type, capacity, …) keyed by the provider's ``room_columns`` keys.
     ``options`` holds the values of the provider's ``room_fields`` as they are now, so an edit dialog
-    can be pre-filled.
+    can be pre-filled. ``extra["not_applied"]``, when a provider sets it after a save, names the settings the
+    server ignored (the UI warns about them).
     """
 
     id: str

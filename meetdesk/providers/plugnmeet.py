@@ -561,7 +561,9 @@ class PlugNmeetProvider(Provider):
         if missed:
             # server ≥ 2.3 merges features onto its defaults and drops a plain `false`
             log.warning("room %s: the server did not apply %s", room_id, ", ".join(missed))
-            room = dataclasses.replace(room, extra={**room.extra, "not_applied": ", ".join(missed)})
+            labels = {spec.key: spec.label for spec in self.room_fields}
+            readable = ", ".join(f"“{labels.get(key, key)}”" for key in missed)
+            room = dataclasses.replace(room, extra={**room.extra, "not_applied": readable})
         return room
 
     async def end_room(self, room_id: str) -> None:

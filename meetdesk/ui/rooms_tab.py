@@ -16,7 +16,7 @@ from meetdesk.domain.models import Room
 from meetdesk.providers.base import Capability
 from meetdesk.services.session import ConnectionState, Session
 from meetdesk.ui.dialog_parts import eligible_profiles
-from meetdesk.ui.messages import confirm
+from meetdesk.ui.messages import confirm, show_error
 from meetdesk.ui.recordings_dialog import RecordingsDialog
 from meetdesk.ui.room_dialog import RoomDialog
 from meetdesk.ui.table_models import RoomsModel
@@ -177,6 +177,11 @@ class RoomsTab(TableTab[Room]):
         self.refresh_view()
         self.select_key(self._row_key(room))
         self.notice(f"Room “{room.name}” saved on {room.profile}.")
+        not_applied = room.extra.get("not_applied")
+        if not_applied:
+            show_error(self, "Some settings were not applied",
+                       f"Room “{room.name}” was saved, but {room.profile} did not apply these settings: "
+                       f"{not_applied}. The server keeps its own defaults for them.")
 
     def _run(self, call: Callable[[], Awaitable[None]], progress: str, done: str, title: str) -> None:
         AsyncOp(self, call).with_progress(progress).error_title(title) \

@@ -389,7 +389,7 @@ async def test_create_room_reports_options_a_newer_server_ignores() -> None:
             await p.aclose()
     assert room.options["allow_webcams"] is True
     assert room.options["allow_raise_hand"] is False  # optional bools survive the merge
-    assert room.extra["not_applied"] == "allow_webcams"
+    assert room.extra["not_applied"] == "“Allow webcams”"
 
 
 @pytest.mark.asyncio

@@ -311,3 +311,27 @@ async def test_rooms_the_server_cannot_list_are_labelled(qtbot: QtBot, session: 
     assert "this server cannot list rooms" in tip
     assert "created from meetdesk" in tab.summary.text()
 
+
+
+@pytest.mark.asyncio
+async def test_settings_the_server_ignored_are_reported_after_create(qtbot: QtBot, session: Session) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from meetdesk.simulators.host import SimulatorHost, build_simulator
+
+    # plugNmeet ≥ 2.3 drops `false` for features that default to on; the provider notices and says which
+    definition = build_simulator("plugnmeet", seed=False, merge_quirk=True)
+    with SimulatorHost.for_definition(definition) as host:
+        name = await connect_simulator(session, "plugnmeet", host)
+        tab = make_tab(qtbot, session)
+        tab.new_action.trigger()
+        dialog = tab.dialog
+        assert isinstance(dialog, RoomDialog)
+        qtbot.keyClicks(dialog.name_edit, "Audio only briefing")
+        dialog.options.form.set_values({"allow_webcams": False})
+        dialog.save()
+        await until(lambda: "Audio only briefing" in names(tab), timeout=20, what="the new room")
+        boxes = [w for w in tab.findChildren(QMessageBox) if w.isVisible()]
+        assert boxes and "did not apply" in boxes[0].text() and "“Allow webcams”" in boxes[0].text()
+        assert name in boxes[0].text()
+        boxes[0].close()
