@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +29,24 @@ from meetdesk.domain.errors import ValidationError
 from meetdesk.domain.fields import FieldKind, FieldSpec, parse_options
 
 ERROR_STYLE = "color: #B00020;"
+
+
+class WrapLabel(QLabel):
+    """A word-wrapping label that claims the height its text needs at its current width.
+
+    Layouts inside a QScrollArea do not honour a plain QLabel's height-for-width, which squashes
+    wrapped text and its neighbours into one line.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        needed = self.heightForWidth(self.width())
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
 
 
 class _PathEdit(QWidget):
@@ -83,10 +102,9 @@ class FieldForm(QWidget):
             if spec.help:
                 widget.setToolTip(spec.help)
             self._widgets[spec.key] = widget
-            error = QLabel(self)
+            error = WrapLabel(self)
             error.setObjectName(f"error_{spec.key}")
             error.setStyleSheet(ERROR_STYLE)
-            error.setWordWrap(True)
             error.hide()
             self._errors[spec.key] = error
             column = QWidget(self)

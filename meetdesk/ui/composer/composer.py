@@ -38,7 +38,7 @@ from meetdesk.ui.composer.participant import (
     user_id_deriver,
 )
 from meetdesk.ui.composer.section import Section
-from meetdesk.ui.forms import ERROR_STYLE, FieldForm
+from meetdesk.ui.forms import ERROR_STYLE, FieldForm, WrapLabel
 from meetdesk.ui.messages import error_text
 from meetdesk.ui.session_bridge import bridge_for
 from meetdesk.ui.tasks import AsyncOp
@@ -229,10 +229,9 @@ class JoinLinkComposer(QWidget):
 
     @staticmethod
     def _error_label(parent: QWidget, name: str) -> QLabel:
-        label = QLabel(parent)
+        label = WrapLabel(parent)
         label.setObjectName(name)
         label.setStyleSheet(ERROR_STYLE)
-        label.setWordWrap(True)
         label.hide()
         return label
 
