@@ -18,7 +18,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QRegularExpression,
     QSortFilterProxyModel,
     Qt,
 )
@@ -138,6 +137,10 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
 
     def text(self, row: int, key: str) -> str:
         return self._texts[row][self.column_of(key)]
+
+    def haystack(self, row: int) -> str:
+        """Every cell's text of ``row``, case-folded, for searching."""
+        return self._haystacks[row]
 
     # QAbstractTableModel ---------------------------------------------------------------------
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -460,12 +463,23 @@ class SearchProxy(QSortFilterProxyModel):
 
     def set_search(self, text: str) -> None:
         """Keep rows containing every whitespace-separated word of ``text``, in any column."""
-        self._words = [w.casefold() for w in text.split()]
-        # one regular expression keeps the filtering in C++: a lookahead per word, in any order
-        pattern = "".join(f"(?=.*{QRegularExpression.escape(w)})" for w in self._words)
-        expression = QRegularExpression(pattern, QRegularExpression.PatternOption.DotMatchesEverythingOption
-                                        | QRegularExpression.PatternOption.CaseInsensitiveOption)
-        self.setFilterRegularExpression(expression)
+        words = [w.casefold() for w in text.split()]
+        if words == self._words:
+            return
+        self.beginFilterChange()
+        self._words = words
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        if not self._words:
+            return True
+        source = self.sourceModel()
+        if isinstance(source, RowTableModel):
+            # the precomputed text, without a trip through QVariant and a regular expression per row
+            haystack = source.haystack(source_row)
+        else:
+            haystack = str(source.index(source_row, 0, source_parent).data(SEARCH_ROLE) or "").casefold()
+        return all(word in haystack for word in self._words)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         source = self.sourceModel()
