@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QComboBox, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QDialog, QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from meetdesk.domain.errors import ValidationError
 from meetdesk.domain.fields import FieldSpec
@@ -13,6 +14,7 @@ from meetdesk.providers.base import Capability, Provider, provider_class
 from meetdesk.services.session import Session
 from meetdesk.ui.forms import FieldForm
 from meetdesk.ui.table_tab import capabilities_of, connected
+from meetdesk.ui.tasks import AsyncOp
 
 #: the tallest the options area grows before it scrolls
 OPTIONS_MAX_HEIGHT = 440
@@ -101,3 +103,64 @@ class OptionsArea(QWidget):
 
 def field_of(exc: BaseException) -> str | None:
     return exc.field if isinstance(exc, ValidationError) else None
+
+
+class EditorDialog(QDialog):
+    """What the room and meeting editors share: saving runs in the background; on failure the dialog stays
+    open with everything typed, and the subclass shows the error inline.
+
+    Subclasses create ``save_button``, ``progress`` and ``profile_combo`` (None when editing) and implement
+    ``profile()``, ``draft()``, ``operation()`` and ``show_failure()``.
+
+    Signals:
+        saved(object): what the server stored; the dialog closes right after.
+    """
+
+    saved = Signal(object)
+
+    save_button: QPushButton
+    progress: QLabel
+    profile_combo: QComboBox | None
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._busy = False
+
+    def profile(self) -> str:
+        raise NotImplementedError
+
+    def draft(self) -> Any | None:
+        """The input as a draft, or None after showing inline what is wrong."""
+        raise NotImplementedError
+
+    def operation(self, draft: Any) -> tuple[str, Callable[[], Awaitable[Any]]]:
+        """The progress label and the call that saves ``draft``."""
+        raise NotImplementedError
+
+    def show_failure(self, exc: BaseException) -> None:
+        raise NotImplementedError
+
+    def _update_save(self) -> None:
+        self.save_button.setEnabled(bool(self.profile()) and not self._busy)
+
+    def _set_busy(self, busy: bool, label: str = "") -> None:
+        self._busy = busy
+        self.progress.setText(label)
+        if self.profile_combo is not None:
+            self.profile_combo.setEnabled(not busy)
+        self._update_save()
+
+    def save(self) -> None:
+        if self._busy or not self.profile():
+            return
+        draft = self.draft()
+        if draft is None:
+            return
+        label, call = self.operation(draft)
+        self._set_busy(True, label)
+        AsyncOp(self, call).with_progress(label).failure(self.show_failure) \
+            .finally_(lambda: self._set_busy(False)).success(self._saved).run()
+
+    def _saved(self, result: object) -> None:
+        self.saved.emit(result)
+        self.accept()

@@ -10,15 +10,14 @@ its field.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta, tzinfo
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDateTimeEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -35,10 +34,9 @@ from meetdesk.domain.models import Meeting, MeetingDraft
 from meetdesk.providers.base import Capability
 from meetdesk.services.session import Session
 from meetdesk.ui import local_time
-from meetdesk.ui.dialog_parts import OptionsArea, eligible_profiles, field_of, profile_combo, provider_of
+from meetdesk.ui.dialog_parts import EditorDialog, OptionsArea, eligible_profiles, field_of, profile_combo, provider_of
 from meetdesk.ui.messages import error_text
 from meetdesk.ui.tab_widgets import Banner, field_with_error, show_field_error
-from meetdesk.ui.tasks import AsyncOp
 
 log = logging.getLogger("meetdesk.ui.meeting_dialog")
 
@@ -59,14 +57,12 @@ def _duration_text(delta: timedelta) -> str:
     return " ".join(parts) or "0 min"
 
 
-class MeetingDialog(QDialog):
+class MeetingDialog(EditorDialog):
     """``meeting`` None schedules a new meeting (on ``profile`` if given); otherwise edits ``meeting``.
 
     Signals:
         saved(Meeting): the meeting as the server stored it; the dialog closes right after.
     """
-
-    saved = Signal(object)
 
     def __init__(self, session: Session, *, meeting: Meeting | None = None, profile: str | None = None,
                  parent: QWidget | None = None) -> None:
@@ -76,7 +72,6 @@ class MeetingDialog(QDialog):
         self.setObjectName("meetingDialog")
         self.setWindowTitle("New meeting" if meeting is None else f"Edit meeting “{meeting.title}”")
         self.setMinimumWidth(560)
-        self._busy = False
         self._errors: dict[str, tuple[QLabel, QWidget]] = {}
 
         self.banner = Banner(self, closable=False)
@@ -299,16 +294,6 @@ class MeetingDialog(QDialog):
         self.options.form.set_values(dict(meeting.options))
         self._room_changed()
 
-    def _update_save(self) -> None:
-        self.save_button.setEnabled(bool(self.profile()) and not self._busy)
-
-    def _set_busy(self, busy: bool, label: str = "") -> None:
-        self._busy = busy
-        self.progress.setText(label)
-        if self.profile_combo is not None:
-            self.profile_combo.setEnabled(not busy)
-        self._update_save()
-
     # validation and saving -------------------------------------------------------------------
     def error(self, key: str) -> str:
         """The inline error shown for ``key`` ("" if none); option fields included."""
@@ -361,26 +346,12 @@ class MeetingDialog(QDialog):
                             description=self.description_edit.toPlainText().strip(),
                             location=self.location_edit.text().strip(), timezone=self.zone_name(), options=options)
 
-    def save(self) -> None:
-        if self._busy or not self.profile():
-            return
-        draft = self.draft()
-        if draft is None:
-            return
+    def operation(self, draft: MeetingDraft) -> tuple[str, Callable[[], Awaitable[Meeting]]]:
         profile, meeting = self.profile(), self.meeting
         if meeting is None:
-            label = f"Scheduling “{draft.title}” on {profile}…"
-            op = AsyncOp(self, lambda: self.session.create_meeting(profile, draft))
-        else:
-            label = f"Saving “{draft.title}”…"
-            op = AsyncOp(self, lambda: self.session.update_meeting(profile, meeting.id, draft))
-        self._set_busy(True, label)
-        op.with_progress(label).failure(self.show_failure).finally_(lambda: self._set_busy(False)) \
-            .success(self._saved).run()
-
-    def _saved(self, meeting: Meeting) -> None:
-        self.saved.emit(meeting)
-        self.accept()
+            return (f"Scheduling “{draft.title}” on {profile}…",
+                    lambda: self.session.create_meeting(profile, draft))
+        return f"Saving “{draft.title}”…", lambda: self.session.update_meeting(profile, meeting.id, draft)
 
     def show_failure(self, exc: BaseException) -> None:
         self.show_error(field_of(exc), error_text(exc))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from meetdesk.domain.models import Meeting
 from meetdesk.providers.base import Capability
@@ -46,7 +46,6 @@ class MeetingsTab(TableTab[Meeting]):
                                              "cancelMeeting")
         self.refresh_action = self.add_action("Refresh", self.refresh_servers,
                                               "Ask every connected server for its meetings again.", "refreshMeetings")
-        self.dialog: QDialog | None = None
         self.table.sortByColumn(self.model.column_of("start"), Qt.SortOrder.AscendingOrder)
         self.refresh_view()
 
@@ -94,12 +93,6 @@ class MeetingsTab(TableTab[Meeting]):
         self.set_enabled(self.refresh_action, bool(connected(self.session)), "no server is connected")
 
     # actions ---------------------------------------------------------------------------------
-    def _open_dialog(self, dialog: QDialog) -> None:
-        if self.dialog is not None:
-            self.dialog.deleteLater()
-        self.dialog = dialog
-        dialog.open()
-
     def new_meeting(self) -> None:
         if not self.new_action.isEnabled():
             return

@@ -7,10 +7,10 @@ typed kept and the error shown next to the field it concerns (or in a banner abo
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -23,10 +23,9 @@ from PySide6.QtWidgets import (
 from meetdesk.domain.models import Room, RoomDraft
 from meetdesk.providers.base import Capability
 from meetdesk.services.session import Session
-from meetdesk.ui.dialog_parts import OptionsArea, eligible_profiles, field_of, profile_combo, provider_of
+from meetdesk.ui.dialog_parts import EditorDialog, OptionsArea, eligible_profiles, field_of, profile_combo, provider_of
 from meetdesk.ui.messages import error_text
 from meetdesk.ui.tab_widgets import Banner, field_with_error, show_field_error
-from meetdesk.ui.tasks import AsyncOp
 
 log = logging.getLogger("meetdesk.ui.room_dialog")
 
@@ -35,14 +34,12 @@ NAME_FIELDS = {"name", "room_name", "title"}
 ID_FIELDS = {"room_id", "id"}
 
 
-class RoomDialog(QDialog):
+class RoomDialog(EditorDialog):
     """``room`` None creates a room (on ``profile`` if given); otherwise edits ``room``.
 
     Signals:
         saved(Room): the room as the server stored it; the dialog closes right after.
     """
-
-    saved = Signal(object)
 
     def __init__(self, session: Session, *, room: Room | None = None, profile: str | None = None,
                  parent: QWidget | None = None) -> None:
@@ -52,7 +49,6 @@ class RoomDialog(QDialog):
         self.setObjectName("roomDialog")
         self.setWindowTitle("New room" if room is None else f"Edit room “{room.name}”")
         self.setMinimumWidth(520)
-        self._busy = False
 
         self.banner = Banner(self, closable=False)
         form = QFormLayout()
@@ -137,16 +133,6 @@ class RoomDialog(QDialog):
                                      "first.", "info")
         self._update_save()
 
-    def _update_save(self) -> None:
-        self.save_button.setEnabled(bool(self.profile()) and not self._busy)
-
-    def _set_busy(self, busy: bool, label: str = "") -> None:
-        self._busy = busy
-        self.progress.setText(label)
-        if self.profile_combo is not None:
-            self.profile_combo.setEnabled(not busy)
-        self._update_save()
-
     def clear_errors(self) -> None:
         self.banner.clear()
         self.name_error.hide()
@@ -167,26 +153,12 @@ class RoomDialog(QDialog):
         room_id = self.id_edit.text().strip() if self.room is None else None
         return RoomDraft(name=name, room_id=room_id or None, options=options)
 
-    def save(self) -> None:
-        if self._busy or not self.profile():
-            return
-        draft = self.draft()
-        if draft is None:
-            return
+    def operation(self, draft: RoomDraft) -> tuple[str, Callable[[], Awaitable[Room]]]:
         profile, room = self.profile(), self.room
         if room is None:
-            label = f"Creating room “{draft.name}” on {profile}…"
-            op = AsyncOp(self, lambda: self.session.create_room(profile, draft))
-        else:
-            label = f"Saving room “{draft.name}”…"
-            op = AsyncOp(self, lambda: self.session.update_room(profile, room.id, draft))
-        self._set_busy(True, label)
-        op.with_progress(label).failure(self.show_failure).finally_(lambda: self._set_busy(False)) \
-            .success(self._saved).run()
-
-    def _saved(self, room: Room) -> None:
-        self.saved.emit(room)
-        self.accept()
+            return (f"Creating room “{draft.name}” on {profile}…",
+                    lambda: self.session.create_room(profile, draft))
+        return f"Saving room “{draft.name}”…", lambda: self.session.update_room(profile, room.id, draft)
 
     def show_failure(self, exc: BaseException) -> None:
         """Show ``exc`` inline; the dialog and its input stay as they are."""

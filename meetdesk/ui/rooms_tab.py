@@ -10,7 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QWidget
+from PySide6.QtWidgets import QComboBox, QWidget
 
 from meetdesk.domain.models import Room
 from meetdesk.providers.base import Capability
@@ -71,7 +71,6 @@ class RoomsTab(TableTab[Room]):
                                                  "roomRecordings")
         self.refresh_action = self.add_action("Refresh", self.refresh_servers,
                                               "Ask every connected server for its rooms again.", "refreshRooms")
-        self.dialog: QDialog | None = None
         # grouped by server; within a server the order stays the server's own (the sort is stable)
         self.table.sortByColumn(self.model.column_of("profile"), Qt.SortOrder.AscendingOrder)
         self.refresh_view()
@@ -149,12 +148,6 @@ class RoomsTab(TableTab[Room]):
         self.set_enabled(self.refresh_action, bool(connected(self.session)), "no server is connected")
 
     # actions ---------------------------------------------------------------------------------
-    def _open_dialog(self, dialog: QDialog) -> None:
-        if self.dialog is not None:
-            self.dialog.deleteLater()
-        self.dialog = dialog
-        dialog.open()
-
     def new_room(self) -> None:
         if not self.new_action.isEnabled():
             return

@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -53,6 +54,8 @@ class TableTab(QWidget, Generic[R]):
     def __init__(self, session: Session, model: RowTableModel[R], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        #: the editor dialog opened last (tests reach it here)
+        self.dialog: QDialog | None = None
         self.bridge = bridge_for(session)
         self.model = model
         self.proxy = SearchProxy(self)
@@ -178,6 +181,13 @@ class TableTab(QWidget, Generic[R]):
             return None
         row: Any = self.proxy.data(rows[0], ROW_ROLE)
         return row
+
+    def _open_dialog(self, dialog: QDialog) -> None:
+        """Open ``dialog`` without blocking (never ``exec()``); the previous one is released."""
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+        self.dialog = dialog
+        dialog.open()
 
     def notice(self, text: str) -> None:
         """Say in the summary line what just happened ("Room “Ops” deleted.")."""
