@@ -10,7 +10,7 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    from meetdesk.cli import is_cli_invocation, run_cli
+    from meetdesk.cli.main import is_cli_invocation, run_cli
 
     if is_cli_invocation(args):
         return run_cli(args)

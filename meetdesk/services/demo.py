@@ -10,8 +10,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from meetdesk.backends.base import available_kinds, provider_class
 from meetdesk.domain.models import Profile
-from meetdesk.providers.base import available_kinds, provider_class
 from meetdesk.services.paths import CONFIG_DIR_ENV
 from meetdesk.services.profile_store import ProfileStore
 from meetdesk.services.secret_store import MemoryKeyring, SecretStore

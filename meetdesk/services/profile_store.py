@@ -182,7 +182,7 @@ class ProfileStore:
         self.save()
 
     def _validated(self, profile: Profile) -> Profile:
-        from meetdesk.providers.base import provider_class
+        from meetdesk.backends.base import provider_class
 
         name = validate_profile_name(profile.name)
         cls = provider_class(profile.kind)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+from meetdesk.backends.base import Capability, Provider, create_provider, provider_class
 from meetdesk.domain.errors import (
     AuthenticationError,
     MeetdeskError,
@@ -34,7 +35,6 @@ from meetdesk.domain.models import (
     RoomDraft,
     ServerInfo,
 )
-from meetdesk.providers.base import Capability, Provider, create_provider, provider_class
 from meetdesk.services.profile_store import ProfileStore
 from meetdesk.services.secret_store import SecretStore
 

@@ -1,15 +1,13 @@
-"""Faithful local servers, one per back end, for tests and demo mode. No Qt, no meetdesk.providers.
+"""The generic simulator host: free port, TLS with a generated CA, fault injection, ``python -m meetdesk.simulators``.
 
-Each simulator module (same name as its provider module) defines::
+Each back end's own simulator lives in ``meetdesk/backends/<package>/simulator/`` and exports::
 
     def build(*, seed: bool = True, **options: Any) -> SimulatorDefinition
 
-and is listed in :data:`SIMULATOR_MODULES`. :class:`meetdesk.simulators.host.SimulatorHost` serves it.
+:class:`meetdesk.simulators.host.SimulatorHost` serves it. No Qt here, and no back end's client.
 """
 
-#: kind → module, the same kinds as meetdesk.providers.base.PROVIDER_MODULES
-SIMULATOR_MODULES: dict[str, str] = {
-    "plugnmeet": "meetdesk.simulators.plugnmeet",
-    "openmeetings": "meetdesk.simulators.openmeetings",
-    "openmeetings-axis": "meetdesk.simulators.openmeetings_axis",
-}
+from meetdesk.backends.registry import BACKENDS, simulator_module
+
+#: kind → module of its simulator, the same kinds as the provider registry
+SIMULATOR_MODULES: dict[str, str] = {kind: simulator_module(kind) for kind in BACKENDS}

@@ -8,9 +8,9 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from meetdesk.backends.base import Capability, Provider, provider_class
 from meetdesk.domain.errors import ValidationError
 from meetdesk.domain.fields import FieldSpec
-from meetdesk.providers.base import Capability, Provider, provider_class
 from meetdesk.services.session import Session
 from meetdesk.ui.forms import FieldForm
 from meetdesk.ui.table_tab import capabilities_of, connected

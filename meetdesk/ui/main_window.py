@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from meetdesk import APP_NAME, __version__
-from meetdesk.providers.base import available_kinds
+from meetdesk.backends.base import available_kinds
 from meetdesk.services.session import Session
 from meetdesk.ui.connections_panel import ConnectionsPanel
 from meetdesk.ui.icons import app_icon

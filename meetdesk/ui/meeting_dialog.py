@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from meetdesk.backends.base import Capability
 from meetdesk.domain.fields import FieldSpec
 from meetdesk.domain.models import Meeting, MeetingDraft
-from meetdesk.providers.base import Capability
 from meetdesk.services.session import Session
 from meetdesk.ui import local_time
 from meetdesk.ui.dialog_parts import EditorDialog, OptionsArea, eligible_profiles, field_of, profile_combo, provider_of

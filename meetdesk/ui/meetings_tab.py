@@ -7,8 +7,8 @@ import logging
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
+from meetdesk.backends.base import Capability
 from meetdesk.domain.models import Meeting
-from meetdesk.providers.base import Capability
 from meetdesk.services.session import ConnectionState, Session
 from meetdesk.ui import local_time
 from meetdesk.ui.dialog_parts import eligible_profiles

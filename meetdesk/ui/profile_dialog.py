@@ -29,11 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from meetdesk.backends.base import Provider, available_kinds, provider_class
 from meetdesk.domain.errors import MeetdeskError, ValidationError
 from meetdesk.domain.fields import FieldKind, FieldSpec, parse_options
 from meetdesk.domain.models import Profile, ServerInfo
 from meetdesk.domain.values import is_loopback_host
-from meetdesk.providers.base import Provider, available_kinds, provider_class
 from meetdesk.services.session import ConnectionState, Session
 from meetdesk.ui.forms import ERROR_STYLE, FieldForm
 from meetdesk.ui.messages import error_text

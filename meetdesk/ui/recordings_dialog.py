@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from meetdesk.backends.base import Capability
 from meetdesk.domain.models import Recording, Room
-from meetdesk.providers.base import Capability
 from meetdesk.services.session import Session
 from meetdesk.ui.dialog_parts import eligible_profiles, profile_combo
 from meetdesk.ui.messages import confirm, error_text

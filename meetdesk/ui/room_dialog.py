@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from meetdesk.backends.base import Capability
 from meetdesk.domain.models import Room, RoomDraft
-from meetdesk.providers.base import Capability
 from meetdesk.services.session import Session
 from meetdesk.ui.dialog_parts import EditorDialog, OptionsArea, eligible_profiles, field_of, profile_combo, provider_of
 from meetdesk.ui.messages import error_text

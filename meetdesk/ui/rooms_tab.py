@@ -12,8 +12,8 @@ from collections.abc import Awaitable, Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from meetdesk.backends.base import Capability
 from meetdesk.domain.models import Room
-from meetdesk.providers.base import Capability
 from meetdesk.services.session import ConnectionState, Session
 from meetdesk.ui.dialog_parts import eligible_profiles
 from meetdesk.ui.messages import confirm, show_error

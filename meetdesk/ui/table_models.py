@@ -23,8 +23,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
+from meetdesk.backends.base import Column, provider_class
 from meetdesk.domain.models import Meeting, Recording, Room
-from meetdesk.providers.base import Column, provider_class
 from meetdesk.ui import local_time
 
 log = logging.getLogger("meetdesk.ui.table_models")

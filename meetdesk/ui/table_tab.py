@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from meetdesk.providers.base import Capability
+from meetdesk.backends.base import Capability
 from meetdesk.services.session import Connection, Session
 from meetdesk.ui.session_bridge import bridge_for
 from meetdesk.ui.tab_widgets import Banner, EmptyOverlay

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from meetdesk.backends.base import PROVIDER_MODULES, Provider, secret_spec
 from meetdesk.domain.errors import NotFoundError, ValidationError
 from meetdesk.domain.fields import FieldSpec
 from meetdesk.domain.models import Profile
-from meetdesk.providers.base import PROVIDER_MODULES, Provider, secret_spec
 from meetdesk.services.profile_store import SCHEMA_VERSION, ProfileStore
 
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from meetdesk.backends.base import PROVIDER_MODULES, Capability, Provider, secret_spec
 from meetdesk.domain.errors import AuthenticationError, NotFoundError, UnreachableError, ValidationError
 from meetdesk.domain.fields import FieldSpec
 from meetdesk.domain.models import Meeting, Profile, Room, RoomDraft, ServerInfo
-from meetdesk.providers.base import PROVIDER_MODULES, Capability, Provider, secret_spec
 from meetdesk.services.profile_store import ProfileStore
 from meetdesk.services.secret_store import SERVICE, MemoryKeyring, SecretStore
 from meetdesk.services.session import ConnectionState, Session, SessionEvent

@@ -11,9 +11,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from meetdesk.backends.http import build_client, json_body, translate_errors
 from meetdesk.domain.errors import ProtocolError, TLSError, UnreachableError
 from meetdesk.domain.models import Profile
-from meetdesk.providers.http import build_client, json_body, translate_errors
 from meetdesk.simulators.faults import Faults
 from meetdesk.simulators.host import SimulatorHost
 

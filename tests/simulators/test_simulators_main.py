@@ -18,9 +18,9 @@ from typing import Any
 import httpx
 import pytest
 
+from meetdesk.backends.base import create_provider
 from meetdesk.domain.models import Profile
-from meetdesk.providers.base import create_provider
-from tests.cli_support import REPO, require_kind
+from tests.cli.support import REPO, require_kind
 
 
 def read_line(proc: subprocess.Popen[str], timeout: float = 30) -> str:
@@ -99,7 +99,7 @@ def test_tls_no_seed_latency_and_sigterm() -> None:
 
 def test_fixed_port() -> None:
     require_kind("plugnmeet")
-    from tests.cli_support import closed_port
+    from tests.cli.support import closed_port
 
     port = closed_port()
     with running("--provider", "plugnmeet", "--port", str(port)) as (proc, info):

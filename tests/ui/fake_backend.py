@@ -16,10 +16,10 @@ import pytest
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
+from meetdesk.backends.base import PROVIDER_MODULES, Capability, Column, Provider, secret_spec
 from meetdesk.domain.errors import MeetdeskError, NotFoundError, ValidationError
 from meetdesk.domain.fields import FieldKind, FieldSpec, parse_options
 from meetdesk.domain.models import Meeting, MeetingDraft, Profile, Recording, Room, RoomDraft, ServerInfo
-from meetdesk.providers.base import PROVIDER_MODULES, Capability, Column, Provider, secret_spec
 from meetdesk.services.session import Session
 
 KIND = "fake"

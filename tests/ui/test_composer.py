@@ -16,8 +16,8 @@ from pytestqt.qtbot import QtBot
 from shiboken6 import delete as shiboken_delete
 from shiboken6 import isValid as shiboken_valid
 
+from meetdesk.backends.plugnmeet.client import decode_jwt_claims
 from meetdesk.domain.models import Profile
-from meetdesk.providers.plugnmeet import decode_jwt_claims
 from meetdesk.services.profile_store import ProfileStore
 from meetdesk.services.secret_store import MemoryKeyring, SecretStore
 from meetdesk.services.session import Session

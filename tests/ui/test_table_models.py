@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
+from meetdesk.backends.base import Column
 from meetdesk.domain.models import Meeting, Participant, Recording, Room
-from meetdesk.providers.base import Column
 from meetdesk.ui import local_time
 from meetdesk.ui.table_models import (
     ROW_ROLE,

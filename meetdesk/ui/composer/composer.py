@@ -7,28 +7,19 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
-    QFrame,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QScrollArea,
-    QSizePolicy,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
+from meetdesk.backends.base import Capability, Provider, provider_class
 from meetdesk.domain.errors import ValidationError
 from meetdesk.domain.models import JoinLink, JoinRequest, Room
-from meetdesk.providers.base import Capability, Provider, provider_class
 from meetdesk.services.profile_store import ProfileStore
 from meetdesk.services.session import ConnectionState, Session
-from meetdesk.ui.composer.design_panel import DesignPanel
-from meetdesk.ui.composer.link_panel import LinkPanel
+from meetdesk.ui.composer.layout import HINT_STYLE, ComposerLayout
 from meetdesk.ui.composer.participant import (
     ALIASES,
     WIRE_NAMES,
@@ -37,16 +28,13 @@ from meetdesk.ui.composer.participant import (
     participant_fields,
     user_id_deriver,
 )
-from meetdesk.ui.composer.section import Section
-from meetdesk.ui.forms import ERROR_STYLE, FieldForm, WrapLabel
+from meetdesk.ui.forms import FieldForm
 from meetdesk.ui.messages import error_text
 from meetdesk.ui.session_bridge import bridge_for
 from meetdesk.ui.tasks import AsyncOp
 
 log = logging.getLogger("meetdesk.ui.composer")
 
-HINT_STYLE = "color: palette(placeholder-text);"
-PREVIEW_PANE_HEIGHT = 230
 
 
 def _provider_class(kind: str) -> type[Provider] | None:
@@ -61,16 +49,15 @@ def _room_text(room: Room) -> str:
     return f"{text} · {room.status}" if room.status else text
 
 
-class JoinLinkComposer(QWidget):
+class JoinLinkComposer(ComposerLayout):
     """Lives in the main window's "Join link" dock. ``select()`` is called by the Rooms tab."""
 
     link_created = Signal(object)  # JoinLink
 
     def __init__(self, session: Session, store: ProfileStore, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(store, parent)
         self.setObjectName("joinLinkComposer")
         self.session = session
-        self.store = store
         self._kind: str | None = None
         self._participant_forms: dict[str, FieldForm] = {}
         self._option_forms: dict[str, FieldForm] = {}
@@ -81,169 +68,18 @@ class JoinLinkComposer(QWidget):
         self._task: asyncio.Task[None] | None = None
         self._build()
         self._update_preview_pane()
+        self.create_button.clicked.connect(self.create_link)
+        self.design.editor.changed.connect(self._on_input_changed)
+        self.profile_combo.currentIndexChanged.connect(self._on_profile_changed)
+        room_edit = self.room_combo.lineEdit()
+        assert room_edit is not None
+        room_edit.textChanged.connect(self._on_room_edited)
         bridge = bridge_for(session)
         # bound methods, not lambdas: Qt drops these connections when the composer is destroyed
         bridge.profiles_changed.connect(self._on_connections_changed)
         bridge.status_changed.connect(self._on_connections_changed)
         bridge.data_changed.connect(self._on_data_changed)
         self._reload_profiles()
-
-    # building ----------------------------------------------------------------------------------
-    def _build(self) -> None:
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(6, 6, 6, 6)
-        outer.setSpacing(6)
-        self.scroll_area = QScrollArea(self)
-        self.scroll_area.setObjectName("composerScroll")
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        content = QWidget(self.scroll_area)
-        content.setObjectName("composerContent")
-        self._content = QVBoxLayout(content)
-        self._content.setContentsMargins(0, 0, 4, 0)
-        self._content.setSpacing(10)
-        self.scroll_area.setWidget(content)
-        # the preview stays in view below the form while the colour fields scroll
-        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
-        self.splitter.setObjectName("composerSplitter")
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.scroll_area)
-        outer.addWidget(self.splitter, 1)
-
-        self.room_section = Section("Room", self._build_room_box(), parent=content)
-        self._participant_host = QWidget(content)
-        self._participant_layout = QVBoxLayout(self._participant_host)
-        self._participant_layout.setContentsMargins(0, 0, 0, 0)
-        self.participant_section = Section("Participant", self._participant_host, parent=content)
-        self._options_host = QWidget(content)
-        self._options_layout = QVBoxLayout(self._options_host)
-        self._options_layout.setContentsMargins(0, 0, 0, 0)
-        self.options_section = Section("Join options", self._options_host, expanded=False, parent=content)
-        self.design = DesignPanel(self.store, content, embed_preview=False)
-        self.design_section = Section("Design", self.design, expanded=False, parent=content)
-        self.design_section.header.toggled.connect(self._update_preview_pane)
-        for section in (self.room_section, self.participant_section, self.options_section, self.design_section):
-            self._content.addWidget(section)
-            section.header.clicked.connect(lambda checked, s=section: self._section_clicked(s, checked))
-        self._content.addStretch(1)
-        self.splitter.addWidget(self._build_preview_pane())
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 0)
-        self.splitter.setSizes([600, PREVIEW_PANE_HEIGHT])
-
-        line = QFrame(self)
-        line.setFrameShape(QFrame.Shape.HLine)
-        line.setFrameShadow(QFrame.Shadow.Sunken)
-        outer.addWidget(line)
-        self.create_button = QPushButton("Create link", self)
-        self.create_button.setObjectName("createLink")
-        self.create_button.setDefault(True)
-        self.create_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.create_button.clicked.connect(self.create_link)
-        outer.addWidget(self.create_button)
-        self.link_panel = LinkPanel(self)
-        outer.addWidget(self.link_panel)
-
-        self.design.editor.changed.connect(self._on_input_changed)
-        self.design.editor.changed.connect(self._mirror_contrast_summary)
-        self.design.editor.changed.connect(self._update_design_title)
-        self._update_design_title()
-        self.design.contrast.summary.hide()  # shown under the pinned preview instead
-        self._mirror_contrast_summary()
-
-    def _build_preview_pane(self) -> QWidget:
-        pane = QWidget(self)
-        pane.setObjectName("previewPane")
-        layout = QVBoxLayout(pane)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.setSpacing(2)
-        title = QLabel("Preview", pane)
-        font = title.font()
-        font.setBold(True)
-        title.setFont(font)
-        layout.addWidget(title)
-        self.design.preview.setParent(pane)
-        self.design.preview.set_keep_aspect(False)
-        self.design.preview.setMinimumHeight(120)
-        layout.addWidget(self.design.preview, 1)
-        self.contrast_summary = QLabel(pane)
-        self.contrast_summary.setObjectName("pinnedContrastSummary")
-        self.contrast_summary.setWordWrap(True)
-        layout.addWidget(self.contrast_summary)
-        self.preview_pane = pane
-        return pane
-
-    def _section_clicked(self, section: Section, expanded: bool) -> None:
-        if expanded:  # bring what was just unfolded into view, once the layout has made room for it
-            QTimer.singleShot(0, self, lambda: self._scroll_to(section))
-
-    def _scroll_to(self, section: Section) -> None:
-        bar = self.scroll_area.verticalScrollBar()
-        bar.setValue(min(bar.maximum(), section.y()))
-
-    def _update_design_title(self) -> None:
-        count = len(self.design.design())
-        state = "server default" if not count else "1 setting" if count == 1 else f"{count} settings"
-        self.design_section.set_title(f"Design ({state})")
-
-    def _mirror_contrast_summary(self) -> None:
-        source = self.design.contrast.summary
-        self.contrast_summary.setText(source.text())
-        self.contrast_summary.setStyleSheet(source.styleSheet())
-
-    def _update_preview_pane(self) -> None:
-        self.preview_pane.setVisible(self.design_section.isVisibleTo(self) and self.design_section.is_expanded())
-
-    def _build_room_box(self) -> QWidget:
-        box = QWidget(self)
-        form = QFormLayout(box)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self.profile_combo = QComboBox(box)
-        self.profile_combo.setObjectName("profileCombo")
-        self.profile_combo.setAccessibleName("Profile")
-        self.profile_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.profile_combo.setMinimumContentsLength(14)
-        self.profile_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.profile_combo.currentIndexChanged.connect(self._on_profile_changed)
-        self.profile_hint = self._error_label(box, "profileHint")
-        form.addRow("Profile", self._stacked(box, self.profile_combo, self.profile_hint))
-
-        self.room_combo = QComboBox(box)
-        self.room_combo.setObjectName("roomCombo")
-        self.room_combo.setEditable(True)
-        self.room_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.room_combo.setAccessibleName("Room")
-        self.room_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.room_combo.setMinimumContentsLength(14)
-        self.room_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.room_combo.currentIndexChanged.connect(self._show_room_start)
-        edit = self.room_combo.lineEdit()
-        assert edit is not None
-        edit.setPlaceholderText("Choose a room or type its ID")
-        edit.textChanged.connect(self._on_room_edited)
-        self.room_error = self._error_label(box, "roomError")
-        form.addRow("Room", self._stacked(box, self.room_combo, self.room_error))
-        return box
-
-    @staticmethod
-    def _error_label(parent: QWidget, name: str) -> QLabel:
-        label = WrapLabel(parent)
-        label.setObjectName(name)
-        label.setStyleSheet(ERROR_STYLE)
-        label.hide()
-        return label
-
-    @staticmethod
-    def _stacked(parent: QWidget, *widgets: QWidget) -> QWidget:
-        holder = QWidget(parent)
-        layout = QVBoxLayout(holder)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        for w in widgets:
-            layout.addWidget(w)
-        return holder
 
     # profiles and rooms ------------------------------------------------------------------------
     def _eligible(self) -> list[tuple[str, str]]:
@@ -339,11 +175,6 @@ class JoinLinkComposer(QWidget):
         else:
             self.room_combo.setCurrentIndex(-1)
             self.room_combo.setEditText(room_id or "")
-
-    def _show_room_start(self, _index: int) -> None:
-        edit = self.room_combo.lineEdit()
-        if edit is not None:
-            edit.setCursorPosition(0)
 
     def room_id(self) -> str:
         """The chosen room's id, or what the user typed (a room's exact name also picks that room)."""

@@ -7,8 +7,8 @@ import logging
 import re
 from collections.abc import Callable, Collection, Sequence
 
+from meetdesk.backends.base import PROVIDER_MODULES
 from meetdesk.domain.fields import FieldKind, FieldSpec
-from meetdesk.providers.base import PROVIDER_MODULES
 
 log = logging.getLogger("meetdesk.ui.composer")
 

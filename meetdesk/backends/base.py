@@ -1,0 +1,223 @@
+"""The Provider contract, capability flags and the registry.
+
+A back end is one package under ``meetdesk/backends/`` whose ``client.py`` defines a subclass of
+:class:`Provider`, plus one line in :data:`meetdesk.backends.registry.BACKENDS`. The UI and CLI are driven
+entirely by the class attributes below.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+
+from meetdesk.backends.registry import BACKENDS, client_target
+from meetdesk.domain.errors import UnsupportedOperationError, ValidationError
+from meetdesk.domain.fields import FieldKind, FieldSpec
+from meetdesk.domain.models import (
+    JoinLink,
+    JoinRequest,
+    Meeting,
+    MeetingDraft,
+    Profile,
+    Recording,
+    Room,
+    RoomDraft,
+    ServerInfo,
+)
+
+
+class Capability(enum.Flag):
+    NONE = 0
+    LIST_ROOMS = enum.auto()
+    CREATE_ROOM = enum.auto()
+    UPDATE_ROOM = enum.auto()
+    DELETE_ROOM = enum.auto()
+    END_ROOM = enum.auto()
+    OPEN_CLOSE_ROOM = enum.auto()
+    PAST_ROOMS = enum.auto()
+    LIST_MEETINGS = enum.auto()
+    CREATE_MEETING = enum.auto()
+    UPDATE_MEETING = enum.auto()
+    CANCEL_MEETING = enum.auto()
+    RECORDINGS = enum.auto()
+    DELETE_RECORDING = enum.auto()
+    RECORDING_DOWNLOAD = enum.auto()
+    JOIN_LINK = enum.auto()
+    CUSTOM_DESIGN = enum.auto()
+    #: rooms are listed from what meetdesk remembers, not from the server
+    LOCAL_ROOM_LIST = enum.auto()
+
+
+@dataclass(frozen=True)
+class Column:
+    """An extra table column a provider contributes (value read from ``Room.extra[key]``)."""
+
+    key: str
+    label: str
+
+
+#: Called by a provider when it changed ``profile.data`` and wants it saved.
+PersistHook = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+async def _no_persist(_data: dict[str, Any]) -> None:
+    return None
+
+
+class Provider:
+    """Base class of every back-end client.
+
+    Subclasses set the class attributes and override what their capabilities promise. Every method
+    raises the project's own errors (``meetdesk.domain.errors``) — never httpx or KeyError.
+    """
+
+    kind: ClassVar[str] = ""
+    display_name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    capabilities: ClassVar[Capability] = Capability.NONE
+    #: non-secret fields plus exactly one spec with ``is_secret=True`` (password / API secret)
+    connection_fields: ClassVar[tuple[FieldSpec, ...]] = ()
+    #: label of the base URL field and its placeholder
+    url_label: ClassVar[str] = "Server URL"
+    url_placeholder: ClassVar[str] = "https://meet.example.org"
+    room_fields: ClassVar[tuple[FieldSpec, ...]] = ()
+    #: fields only shown when editing an existing room (defaults to room_fields)
+    meeting_fields: ClassVar[tuple[FieldSpec, ...]] = ()
+    join_fields: ClassVar[tuple[FieldSpec, ...]] = ()
+    #: the JoinRequest fields this back end honours besides room_id and display_name (None: all of them);
+    #: the composer hides and the CLI refuses the others rather than silently dropping them
+    join_request_fields: ClassVar[frozenset[str] | None] = None
+    room_columns: ClassVar[tuple[Column, ...]] = ()
+    meeting_columns: ClassVar[tuple[Column, ...]] = ()
+
+    def __init__(self, profile: Profile, secret: str, *, persist: PersistHook | None = None) -> None:
+        self.profile = profile
+        self._secret = secret
+        self._persist = persist or _no_persist
+
+    def __repr__(self) -> str:  # never show the secret
+        return f"<{type(self).__name__} profile={self.profile.name!r}>"
+
+    @classmethod
+    def secret_field(cls) -> FieldSpec | None:
+        return next((f for f in cls.connection_fields if f.is_secret), None)
+
+    @classmethod
+    def normalize_base_url(cls, url: str) -> str:
+        """Return the canonical base URL for a profile (e.g. add a missing path)."""
+        return url.strip().rstrip("/")
+
+    def supports(self, cap: Capability) -> bool:
+        return cap in self.capabilities
+
+    def _unsupported(self, what: str) -> UnsupportedOperationError:
+        return UnsupportedOperationError(f"{self.display_name} does not support {what}.")
+
+    # lifecycle -------------------------------------------------------------------------------
+    async def connect(self) -> ServerInfo:
+        """Check reachability and credentials; return what the server says about itself."""
+        raise NotImplementedError
+
+    async def aclose(self) -> None:
+        """Release the HTTP client and log out where the back end has sessions."""
+
+    # rooms -----------------------------------------------------------------------------------
+    async def list_rooms(self) -> list[Room]:
+        raise self._unsupported("listing rooms")
+
+    async def list_past_rooms(self) -> list[Room]:
+        raise self._unsupported("listing past rooms")
+
+    async def get_room(self, room_id: str) -> Room:
+        for room in await self.list_rooms():
+            if room.id == room_id:
+                return room
+        from meetdesk.domain.errors import NotFoundError
+
+        raise NotFoundError(f"There is no room “{room_id}” on {self.profile.name}.")
+
+    async def create_room(self, draft: RoomDraft) -> Room:
+        raise self._unsupported("creating rooms")
+
+    async def update_room(self, room_id: str, draft: RoomDraft) -> Room:
+        raise self._unsupported("editing rooms")
+
+    async def delete_room(self, room_id: str) -> None:
+        raise self._unsupported("deleting rooms")
+
+    async def end_room(self, room_id: str) -> None:
+        raise self._unsupported("ending rooms")
+
+    async def open_room(self, room_id: str) -> None:
+        raise self._unsupported("opening rooms")
+
+    async def close_room(self, room_id: str) -> None:
+        raise self._unsupported("closing rooms")
+
+    # meetings --------------------------------------------------------------------------------
+    async def list_meetings(self, start: datetime, end: datetime) -> list[Meeting]:
+        raise self._unsupported("scheduled meetings")
+
+    async def create_meeting(self, draft: MeetingDraft) -> Meeting:
+        raise self._unsupported("scheduling meetings")
+
+    async def update_meeting(self, meeting_id: str, draft: MeetingDraft) -> Meeting:
+        raise self._unsupported("editing meetings")
+
+    async def cancel_meeting(self, meeting_id: str) -> None:
+        raise self._unsupported("cancelling meetings")
+
+    # recordings ------------------------------------------------------------------------------
+    async def list_recordings(self, room_id: str | None = None) -> list[Recording]:
+        raise self._unsupported("recordings")
+
+    async def delete_recording(self, recording_id: str) -> None:
+        raise self._unsupported("deleting recordings")
+
+    async def recording_download_url(self, recording_id: str) -> str:
+        raise self._unsupported("downloading recordings")
+
+    # join links ------------------------------------------------------------------------------
+    async def join_link(self, request: JoinRequest) -> JoinLink:
+        raise self._unsupported("join links")
+
+
+#: kind → "module:ClassName", derived from the registry (tests add fakes here)
+PROVIDER_MODULES: dict[str, str] = {kind: client_target(kind) for kind in BACKENDS}
+
+
+def available_kinds() -> list[str]:
+    """Kinds whose module imports (a back end under construction is skipped, not fatal)."""
+    kinds = []
+    for kind in PROVIDER_MODULES:
+        try:
+            provider_class(kind)
+        except (ImportError, AttributeError):
+            continue
+        kinds.append(kind)
+    return kinds
+
+
+def provider_class(kind: str) -> type[Provider]:
+    try:
+        target = PROVIDER_MODULES[kind]
+    except KeyError:
+        known = ", ".join(PROVIDER_MODULES)
+        raise ValidationError(f"Unknown back-end kind “{kind}”. Known kinds: {known}.", field="kind") from None
+    module_name, _, class_name = target.partition(":")
+    cls = getattr(importlib.import_module(module_name), class_name)
+    assert issubclass(cls, Provider)
+    return cls
+
+
+def create_provider(profile: Profile, secret: str, *, persist: PersistHook | None = None) -> Provider:
+    return provider_class(profile.kind)(profile, secret, persist=persist)
+
+
+def secret_spec(label: str = "Password", key: str = "password", help: str = "") -> FieldSpec:
+    """Convenience for the one secret connection field."""
+    return FieldSpec(key=key, label=label, kind=FieldKind.SECRET, required=True, help=help, is_secret=True)

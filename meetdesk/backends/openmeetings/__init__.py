@@ -1,0 +1,1 @@
+"""openmeetings back end: client and simulator."""

@@ -1,0 +1,259 @@
+"""OpenMeetings rooms: RoomDTOs read and written, counts and participants, open / close / delete."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, TypeVar
+
+from meetdesk.backends.openmeetings import wire as omj
+from meetdesk.backends.openmeetings.fields import (
+    ROOM_FIELDS,
+    ROOM_TYPES,
+)
+from meetdesk.backends.openmeetings.session import PRIVATE_ROOMS_KEY, OpenMeetingsSession, dump_json
+from meetdesk.domain.errors import (
+    NotFoundError,
+    ProtocolError,
+    ServerError,
+    ValidationError,
+)
+from meetdesk.domain.models import (
+    Participant,
+    Room,
+    RoomDraft,
+)
+
+log = logging.getLogger("meetdesk.backends.openmeetings")
+T = TypeVar("T")
+
+#: room option key → RoomDTO field. The server reads only "isPublic" (the spec's "public" is ignored).
+_ROOM_FLAGS = {
+    "public": "isPublic",
+    "moderated": "moderated",
+    "wait_for_moderator": "waitModerator",
+    "allow_user_questions": "allowUserQuestions",
+    "audio_only": "audioOnly",
+    "allow_recording": "allowRecording",
+}
+#: a new room gets the form's defaults, not the DTO's (capacity 4, no questions, no recording)
+_ROOM_DEFAULTS: dict[str, Any] = {f.key: f.default for f in ROOM_FIELDS if f.default is not None}
+#: RoomDTO fields that are collections on input (Jettison may have collapsed or omitted them on output)
+_ROOM_COLLECTIONS = ("hiddenElements", "files")
+#: RoomDTO fields meetdesk passes through unchanged when it saves a room it read
+_ROOM_PASSTHROUGH = ("tag", "confno", "demo", "demoTime", "closed", "externalId", "externalType",
+                     "redirectUrl", "waitRecording", "appointment")
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _type_label(value: str) -> str:
+    return dict(ROOM_TYPES).get(value, value.title())
+
+
+class OpenMeetingsRooms(OpenMeetingsSession):
+    """The room half of the provider."""
+
+    def _room_from_dto(self, dto: dict[str, Any], call: str, count: int | None = None,
+                       participants: tuple[Participant, ...] = ()) -> Room:
+        room_id = omj.req_id(dto, call, "room")
+        room_type = omj.text(dto.get("type")).upper()
+        is_public = omj.as_bool(dto.get("isPublic", dto.get("public")))
+        closed = omj.as_bool(dto.get("closed"))
+        capacity = omj.opt_int(dto.get("capacity"))
+        options: dict[str, Any] = {
+            "type": room_type,
+            "capacity": capacity,
+            "comment": omj.text(dto.get("comment")),
+            "hidden_elements": [omj.text(e) for e in omj.as_list(dto.get("hiddenElements"))],
+        }
+        for key, field in _ROOM_FLAGS.items():
+            options[key] = is_public if key == "public" else omj.as_bool(dto.get(field))
+        status = "closed" if closed else ("in use" if count else "open")
+        return Room(
+            id=room_id, name=omj.text(dto.get("name")) or f"Room {room_id}", kind=self.kind, status=status,
+            running=None if count is None else count > 0, participant_count=count, participants=participants,
+            options=options,
+            extra={"type": _type_label(room_type), "capacity": capacity, "public": _yes(is_public),
+                   "moderated": _yes(options["moderated"]), "users_online": count, "closed": closed,
+                   "appointment": omj.as_bool(dto.get("appointment"))},
+        )
+
+    async def _public_rooms(self, room_type: str) -> list[dict[str, Any]]:
+        call = f"the list of public {room_type.lower()} rooms"
+        body = await self._get_json(f"services/room/public/{room_type}", call, right="ROOM")
+        return [] if body is None else omj.unwrap_list(body, "roomDTO", call)
+
+    async def _room_dto(self, room_id: str) -> dict[str, Any]:
+        room_id = self._id_path(room_id, "room")
+        call = f"reading room {room_id}"
+        body = await self._get_json(f"services/room/{room_id}", call,
+                                    not_found=f"There is no room {room_id} on {self._server}.")
+        if body is None:
+            raise NotFoundError(f"There is no room {room_id} on {self._server}.")
+        return omj.unwrap_object(body, "roomDTO", call)
+
+    async def _count(self, room_id: str) -> int:
+        call = f"the user count of room {room_id}"
+        body = await self._get_json(f"services/room/count/{room_id}", call)
+        if body is None:
+            return 0
+        result = omj.service_result(body, call)
+        count = omj.opt_int(result.message)
+        if count is None:
+            raise ProtocolError(f"OpenMeetings answered {call} in an unexpected format.",
+                                detail=f"message {result.message!r}")
+        return count
+
+    async def room_participants(self, room_id: str) -> list[Participant]:
+        room_id = self._id_path(room_id, "room")
+        call = f"the users in room {room_id}"
+        body = await self._get_json(f"services/room/users/{room_id}", call)
+        users = [] if body is None else omj.unwrap_list(body, "userDTO", call)
+        participants = []
+        for user in users:
+            name = " ".join(p for p in (omj.text(user.get("firstname")), omj.text(user.get("lastname"))) if p)
+            participants.append(Participant(
+                id=omj.text(user.get("id")), name=name or omj.text(user.get("login")),
+                extra={"login": omj.text(user.get("login")), "external_id": omj.text(user.get("externalId")),
+                       "external_type": omj.text(user.get("externalType")), "user_type": omj.text(user.get("type"))},
+            ))
+        return participants
+
+    def _remembered_rooms(self) -> list[str]:
+        stored = self.profile.data.get(PRIVATE_ROOMS_KEY)
+        return [str(i) for i in stored] if isinstance(stored, list) else []
+
+    async def _remember_rooms(self, ids: list[str]) -> None:
+        if ids != self._remembered_rooms():
+            self.profile.data[PRIVATE_ROOMS_KEY] = ids
+            await self._persist(self.profile.data)
+
+    async def _all_room_dtos(self) -> list[dict[str, Any]]:
+        """Public rooms of every type plus the private rooms meetdesk created (the API lists no others)."""
+        per_type = await asyncio.gather(*(self._public_rooms(t) for t, _ in ROOM_TYPES))
+        seen: dict[str, dict[str, Any]] = {}
+        for dto in (d for group in per_type for d in group):
+            seen.setdefault(omj.req_id(dto, "the room list", "room"), dto)
+        remembered = self._remembered_rooms()
+        missing = [i for i in remembered if i not in seen]
+
+        async def fetch(room_id: str) -> dict[str, Any] | None:
+            try:
+                return await self._room_dto(room_id)
+            except (NotFoundError, ValidationError):
+                return None
+
+        gone: set[str] = set()
+        for room_id, found in zip(missing, await self._gather(fetch(i) for i in missing), strict=True):
+            if found is None:
+                gone.add(room_id)
+            else:
+                seen[room_id] = found
+        if gone:
+            await self._remember_rooms([i for i in remembered if i not in gone])
+        return list(seen.values())
+
+    async def _count_or_none(self, room_id: str) -> int | None:
+        try:
+            return await self._count(room_id)
+        except (ServerError, ProtocolError) as exc:  # one odd room must not hide the others
+            log.warning("no user count for room %s: %s", room_id, exc.message)
+            return None
+
+    async def list_rooms(self) -> list[Room]:
+        dtos = await self._all_room_dtos()
+        ids = [omj.req_id(d, "the room list", "room") for d in dtos]
+        counts = await self._gather(self._count_or_none(i) for i in ids)
+        rooms = [self._room_from_dto(d, "the room list", c) for d, c in zip(dtos, counts, strict=True)]
+        return sorted(rooms, key=lambda r: int(r.id))
+
+    async def get_room(self, room_id: str) -> Room:
+        dto = await self._room_dto(room_id)
+        rid = omj.req_id(dto, "reading a room", "room")
+        count, participants = await asyncio.gather(self._count(rid), self.room_participants(rid))
+        return self._room_from_dto(dto, f"reading room {rid}", count, tuple(participants))
+
+    @staticmethod
+    def _clean_room_dto(dto: dict[str, Any]) -> dict[str, Any]:
+        """A RoomDTO read from Jettison output, made fit to send back (lists as lists, ids as strings)."""
+        out: dict[str, Any] = {"id": omj.opt_int(dto.get("id")), "name": omj.text(dto.get("name")),
+                               "comment": omj.text(dto.get("comment")), "type": omj.text(dto.get("type")),
+                               "capacity": omj.opt_int(dto.get("capacity")) or 4,
+                               "isPublic": omj.as_bool(dto.get("isPublic", dto.get("public")))}
+        for key in _ROOM_PASSTHROUGH:
+            if dto.get(key) is not None:
+                value = dto[key]
+                out[key] = omj.text(value) if key in ("externalId", "externalType", "tag", "confno") else value
+        for key in ("moderated", "waitModerator", "allowUserQuestions", "allowRecording", "audioOnly"):
+            out[key] = omj.as_bool(dto.get(key))
+        for key in _ROOM_COLLECTIONS:
+            out[key] = omj.as_list(dto.get(key))
+        return out
+
+    def _apply_room_options(self, dto: dict[str, Any], name: str, options: dict[str, Any]) -> dict[str, Any]:
+        if not name.strip():
+            raise ValidationError("Give the room a name.", field="name")
+        dto["name"] = name.strip()
+        if "type" in options and options["type"] is not None:
+            dto["type"] = str(options["type"])
+        if options.get("capacity") is not None:
+            dto["capacity"] = int(options["capacity"])
+        if "comment" in options and options["comment"] is not None:
+            dto["comment"] = str(options["comment"])
+        for key, field in _ROOM_FLAGS.items():
+            if options.get(key) is not None:
+                dto[field] = bool(options[key])
+        if options.get("hidden_elements") is not None:
+            dto["hiddenElements"] = list(options["hidden_elements"])
+        if dto.get("type") not in dict(ROOM_TYPES):
+            raise ValidationError("Choose a room type: conference, presentation or interview.", field="type")
+        return dto
+
+    async def _save_room(self, dto: dict[str, Any], call: str) -> dict[str, Any]:
+        payload = {k: v for k, v in dto.items() if v is not None}
+        response = await self._call("POST", "services/room", call, data={"room": dump_json(payload)})
+        saved = omj.unwrap_object(self._answer(response, call), "roomDTO", call)
+        room_id = omj.req_id(saved, call, "room")
+        if not omj.as_bool(saved.get("isPublic", saved.get("public"))) and room_id not in self._remembered_rooms():
+            await self._remember_rooms([*self._remembered_rooms(), room_id])
+        return saved
+
+    async def create_room(self, draft: RoomDraft) -> Room:
+        options = {**_ROOM_DEFAULTS, **{k: v for k, v in draft.options.items() if v is not None}}
+        dto = self._apply_room_options({"appointment": False}, draft.name, options)
+        return self._room_from_dto(await self._save_room(dto, "creating a room"), "creating a room", 0)
+
+    async def update_room(self, room_id: str, draft: RoomDraft) -> Room:
+        # POST /room with an id replaces every field, so start from what the server has now
+        current = self._clean_room_dto(await self._room_dto(room_id))
+        call = f"saving room {current['id']}"
+        saved = await self._save_room(self._apply_room_options(current, draft.name, draft.options), call)
+        return self._room_from_dto(saved, call, await self._count_or_none(omj.req_id(saved, call, "room")))
+
+    async def delete_room(self, room_id: str) -> None:
+        rid = self._id_path(room_id, "room")
+        call = f"deleting room {rid}"
+        response = await self._call("DELETE", f"services/room/{rid}", call)
+        result = omj.service_result(self._answer(response, call), call)
+        if result.message.strip().lower() == "not found":
+            raise NotFoundError(f"There is no room {rid} on {self._server}.")
+        if rid in self._remembered_rooms():
+            await self._remember_rooms([i for i in self._remembered_rooms() if i != rid])
+
+    async def _room_action(self, action: str, room_id: str) -> None:
+        rid = self._id_path(room_id, "room")
+        call = f"{'opening' if action == 'open' else 'closing'} room {rid}"
+        response = await self._call("GET", f"services/room/{action}/{rid}", call)
+        omj.service_result(self._answer(response, call, not_found=f"There is no room {rid} on {self._server}."),
+                           call)
+
+    async def open_room(self, room_id: str) -> None:
+        await self._room_action("open", room_id)
+
+    async def close_room(self, room_id: str) -> None:
+        await self._room_action("close", room_id)
+
+    # meetings --------------------------------------------------------------------------------

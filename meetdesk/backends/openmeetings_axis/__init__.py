@@ -1,0 +1,1 @@
+"""openmeetings_axis back end: client and simulator."""

@@ -1,0 +1,1 @@
+"""plugnmeet back end: client and simulator."""

@@ -1,0 +1,459 @@
+"""plugNmeet server API client (``POST <server>/auth/...`` with API-KEY + HASH-SIGNATURE).
+
+The server answers application errors with HTTP 200 and ``"status": false`` (only authentication
+failures are 401), sends 64-bit numbers as strings, ``is_running`` as 0/1 and room metadata as a
+JSON string; this module turns all of that into the project's models and errors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+import httpx
+
+from meetdesk.backends.base import Capability, Column, Provider, secret_spec
+from meetdesk.backends.http import IDEMPOTENT_EXTENSION, build_client, json_body, translate_errors
+from meetdesk.backends.plugnmeet.errors import auth_error, status_error
+from meetdesk.backends.plugnmeet.options import (
+    JOIN_FIELDS,
+    ROOM_FIELDS,
+    create_room_request,
+    derive_room_id,
+    derive_user_id,
+    lock_settings_from_options,
+    options_from_metadata,
+    options_not_applied,
+    preferred_language,
+    validate_room_id,
+)
+from meetdesk.backends.plugnmeet.wire import (
+    Shape,
+    as_dict,
+    as_list,
+    decode_jwt_claims,
+    encode_body,
+    epoch,
+    float_of,
+    int_of,
+    json_object,
+    rfc3339,
+    sign,
+    text_of,
+    yes_no,
+)
+from meetdesk.domain.design import encode_custom_design
+from meetdesk.domain.errors import (
+    MeetdeskError,
+    NotFoundError,
+    ProtocolError,
+    ServerError,
+    UnreachableError,
+    ValidationError,
+)
+from meetdesk.domain.fields import FieldKind, FieldSpec, parse_options
+from meetdesk.domain.models import (
+    JoinLink,
+    JoinRequest,
+    Participant,
+    Recording,
+    Role,
+    Room,
+    RoomDraft,
+    ServerInfo,
+)
+from meetdesk.domain.values import validate_url
+
+__all__ = ["PlugNmeetProvider", "decode_jwt_claims", "derive_room_id", "derive_user_id", "encode_body", "sign"]
+
+log = logging.getLogger("meetdesk.backends.plugnmeet")
+
+#: pages of 100 (the server's maximum) — more than 20 pages is more history than a table can show
+PAGE_SIZE = 100
+MAX_PAGES = 20
+
+class PlugNmeetProvider(Provider):
+    kind: ClassVar[str] = "plugnmeet"
+    display_name: ClassVar[str] = "plugNmeet"
+    description: ClassVar[str] = "plugNmeet server: create, list and end rooms, recordings, designed join links."
+    join_request_fields = frozenset({"user_id", "moderator", "hidden", "language", "avatar_url"})
+    capabilities: ClassVar[Capability] = (
+        Capability.LIST_ROOMS | Capability.CREATE_ROOM | Capability.END_ROOM | Capability.PAST_ROOMS
+        | Capability.RECORDINGS | Capability.DELETE_RECORDING | Capability.RECORDING_DOWNLOAD
+        | Capability.JOIN_LINK | Capability.CUSTOM_DESIGN
+    )
+    connection_fields: ClassVar[tuple[FieldSpec, ...]] = (
+        FieldSpec("api_key", "API key", FieldKind.TEXT, required=True, placeholder="plugnmeet",
+                  help="client.api_key from the server's config.yaml."),
+        secret_spec("API secret", key="api_secret", help="client.secret from the server's config.yaml."),
+        FieldSpec("client_url", "Client URL", FieldKind.URL, placeholder="https://example.org/conference/",
+                  help="Only if the plugNmeet client is served somewhere else than the server address."),
+    )
+    url_label: ClassVar[str] = "Server URL"
+    url_placeholder: ClassVar[str] = "https://plugnmeet.example.org"
+    room_fields: ClassVar[tuple[FieldSpec, ...]] = ROOM_FIELDS
+    join_fields: ClassVar[tuple[FieldSpec, ...]] = JOIN_FIELDS
+    room_columns: ClassVar[tuple[Column, ...]] = (
+        Column("room_id", "Room ID"),
+        Column("recording", "Recording"),
+        Column("waiting_room", "Waiting room"),
+        Column("breakout_of", "Breakout of"),
+        Column("ended", "Ended"),
+    )
+
+    _client: httpx.AsyncClient | None = None
+
+    @classmethod
+    def normalize_base_url(cls, url: str) -> str:
+        base = super().normalize_base_url(url)
+        # people paste the API address they saw in the docs
+        return base[: -len("/auth")] if base.endswith("/auth") else base
+
+    # transport -------------------------------------------------------------------------------
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = build_client(self.profile, secrets=[self._secret], logger=log)
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            client, self._client = self._client, None
+            await client.aclose()
+
+    @property
+    def _server(self) -> str:
+        return self.profile.name or self.profile.base_url
+
+    def _api_key(self) -> str:
+        key = (self.profile.fields.get("api_key") or "").strip()
+        if not key:
+            raise ValidationError("The profile has no API key.", field="api_key",
+                                  hint="Enter client.api_key from the server's config.yaml.")
+        return key
+
+    async def request(self, path: str, payload: Mapping[str, Any], *, idempotent: bool = False) -> dict[str, Any]:
+        """POST ``payload`` to ``/auth/<path>``, signed; return the JSON object of a ``status: true`` answer.
+
+        Raises the project's errors for every failure (transport, 401, ``status: false``, bad shapes).
+        """
+        body = encode_body(payload)
+        headers = {
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "API-KEY": self._api_key(),
+            "HASH-SIGNATURE": sign(body, self._secret),
+        }
+        extensions = {IDEMPOTENT_EXTENSION: True} if idempotent else None
+        async with translate_errors(self._server, path):
+            response = await self._http().post(f"auth/{path}", content=body, headers=headers,
+                                               extensions=extensions)
+        return self._answer(response, path, payload)
+
+    def _answer(self, response: httpx.Response, path: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        status = response.status_code
+        if status == 401:
+            raise auth_error(self._server, response, path)
+        if status == 404:
+            raise ProtocolError(
+                f"{self._server} does not look like a plugNmeet server: it has no API at /auth/{path}.",
+                detail=f"HTTP 404 for {path}",
+                hint="Check the server URL: it is the address the plugNmeet server answers on, without /auth.",
+            )
+        if status in (502, 503, 504):
+            raise UnreachableError(f"{self._server} is not available right now.", detail=f"HTTP {status} ({path})",
+                                   hint="Try again in a minute; the server or its proxy may be restarting.")
+        if status >= 500:
+            raise ServerError(f"{self._server} failed while handling {path}.", detail=f"HTTP {status}")
+        if status != 200:
+            raise ProtocolError(f"{self._server} answered {path} with an unexpected HTTP status {status}.",
+                                detail=f"HTTP {status}")
+        body = json_body(response, path)
+        if not isinstance(body, dict) or not isinstance(body.get("status"), bool):
+            raise ProtocolError(f"The server's answer to {path} is not a plugNmeet response.",
+                                detail=f"{type(body).__name__} without a boolean status")
+        if not body["status"]:
+            raise status_error(self._server, path, body, payload)
+        return body
+
+    @contextlib.contextmanager
+    def _reading(self, call: str) -> Iterator[None]:
+        try:
+            yield
+        except (Shape, KeyError, TypeError, AttributeError, ValueError) as exc:
+            raise ProtocolError(f"meetdesk could not read {self._server}'s answer to {call}.",
+                                detail=f"{call}: {exc}") from None
+
+    # lifecycle -------------------------------------------------------------------------------
+    async def connect(self) -> ServerInfo:
+        self._api_key()
+        self._client_root()  # a bad client URL is reported now, not when the first link is made
+        active = 0
+        try:
+            body = await self.request("room/getActiveRoomsInfo", {}, idempotent=True)
+            with self._reading("room/getActiveRoomsInfo"):
+                active = len(as_list(body.get("rooms"), "rooms"))
+        except NotFoundError:
+            active = 0  # "no active room found" still proves the credentials
+        return ServerInfo(product="plugNmeet", version="", extra={"active_rooms": active})
+
+    # rooms -----------------------------------------------------------------------------------
+    async def list_rooms(self) -> list[Room]:
+        try:
+            body = await self.request("room/getActiveRoomsInfo", {}, idempotent=True)
+        except NotFoundError:
+            return []
+        with self._reading("room/getActiveRoomsInfo"):
+            return [self._active_room(as_dict(item, "rooms[]")) for item in as_list(body.get("rooms"), "rooms")]
+
+    async def get_room(self, room_id: str) -> Room:
+        try:
+            body = await self.request("room/getActiveRoomInfo", {"room_id": room_id}, idempotent=True)
+        except NotFoundError as exc:
+            raise NotFoundError(f"The room “{room_id}” is not running on {self._server}.", detail=exc.detail,
+                                hint="Create or start the room first.") from None
+        with self._reading("room/getActiveRoomInfo"):
+            return self._active_room(as_dict(body.get("room"), "room"))
+
+    async def room_state(self, room_id: str) -> str:
+        """"active", "ended" (known but not running) or "unknown" — from ``/room/isRoomActive``."""
+        body = await self.request("room/isRoomActive", {"room_id": room_id}, idempotent=True)
+        with self._reading("room/isRoomActive"):
+            if body.get("is_active") is True:
+                return "active"
+            return "ended" if str(body.get("status_code", "")) == "ROOM_NOT_ACTIVE" else "unknown"
+
+    def _active_room(self, item: Mapping[str, Any]) -> Room:
+        info = as_dict(item.get("room_info"), "room_info")
+        room_id = text_of(info, "room_id", required=True)
+        metadata = json_object(text_of(info, "metadata"))
+        participants = tuple(
+            self._participant(as_dict(p, "participants_info[]"))
+            for p in as_list(item.get("participants_info"), "participants_info")
+        )
+        visible = [p for p in participants if not p.extra.get("hidden")]
+        count = int_of(info, "joined_participants")
+        features = metadata.get("room_features")
+        waiting = features.get("waiting_room_features") if isinstance(features, dict) else None
+        return Room(
+            id=room_id,
+            name=text_of(info, "room_title") or str(metadata.get("room_title") or room_id),
+            kind=self.kind,
+            status="running" if int_of(info, "is_running") else "starting",
+            running=bool(int_of(info, "is_running")),
+            participant_count=count if count is not None else len(visible),
+            created=epoch(int_of(info, "creation_time")),
+            participants=participants,
+            options=options_from_metadata(metadata),
+            extra={
+                "room_id": room_id,
+                "sid": text_of(info, "sid"),
+                "recording": yes_no(int_of(info, "is_recording")),
+                "rtmp": yes_no(int_of(info, "is_active_rtmp")),
+                "waiting_room": "on" if isinstance(waiting, dict) and waiting.get("is_active") else "",
+                "breakout_of": text_of(info, "parent_room_id") if int_of(info, "is_breakout_room") else "",
+                "ended": "",
+            },
+        )
+
+    def _participant(self, p: Mapping[str, Any]) -> Participant:
+        metadata = json_object(text_of(p, "metadata"))
+        permission = p.get("permission") if isinstance(p.get("permission"), dict) else {}
+        hidden = bool(permission.get("hidden")) if isinstance(permission, dict) else False
+        is_admin = bool(metadata.get("is_admin"))
+        return Participant(
+            id=text_of(p, "identity"),
+            name=text_of(p, "name") or text_of(p, "identity"),
+            role="moderator" if is_admin else "attendee",
+            joined_at=epoch(int_of(p, "joined_at")),
+            extra={"hidden": hidden, "state": text_of(p, "state"), "presenter": bool(metadata.get("is_presenter"))},
+        )
+
+    async def list_past_rooms(self) -> list[Room]:
+        rooms: list[Room] = []
+        for item in await self._paged("room/fetchPastRooms", {"room_ids": []}, "rooms_list", "total_rooms"):
+            with self._reading("room/fetchPastRooms"):
+                rooms.append(self._past_room(as_dict(item, "rooms_list[]")))
+        return rooms
+
+    def _past_room(self, info: Mapping[str, Any]) -> Room:
+        room_id = text_of(info, "room_id", required=True)
+        ended = rfc3339(text_of(info, "ended"))
+        return Room(
+            id=room_id,
+            name=text_of(info, "room_title") or room_id,
+            kind=self.kind,
+            status="ended",
+            running=False,
+            participant_count=int_of(info, "joined_participants"),
+            created=rfc3339(text_of(info, "created")),
+            past=True,
+            extra={
+                "room_id": room_id,
+                "sid": text_of(info, "room_sid"),
+                "recording": "",
+                "waiting_room": "",
+                "breakout_of": "",
+                "ended": ended.astimezone().strftime("%Y-%m-%d %H:%M") if ended else "",
+                "ended_at": ended,
+            },
+        )
+
+    async def _paged(self, path: str, query: Mapping[str, Any], list_key: str, total_key: str) -> list[Any]:
+        """Every item of a ``from``/``limit`` paged fetch; "nothing found" is an empty list."""
+        items: list[Any] = []
+        for page in range(MAX_PAGES):
+            try:
+                body = await self.request(path, {**query, "from": page * PAGE_SIZE, "limit": PAGE_SIZE,
+                                                 "order_by": "DESC"}, idempotent=True)
+            except NotFoundError:
+                break  # the server says "no … found" for an empty (or past-the-end) page
+            with self._reading(path):
+                result = as_dict(body.get("result"), "result")
+                chunk = as_list(result.get(list_key), list_key)
+                total = int_of(result, total_key)
+            items.extend(chunk)
+            if not chunk or len(chunk) < PAGE_SIZE or (total is not None and len(items) >= total):
+                break
+        else:
+            log.info("%s: stopped after %d pages", path, MAX_PAGES)
+        return items
+
+    async def create_room(self, draft: RoomDraft) -> Room:
+        title = draft.name.strip()
+        if not title:
+            raise ValidationError("The room needs a title.", field="name")
+        room_id = validate_room_id(draft.room_id) if draft.room_id and draft.room_id.strip() \
+            else derive_room_id(title)
+        options = parse_options(self.room_fields, draft.options)
+        body = await self.request("room/create", create_room_request(room_id, title, options))
+        with self._reading("room/create"):
+            room = self._active_room({"room_info": as_dict(body.get("room_info"), "room_info"),
+                                      "participants_info": []})
+        missed = options_not_applied(options, room.options)
+        if missed:
+            # server ≥ 2.3 merges features onto its defaults and drops a plain `false`
+            log.warning("room %s: the server did not apply %s", room_id, ", ".join(missed))
+            labels = {spec.key: spec.label for spec in self.room_fields}
+            readable = ", ".join(f"“{labels.get(key, key)}”" for key in missed)
+            room = dataclasses.replace(room, extra={**room.extra, "not_applied": readable})
+        return room
+
+    async def end_room(self, room_id: str) -> None:
+        try:
+            await self.request("room/endRoom", {"room_id": room_id})
+        except NotFoundError as exc:
+            raise NotFoundError(f"The room “{room_id}” is not running on {self._server}, so it cannot be ended.",
+                                detail=exc.detail, hint="It may have ended already; refresh the list.") from None
+
+    # recordings ------------------------------------------------------------------------------
+    async def list_recordings(self, room_id: str | None = None) -> list[Recording]:
+        query = {"room_ids": [room_id] if room_id else []}
+        out: list[Recording] = []
+        for item in await self._paged("recording/fetch", query, "recordings_list", "total_recordings"):
+            with self._reading("recording/fetch"):
+                out.append(self._recording(as_dict(item, "recordings_list[]")))
+        return out
+
+    def _recording(self, info: Mapping[str, Any]) -> Recording:
+        record_id = text_of(info, "record_id", required=True)
+        metadata = info.get("metadata") if isinstance(info.get("metadata"), dict) else {}
+        title = metadata.get("title") if isinstance(metadata, dict) else None
+        file_path = text_of(info, "file_path")
+        size_mb = float_of(info, "file_size")  # the recorder reports MB (10^6 bytes), not bytes
+        return Recording(
+            id=record_id,
+            room_id=text_of(info, "room_id"),
+            name=str(title) if title else f"Recording of {text_of(info, 'room_id') or record_id}",
+            created=epoch(int_of(info, "creation_time")),
+            size_bytes=round(size_mb * 1_000_000) if size_mb is not None else None,
+            extra={"room_sid": text_of(info, "room_sid"), "file_path": file_path,
+                   "room_created": epoch(int_of(info, "room_creation_time"))},
+        )
+
+    async def delete_recording(self, recording_id: str) -> None:
+        try:
+            await self.request("recording/delete", {"record_id": recording_id})
+        except NotFoundError as exc:
+            raise NotFoundError(f"There is no recording “{recording_id}” on {self._server}.",
+                                detail=exc.detail, hint="It may have been deleted already; refresh the list.") from None
+
+    async def recording_download_url(self, recording_id: str) -> str:
+        try:
+            body = await self.request("recording/getDownloadToken", {"record_id": recording_id})
+        except NotFoundError as exc:
+            raise NotFoundError(f"There is no recording “{recording_id}” on {self._server}.",
+                                detail=exc.detail) from None
+        with self._reading("recording/getDownloadToken"):
+            token = text_of(body, "token", required=True)
+        return f"{self.profile.base_url.rstrip('/')}/download/recording/{quote(token, safe='')}"
+
+    # join links ------------------------------------------------------------------------------
+    async def join_link(self, request: JoinRequest) -> JoinLink:
+        name = request.display_name.strip()
+        if not name:
+            raise ValidationError("Enter the participant's name.", field="display_name")
+        room_id = request.room_id.strip()
+        if not room_id:
+            raise ValidationError("Choose the room to join.", field="room_id")
+        options = parse_options(self.join_fields, request.options)
+        # check the design before asking for a (short-lived) token
+        design = encode_custom_design(request.design) if request.design else ""
+        client_root = self._client_root()
+        metadata: dict[str, Any] = {}
+        if request.avatar_url.strip():
+            metadata["profile_pic"] = validate_url(request.avatar_url, field="avatar_url", label="Avatar URL")
+        language = preferred_language(options, request.language)
+        if language:
+            metadata["preferred_lang"] = language
+        if options.get("record_webcam") is not None:
+            metadata["record_webcam"] = bool(options["record_webcam"])
+        locks = lock_settings_from_options(options)
+        if locks:
+            metadata["lock_settings"] = locks
+        user_info: dict[str, Any] = {
+            "name": name,
+            "user_id": request.user_id.strip() or derive_user_id(name),
+            "is_admin": request.moderator,
+            "is_hidden": request.hidden,
+            "user_metadata": metadata,
+        }
+        try:
+            body = await self.request("room/getJoinToken", {"room_id": room_id, "user_info": user_info})
+        except NotFoundError as exc:
+            raise await self._not_joinable(room_id, exc) from None
+        with self._reading("room/getJoinToken"):
+            token = text_of(body, "token", required=True)
+            if not token:
+                raise Shape("token is empty")
+        url = f"{client_root}?access_token={quote(token, safe='')}"
+        if design:
+            url += f"&custom_design={design}"
+        exp = decode_jwt_claims(token).get("exp")
+        expires = datetime.fromtimestamp(exp, UTC) if isinstance(exp, int | float) and exp > 0 else None
+        role = Role.MODERATOR if request.moderator else Role.ATTENDEE
+        note = "The link works for one join"
+        if expires:
+            note += f" and must be opened before {expires.astimezone().strftime('%H:%M')}"
+        return JoinLink(url=url, room_id=room_id, display_name=name, role=role, expires_at=expires,
+                        single_use=True, note=note + ".")
+
+    async def _not_joinable(self, room_id: str, original: NotFoundError) -> NotFoundError:
+        try:
+            state = await self.room_state(room_id)
+        except MeetdeskError:
+            state = "unknown"
+        what = "has ended" if state == "ended" else "is not running"
+        return NotFoundError(f"The room “{room_id}” {what} on {self._server}, so nobody can join it now.",
+                             detail=original.detail,
+                             hint="Create or start the room first, then make the link again.")
+
+    def _client_root(self) -> str:
+        client_url = (self.profile.fields.get("client_url") or "").strip()
+        root = validate_url(client_url, field="client_url", label="Client URL") if client_url \
+            else self.profile.base_url
+        return root.rstrip("/") + "/"

@@ -1,0 +1,141 @@
+"""plugNmeet's wire format: the signed body, JWT claims, and tolerant readers of its JSON answers.
+
+The server sends 64-bit numbers as strings, flags as 0/1 and metadata as a JSON string; a field of the
+wrong shape raises :class:`Shape`, which the client turns into a ProtocolError.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+log = logging.getLogger("meetdesk.backends.plugnmeet")
+
+
+def encode_body(payload: Mapping[str, Any]) -> bytes:
+    """The exact bytes meetdesk sends (and signs): compact UTF-8 JSON."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def sign(body: bytes, secret: str) -> str:
+    """``HASH-SIGNATURE``: lowercase hex HMAC-SHA256 of the raw body, keyed with the API secret."""
+    return hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+def decode_jwt_claims(token: str) -> dict[str, Any]:
+    """The claims of a JWT, read without verifying it (meetdesk only wants ``exp``). {} if unreadable."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return {}
+    payload = parts[1] + "=" * (-len(parts[1]) % 4)
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload.encode("ascii")))
+    except (ValueError, UnicodeError):
+        return {}
+    return claims if isinstance(claims, dict) else {}
+
+
+class Shape(Exception):
+    """A response field missing or of the wrong type (turned into ProtocolError by the caller)."""
+
+
+def as_dict(value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise Shape(f"{what} is not an object")
+    return value
+
+
+def as_list(value: Any, what: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise Shape(f"{what} is not a list")
+    return value
+
+
+def text_of(obj: Mapping[str, Any], key: str, *, required: bool = False) -> str:
+    value = obj.get(key)
+    if value is None:
+        if required:
+            raise Shape(f"{key} is missing")
+        return ""
+    if not isinstance(value, str):
+        raise Shape(f"{key} is not a string")
+    return value
+
+
+def int_of(obj: Mapping[str, Any], key: str) -> int | None:
+    """int64 arrive as decimal strings, int32 as numbers; both are accepted."""
+    value = obj.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            pass
+    raise Shape(f"{key} is not a number")
+
+
+def float_of(obj: Mapping[str, Any], key: str) -> float | None:
+    value = obj.get(key)
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            pass
+    raise Shape(f"{key} is not a number")
+
+
+def epoch(seconds: int | None) -> datetime | None:
+    if not seconds:
+        return None
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError, ValueError):
+        raise Shape(f"timestamp {seconds} is out of range") from None
+
+
+def rfc3339(text: str) -> datetime | None:
+    if not text:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:  # /recording/info formats dates as "2006-01-02 15:04:05"
+            parsed = datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            raise Shape(f"date {text!r} is not readable") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def json_object(text: str) -> dict[str, Any]:
+    """Metadata travels as a JSON string; an unreadable one is logged and treated as empty."""
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        log.warning("ignoring unreadable metadata string (%d characters)", len(text))
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def yes_no(flag: int | None) -> str:
+    return "yes" if flag else ""

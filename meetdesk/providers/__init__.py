@@ -1,1 +1,0 @@
-"""One async client per back end. No Qt here."""

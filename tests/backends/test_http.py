@@ -1,0 +1,72 @@
+"""The shared client factory: URL policy, CA files, redaction of every kind of secret in logs."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from meetdesk.backends.http import USER_AGENT, Redactor, build_client, check_url_policy
+from meetdesk.domain.errors import ValidationError
+from meetdesk.domain.models import Profile
+from meetdesk.simulators.host import SimulatorHost
+
+
+def test_plain_http_to_remote_host_needs_explicit_permission() -> None:
+    with pytest.raises(ValidationError) as info:
+        check_url_policy(Profile("p", "k", "http://meet.example.org"))
+    assert info.value.field == "base_url" and "unencrypted" in info.value.message
+    check_url_policy(Profile("p", "k", "http://meet.example.org", allow_http=True))
+    check_url_policy(Profile("p", "k", "http://127.0.0.1:8080"))
+    check_url_policy(Profile("p", "k", "https://meet.example.org"))
+
+
+def test_missing_or_bad_ca_file_is_a_field_error(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError) as info:
+        build_client(Profile("p", "k", "https://x.org", ca_file=str(tmp_path / "none.pem")))
+    assert info.value.field == "ca_file"
+    bad = tmp_path / "bad.pem"
+    bad.write_text("not a certificate")
+    with pytest.raises(ValidationError) as info:
+        build_client(Profile("p", "k", "https://x.org", ca_file=str(bad)))
+    assert info.value.field == "ca_file"
+
+
+def test_redactor_scrubs_query_values_headers_json_and_known_secrets() -> None:
+    r = Redactor(["hunter2-secret"])
+    url = r.url("https://x.org/?access_token=eyJabc.def&custom_design=%7B%7D&secure=abc123&jwt=zzz&sid=S1&x=1")
+    for secret in ("eyJabc.def", "abc123", "zzz", "S1"):
+        assert secret not in url
+    assert "custom_design=%7B%7D" in url and "x=1" in url
+    headers = r.headers(httpx.Headers({"API-KEY": "k", "HASH-SIGNATURE": "sig", "Accept": "json"}))
+    assert headers == {"api-key": "***", "hash-signature": "***", "accept": "json"}
+    assert r.text('login with hunter2-secret {"password": "pw", "token":"t"}') == (
+        'login with *** {"password": "***", "token":"***"}'
+    )
+    assert "pw@" not in r.url("https://user:pw@x.org/a")
+
+
+async def echo(request: Request) -> JSONResponse:
+    return JSONResponse({"ua": request.headers["user-agent"]})
+
+
+@pytest.mark.asyncio
+async def test_logs_redact_query_secrets_and_show_status(caplog: pytest.LogCaptureFixture) -> None:
+    app = Starlette(routes=[Route("/echo", echo)])
+    with SimulatorHost(app) as host:
+        logger = logging.getLogger("meetdesk.backends.test")
+        caplog.set_level(logging.DEBUG, logger="meetdesk.backends.test")
+        async with build_client(Profile("p", "k", host.base_url), secrets=["top-secret-value"],
+                                logger=logger, headers={"API-KEY": "top-secret-value"}) as client:
+            r = await client.get("/echo", params={"access_token": "tok-777", "sid": "sid-888"})
+        assert r.json()["ua"] == USER_AGENT
+    text = caplog.text
+    assert "/echo" in text and "→ 200" in text
+    for secret in ("tok-777", "sid-888", "top-secret-value"):
+        assert secret not in text
