@@ -47,6 +47,8 @@ class Capability(enum.Flag):
     DELETE_RECORDING = enum.auto()
     RECORDING_DOWNLOAD = enum.auto()
     JOIN_LINK = enum.auto()
+    #: join links belong to a scheduled meeting (``JoinRequest.meeting_id``), not to a room
+    MEETING_JOIN_LINK = enum.auto()
     CUSTOM_DESIGN = enum.auto()
     #: rooms are listed from what meetdesk remembers, not from the server
     LOCAL_ROOM_LIST = enum.auto()

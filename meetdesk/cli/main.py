@@ -133,7 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = leaf(sub, "link", cmd_link, "make a join link for a participant")
     p.add_argument("name", metavar="PROFILE", help="the profile's name")
-    p.add_argument("--room", required=True, metavar="ID", help="the room's id")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--room", metavar="ID", help="the room's id")
+    target.add_argument("--meeting", metavar="ID",
+                        help="the meeting's id (for back ends whose links belong to a meeting)")
     p.add_argument("--name", dest="display_name", required=True, metavar="DISPLAY_NAME",
                    help="the participant's name as others will see it")
     p.add_argument("--user-id", metavar="ID", help="a stable id for the participant")

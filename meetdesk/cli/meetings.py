@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import shlex
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from meetdesk.backends.base import Capability, Provider
-from meetdesk.cli.common import raw_options, stamp
+from meetdesk.cli.common import find_meeting, raw_options, stamp
 from meetdesk.cli.context import Context
 from meetdesk.cli.input import (
     parse_cli_options,
@@ -22,15 +21,8 @@ from meetdesk.cli.output import (
     option_rows,
     pairs,
 )
-from meetdesk.domain.errors import NotFoundError, ValidationError
+from meetdesk.domain.errors import ValidationError
 from meetdesk.domain.models import Meeting, MeetingDraft
-from meetdesk.services.session import Connection, Session
-
-#: how far ``meeting update`` looks for a meeting outside the session's usual window
-SEARCH_PAST = timedelta(days=5 * 366)
-
-
-SEARCH_AHEAD = timedelta(days=10 * 366)
 
 
 def meeting_text(meeting: Meeting, cls: type[Provider]) -> str:
@@ -110,25 +102,12 @@ async def cmd_meeting_create(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _find_meeting(session: Session, conn: Connection, meeting_id: str) -> Meeting:
-    found = next((m for m in conn.meetings if m.id == meeting_id), None)
-    if found is None:
-        now = datetime.now(UTC)
-        wide = await session.provider(conn.profile.name).list_meetings(now - SEARCH_PAST, now + SEARCH_AHEAD)
-        found = next((m for m in stamp(wide, conn) if m.id == meeting_id), None)
-    if found is None:
-        name = shlex.quote(conn.profile.name)
-        raise NotFoundError(f"There is no meeting “{meeting_id}” on “{conn.profile.name}”.",
-                            hint=f"List the meetings with: meetdesk meetings {name} --from YYYY-MM-DD --to YYYY-MM-DD")
-    return found
-
-
 async def cmd_meeting_update(ctx: Context, args: argparse.Namespace) -> int:
     cls = ctx.profile_class(args.name, Capability.UPDATE_MEETING, "editing meetings")
     raw = raw_options(ctx, args, cls.meeting_fields)
     _draft_times(args, None, partial=True)  # refuse unreadable dates before connecting
     session, conn, cls = await ctx.connect(args.name, Capability.UPDATE_MEETING, "editing meetings")
-    current = await _find_meeting(session, conn, args.meeting_id)
+    current = await find_meeting(session, conn, args.meeting_id)
     options = parse_cli_options(cls.meeting_fields, raw, current=current.options)
     start, end, zone = _draft_times(args, current)
     assert start is not None and end is not None

@@ -160,8 +160,12 @@ class Role(enum.Enum):
 
 @dataclass(frozen=True)
 class JoinRequest:
+    """Who joins what. ``room_id`` for back ends whose links belong to a room; ``meeting_id`` for those whose
+    links belong to a scheduled meeting (Huawei, Veeting): a provider reads the one its links need."""
+
     room_id: str
     display_name: str
+    meeting_id: str = ""
     user_id: str = ""
     moderator: bool = False
     hidden: bool = False

@@ -549,3 +549,19 @@ def test_profile_add_asks_with_a_hidden_prompt_on_a_terminal(
     assert prompts == ["API secret for “Campus”: "]
     assert memory_keyring.get_password(SERVICE, "Campus") == plugnmeet.secret
     assert plugnmeet.secret not in "".join(capsys.readouterr())
+
+
+def test_link_for_a_meeting_uses_the_meetings_room(cli: Cli, om: Sim, plugnmeet: Sim,
+                                                     memory_keyring: MemoryKeyring) -> None:
+    add(cli, om, name="OM")
+    meeting = next(m for m in cli("meetings", "OM", "--json").json() if m["room"])
+    link = cli("link", "OM", "--meeting", meeting["id"], "--name", "Jana Novak", "--json")
+    assert link.code == 0, link
+    assert link.json()["room"] == meeting["room"] and "/hash?secure=" in link.json()["url"]
+    assert_error(cli("link", "OM", "--meeting", "999999", "--name", "Jana", "--json"), 4, "NotFoundError")
+    # plugNmeet has no scheduled meetings: --meeting is refused with a sentence, exit 2
+    add(cli, plugnmeet, name="Campus")
+    error = assert_error(cli("link", "Campus", "--meeting", "m1", "--name", "Jana", "--json"), 2,
+                         "UnsupportedOperationError")
+    assert "--room" in error.get("hint", "") + error["message"]
+    assert_error(cli("link", "Campus", "--name", "Jana", "--json"), 2)  # neither --room nor --meeting
