@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from meetdesk.backends.base import Capability, Provider
-from meetdesk.cli.common import find_meeting, raw_options, stamp
+from meetdesk.backends.rows import collect_skipped
+from meetdesk.cli.common import find_meeting, raw_options, stamp, warn_skipped
 from meetdesk.cli.context import Context
 from meetdesk.cli.input import (
     parse_cli_options,
@@ -47,9 +48,15 @@ async def cmd_meetings(ctx: Context, args: argparse.Namespace) -> int:
     end = parse_when(args.end, flag="--to", end_of_day=True) if args.end else default_end
     if end <= start:
         raise ValidationError("--to must be later than --from.", field="to")
-    if args.start or args.end or conn.refresh_error:
-        meetings = stamp(await session.provider(args.name).list_meetings(start, end), conn)
+    if args.start or args.end:
+        with collect_skipped() as skipped:
+            meetings = stamp(await session.provider(args.name).list_meetings(start, end), conn)
+        for warning in skipped:
+            ctx.out.warn(warning)
+    elif conn.refresh_failure is not None:  # the refresh failed: its error (and exit code), never "No meetings"
+        raise conn.refresh_failure
     else:
+        warn_skipped(ctx, conn)
         meetings = list(conn.meetings)
     meetings.sort(key=lambda m: m.start)
     text = (meetings_table(meetings, cls.meeting_columns) if meetings
