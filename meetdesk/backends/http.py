@@ -23,7 +23,7 @@ import httpx
 
 from meetdesk import __version__
 from meetdesk.backends.offload import decode_json_yielding, off_loop
-from meetdesk.domain.errors import ProtocolError, TLSError, UnreachableError, ValidationError
+from meetdesk.domain.errors import AnswerLostError, ProtocolError, TLSError, UnreachableError, ValidationError
 from meetdesk.domain.models import Profile
 from meetdesk.domain.redaction import REDACTED, redact_url, redact_urls_in
 from meetdesk.domain.values import is_loopback_host
@@ -340,7 +340,7 @@ async def translate_errors(server: str, call: str = "") -> AsyncIterator[None]:
             hint="Check the server address and that the server is running.",
         ) from None
     except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-        raise UnreachableError(
+        raise AnswerLostError(
             f"The connection to {server} was dropped.", detail=f"{type(exc).__name__}{where}",
             hint="Try again; if it keeps happening the server may be overloaded.",
         ) from None

@@ -66,6 +66,10 @@ class UnreachableError(MeetdeskError):
     exit_code = 5
 
 
+class AnswerLostError(UnreachableError):
+    """The request went out, but the connection broke before the whole answer came back."""
+
+
 class TLSError(UnreachableError):
     """The server's certificate could not be verified."""
 

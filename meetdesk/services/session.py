@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from meetdesk.backends.base import Capability, Provider, create_provider, provider_class
 from meetdesk.backends.rows import as_protocol_error, collect_skipped
 from meetdesk.domain.errors import (
+    AnswerLostError,
     AuthenticationError,
     MeetdeskError,
     NotFoundError,
@@ -343,12 +344,27 @@ class Session:
         return await self._then_refresh(name, replace(room, profile=name, kind=self.connection(name).profile.kind))
 
     async def delete_room(self, name: str, room_id: str) -> None:
-        await self.provider(name).delete_room(room_id)
+        await self._until_gone(name, room_id, self.provider(name).delete_room)
         await self._then_refresh(name, None)
 
     async def end_room(self, name: str, room_id: str) -> None:
-        await self.provider(name).end_room(room_id)
+        await self._until_gone(name, room_id, self.provider(name).end_room)
         await self._then_refresh(name, None)
+
+    async def _until_gone(self, name: str, room_id: str, call: Callable[[str], Awaitable[None]]) -> None:
+        """Delete or end a room; when the answer was lost, ask the server whether it happened before failing."""
+        provider = self.provider(name)
+        try:
+            await call(room_id)
+        except AnswerLostError as lost:  # not on a timeout: a black hole is waited for once, not twice
+            try:
+                await provider.get_room(room_id)
+            except NotFoundError:
+                log.info("%s: the answer was lost, but room %s is gone: done", name, room_id)
+                return
+            except MeetdeskError:
+                raise lost from None
+            raise
 
     async def open_room(self, name: str, room_id: str) -> None:
         await self.provider(name).open_room(room_id)
