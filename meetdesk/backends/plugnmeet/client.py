@@ -135,6 +135,10 @@ class PlugNmeetProvider(Provider):
         if not key:
             raise ValidationError("The profile has no API key.", field="api_key",
                                   hint="Enter client.api_key from the server's config.yaml.")
+        if not key.isascii() or not key.isprintable():
+            # it travels in an HTTP header, which carries ASCII only
+            raise ValidationError("The API key may only contain plain ASCII letters, digits and punctuation.",
+                                  field="api_key", hint="Copy client.api_key from the server's config.yaml again.")
         return key
 
     async def request(self, path: str, payload: Mapping[str, Any], *, idempotent: bool = False) -> dict[str, Any]:
