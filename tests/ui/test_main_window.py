@@ -193,7 +193,7 @@ async def test_memory_only_secrets_show_a_permanent_warning(qtbot: QtBot, tmp_pa
     (text,) = await warning
     assert "keyring is locked" in text
     assert window.keyring_label.isVisible()
-    assert window.keyring_label.text() == "⚠ Passwords are kept in memory only"
+    assert window.keyring_label.text() == "⚠ No system keyring: passwords are kept for this run only"
     assert window.keyring_label.toolTip() == text
 
     later = make_window(qtbot, session)  # a window opened after the fact shows it too
@@ -286,7 +286,7 @@ def test_run_gui_shows_profile_file_problems_and_exits_zero(
     assert run_gui([]) == 0
     assert seen["title"] == "meetdesk"
     assert seen["hook_installed"]
-    assert any("could not be read and were moved aside" in text for text in seen["boxes"])
+    assert any("could not be read" in text and "left as it is" in text for text in seen["boxes"])
     assert sys.excepthook is previous_hook
     log = (tmp_path / "meetdesk.log").read_text()
     assert "main window shut down" in log and "meetdesk stopped" in log
@@ -352,3 +352,22 @@ def test_log_level_from_the_environment(tmp_path: Path, monkeypatch: pytest.Monk
     finally:
         for handler in quiet:
             logging.getLogger("meetdesk").removeHandler(handler)
+
+
+@pytest.mark.asyncio
+async def test_without_a_secret_service_the_window_says_kept_for_this_run_only(qtbot: QtBot, tmp_path: Path) -> None:
+    import keyring.backends.fail
+
+    from meetdesk.domain.models import Profile
+
+    store = ProfileStore(tmp_path / "p.json")
+    store.load()
+    session = Session(store, SecretStore(backend=keyring.backends.fail.Keyring()))
+    window = make_window(qtbot, session)
+    warning = next_emission(window.bridge.warning)
+    await session.add_profile(Profile(name="Office", kind="plugnmeet", base_url="https://meet.example.org",
+                                      fields={"api_key": "k"}), "secret-123")
+    (text,) = await warning
+    assert "kept for this run only" in text and "no keyring service was found" in text
+    assert window.keyring_label.isVisible() and "kept for this run only" in window.keyring_label.text()
+    assert "secret-123" not in (tmp_path / "p.json").read_text()
