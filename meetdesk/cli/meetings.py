@@ -24,6 +24,7 @@ from meetdesk.cli.output import (
 )
 from meetdesk.domain.errors import ValidationError
 from meetdesk.domain.models import Meeting, MeetingDraft
+from meetdesk.domain.times import ends_after
 
 
 def meeting_text(meeting: Meeting, cls: type[Provider]) -> str:
@@ -46,7 +47,7 @@ async def cmd_meetings(ctx: Context, args: argparse.Namespace) -> int:
     default_start, default_end = session.meeting_window()
     start = parse_when(args.start, flag="--from") if args.start else default_start
     end = parse_when(args.end, flag="--to", end_of_day=True) if args.end else default_end
-    if end <= start:
+    if not ends_after(start, end):
         raise ValidationError("--to must be later than --from.", field="to")
     if args.start or args.end:
         with collect_skipped() as skipped:
@@ -87,7 +88,7 @@ def _draft_times(args: argparse.Namespace, current: Meeting | None,
         end = end or (start + duration if args.start else current.end)
     if not partial and (start is None or end is None):
         raise ValidationError("A meeting needs --start and --end.", field="start")
-    if start is not None and end is not None and end <= start:
+    if start is not None and end is not None and not ends_after(start, end):
         raise ValidationError("The meeting must end after it starts.", field="end")
     return start, end, zone_name
 

@@ -159,7 +159,8 @@ class Session:
         """Save an edited profile; ``secret`` None keeps the stored one. Reconnects if it was connected."""
         was_connected = self.connection(old_name).state is ConnectionState.CONNECTED
         await self.disconnect(old_name)
-        profile = replace(profile, data=profile.data or self.store.get(old_name).data)
+        old = self.store.get(old_name)
+        profile = replace(profile, data=profile.data or old.data, deadline_s=profile.deadline_s or old.deadline_s)
         profile = self.store.update(old_name, profile)
         if profile.name != old_name:
             await self.secrets.rename(old_name, profile.name)

@@ -47,6 +47,7 @@ from meetdesk.domain.models import (
     Recording,
     Role,
 )
+from meetdesk.domain.times import ends_after
 
 log = logging.getLogger("meetdesk.backends.openmeetings")
 T = TypeVar("T")
@@ -165,7 +166,7 @@ class OpenMeetingsProvider(OpenMeetingsRooms):
         if not draft.title.strip():
             raise ValidationError("Give the meeting a title.", field="title")
         start, end = self._aware(draft.start), self._aware(draft.end)
-        if end <= start:
+        if not ends_after(start, end):
             raise ValidationError("The meeting must end after it starts.", field="end")
         protected = bool(draft.options.get("password_protected", False))
         password = str(draft.options.get("password") or "")
