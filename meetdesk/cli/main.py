@@ -1,7 +1,8 @@
 """meetdesk without a window: the same services as the GUI, driven from the command line.
 
 Exit codes: 0 ok, 1 error, 2 usage (bad input, unsupported operation), 3 authentication, 4 not found,
-5 unreachable (including a server that did not finish answering within the profile's deadline). Errors are one sentence (+ hint) on stderr, and with ``--json`` also a JSON object on stdout.
+5 unreachable (also: no complete answer within the profile's deadline). Errors are one sentence (+ hint) on
+stderr, and with ``--json`` also a JSON object on stdout.
 """
 
 from __future__ import annotations
