@@ -109,7 +109,12 @@ class MeetingDialog(EditorDialog):
         form.addRow("Description", self._with_error(self.description_edit, "description"))
 
         self.start_edit = self._datetime_edit("startEdit")
-        form.addRow("Start *", self._with_error(self.start_edit, "start"))
+        start_row = QWidget(self)  # full width, so a long inline error (a daylight-saving gap) wraps, not clips
+        start_layout = QHBoxLayout(start_row)
+        start_layout.setContentsMargins(0, 0, 0, 0)
+        start_layout.addWidget(self.start_edit)
+        start_layout.addStretch(1)
+        form.addRow("Start *", self._with_error(start_row, "start", focus=self.start_edit))
         self.end_edit = self._datetime_edit("endEdit")
         self.duration_label = QLabel(self)
         self.duration_label.setObjectName("durationLabel")
