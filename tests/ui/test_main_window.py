@@ -125,6 +125,22 @@ async def test_refresh_all_and_busy_indicator(qtbot: QtBot, session: Session, pl
 
 
 @pytest.mark.asyncio
+async def test_a_refresh_that_could_not_read_the_answer_is_not_reported_as_refreshed(
+        qtbot: QtBot, session: Session, plugnmeet_server: Any) -> None:
+    await add_plugnmeet(session, plugnmeet_server)
+    await session.connect("Office")
+    window = make_window(qtbot, session)
+    plugnmeet_server.faults.mode = "nested"
+    task = window.refresh_all()
+    assert task is not None
+    await task
+    status = window.status_text()
+    assert status.startswith("Refreshed 0 of 1;") and "nested too deeply" in status, status
+    conn = session.connection("Office")
+    assert conn.stale and conn.refresh_failure is not None
+
+
+@pytest.mark.asyncio
 async def test_room_selection_points_the_composer_at_the_room(qtbot: QtBot, session: Session) -> None:
     from meetdesk.simulators.host import SimulatorHost, build_simulator
 
