@@ -169,4 +169,4 @@ def test_a_server_date_out_of_range_is_a_protocol_error_naming_the_field() -> No
     dto = {"id": 7, "title": "Ancient", "start": "0001-01-01T00:00:00-0500", "end": "0001-01-01T01:00:00-0500"}
     with pytest.raises(ProtocolError) as caught:
         om._meeting_from_dto(dto, "the calendar")
-    assert "appointment 7" in (caught.value.detail or "") and "start or end" in (caught.value.detail or "")
+    assert "appointment 7: start '0001-01-01T00:00:00-0500' out of range" in (caught.value.detail or "")

@@ -4,8 +4,8 @@ exit 5 with a sentence when a server does not finish in time — paid once."""
 from __future__ import annotations
 
 import time
-from urllib.parse import quote, quote_plus
 from collections.abc import Callable, Iterator
+from urllib.parse import quote, quote_plus
 
 import pytest
 
