@@ -119,6 +119,8 @@ class Session:
         self.connections: dict[str, Connection] = {p.name: Connection(p) for p in store.profiles()}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._locks: dict[str, asyncio.Lock] = {}
+        #: the task connecting each profile, so that disconnect() can cancel a connection attempt at any moment
+        self._connecting: dict[str, asyncio.Task[Any]] = {}
         secrets.on_warning = lambda text: self._emit(SessionEvent.WARNING, text)
 
     # events ------------------------------------------------------------------------------------
@@ -217,6 +219,9 @@ class Session:
                     current.profile = self.store.get(conn.profile.name)
 
             provider = create_provider(conn.profile, stored or "", persist=persist)
+            task = asyncio.current_task()
+            if task is not None:
+                self._connecting[name] = task
             try:
                 server = await provider.connect()
             except asyncio.CancelledError:
@@ -227,6 +232,8 @@ class Session:
                 await _quiet_close(provider)
                 self._set_state(conn, _state_for(exc), exc.user_text())
                 raise
+            finally:
+                self._connecting.pop(name, None)
             conn.provider, conn.server = provider, server
             self._set_state(conn, ConnectionState.CONNECTED)
         await self.refresh(name, raise_errors=False)
@@ -234,6 +241,10 @@ class Session:
 
     async def disconnect(self, name: str) -> None:
         conn = self.connection(name)
+        attempt = self._connecting.get(name)
+        if attempt is not None and attempt is not asyncio.current_task() and not attempt.done():
+            attempt.cancel()
+            await asyncio.gather(attempt, return_exceptions=True)
         provider, conn.provider, conn.server = conn.provider, None, None
         if provider is not None:
             await _quiet_close(provider)

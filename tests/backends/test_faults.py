@@ -170,3 +170,24 @@ def test_a_server_date_out_of_range_is_a_protocol_error_naming_the_field() -> No
     with pytest.raises(ProtocolError) as caught:
         om._meeting_from_dto(dto, "the calendar")
     assert "appointment 7: start '0001-01-01T00:00:00-0500' out of range" in (caught.value.detail or "")
+
+
+@pytest.mark.asyncio
+async def test_disconnect_cancels_a_connection_attempt_at_any_moment(server: Server, tmp_path: Path) -> None:
+    from meetdesk.services.session import ConnectionState
+
+    store = ProfileStore(tmp_path / "profiles.json")
+    store.load()
+    session = Session(store, SecretStore(MemoryKeyring()))
+    await session.add_profile(server.profile(), server.definition.secret)
+    server.host.faults.mode = "black_hole"
+    attempt = asyncio.create_task(session.connect("Hostile"))
+    await asyncio.sleep(0.3)
+    assert session.connection("Hostile").state is ConnectionState.CONNECTING
+    started = time.monotonic()
+    await session.disconnect("Hostile")
+    assert time.monotonic() - started < 1.0 and attempt.done()
+    assert session.connection("Hostile").state is ConnectionState.DISCONNECTED
+    with pytest.raises(asyncio.CancelledError):
+        await attempt
+    await session.aclose()
