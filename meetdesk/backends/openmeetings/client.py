@@ -10,6 +10,7 @@ login, and only a second refusal is reported (then it is the account's rights, n
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from datetime import datetime, timedelta
@@ -30,6 +31,7 @@ from meetdesk.backends.openmeetings.fields import (
     ROOM_TYPES,
     language_id,
 )
+from meetdesk.backends.openmeetings.invitations import INVITATION_POLICY, create_invitation
 from meetdesk.backends.openmeetings.rooms import OpenMeetingsRooms
 from meetdesk.backends.openmeetings.session import PRIVATE_ROOMS_KEY, dump_json
 from meetdesk.domain.errors import (
@@ -41,6 +43,7 @@ from meetdesk.domain.fields import FieldSpec
 from meetdesk.domain.models import (
     JoinLink,
     JoinRequest,
+    LinkPolicy,
     Meeting,
     MeetingDraft,
     Recording,
@@ -82,6 +85,7 @@ class OpenMeetingsProvider(OpenMeetingsRooms):
     join_fields: ClassVar[tuple[FieldSpec, ...]] = JOIN_FIELDS
     room_columns: ClassVar[tuple[Column, ...]] = ROOM_COLUMNS
     meeting_columns: ClassVar[tuple[Column, ...]] = MEETING_COLUMNS
+    link_policy: ClassVar[LinkPolicy] = INVITATION_POLICY
 
 
     def _aware(self, moment: datetime) -> datetime:
@@ -273,3 +277,16 @@ class OpenMeetingsProvider(OpenMeetingsRooms):
         return JoinLink(url=url, room_id=room_id, display_name=display_name,
                         role=Role.MODERATOR if request.moderator else Role.ATTENDEE, single_use=not multiple,
                         note=note)
+
+    async def invitation_link(self, request: JoinRequest, valid_from: datetime, valid_to: datetime, *,
+                              password: str = "", send_mail: bool = False, subject: str = "",
+                              message: str = "") -> JoinLink:
+        """An invitation (``room/hash``) for the meeting's time; a moderator gets a reusable join link instead,
+        since invitations cannot carry the role."""
+        if request.moderator:
+            reusable = {**request.options, "allow_same_url_multiple_times": True}
+            link = await self.join_link(dataclasses.replace(request, options=reusable))
+            return dataclasses.replace(link, note="A moderator link (OpenMeetings invitations cannot carry the "
+                                                  "role): it works again and again, with no end date.")
+        return await create_invitation(self, request, valid_from, valid_to, password=password,
+                                       send_mail=send_mail, subject=subject, message=message)

@@ -57,7 +57,7 @@ from meetdesk.domain.errors import (
     ValidationError,
 )
 from meetdesk.domain.fields import FieldKind, FieldSpec, parse_options
-from meetdesk.domain.models import JoinLink, JoinRequest, Profile, Role, Room, RoomDraft, ServerInfo
+from meetdesk.domain.models import JoinLink, JoinRequest, LinkPolicy, Profile, Role, Room, RoomDraft, ServerInfo
 
 log = logging.getLogger("meetdesk.backends.openmeetings_axis")
 
@@ -75,6 +75,10 @@ class OpenMeetingsAxisProvider(Provider):
     )
     url_label: ClassVar[str] = "OpenMeetings address"
     url_placeholder: ClassVar[str] = "http://om.example.org:5080/openmeetings"
+    link_policy: ClassVar[LinkPolicy] = LinkPolicy(
+        lifetime=HASH_LIFETIME, single_use=True, per_person=True, role_bearing=True, made_at_join_time=True,
+        summary="OpenMeetings 2.x/3.0 links admit one person once and are discarded after about 15 minutes "
+                "unused: meetdesk makes them at join time.")
     connection_fields: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(
             key="user", label="User name", required=True, placeholder="admin",
