@@ -259,8 +259,8 @@ class OpenMeetingsProvider(OpenMeetingsRooms):
             user["profilePictureUrl"] = request.avatar_url
         options = {"roomId": int(room_id), "moderator": request.moderator, "allowSameURLMultipleTimes": multiple}
         call = "creating the join link (user/hash)"
-        response = await self._call("POST", "services/user/hash", call,
-                                    data={"user": dump_json(user), "options": dump_json(options)})
+        response = await self._call_with_own_sid("POST", "services/user/hash", call,
+                                                 data={"user": dump_json(user), "options": dump_json(options)})
         if response.status_code == 200:
             result = omj.service_result(json_body(response, call), call)
             if not result.ok:
@@ -272,8 +272,12 @@ class OpenMeetingsProvider(OpenMeetingsRooms):
         language = self._language(request)
         base = self.normalize_base_url(self.profile.base_url)
         url = f"{base}/hash?{urlencode({'secure': result.message, 'language': language})}"
-        note = ("The link can be used again and again." if multiple
-                else "The link admits one entry; OpenMeetings discards unused links after about 15 minutes.")
+        # a hash has no lifetime of its own: it dies with its SID, which the server's cleanup job drops after
+        # 30 idle minutes unless allowSameURLMultipleTimes made it permanent (CleanupJob, SessiondataDao)
+        note = ("The link can be used again and again; it stays valid as long as its server session."
+                if multiple else
+                "The link admits one entry. It has no expiry of its own but dies with its server session, "
+                "which OpenMeetings ends about 30 minutes after the link was made.")
         return JoinLink(url=url, room_id=room_id, display_name=display_name,
                         role=Role.MODERATOR if request.moderator else Role.ATTENDEE, single_use=not multiple,
                         note=note)

@@ -122,14 +122,20 @@ class OMSession:
     user_id: int
     last_used: float
     permanent: bool = False
+    #: the participant ``user/hash`` stored last (``Sessiondata.xml``); a hash reads it back at entry
+    xml: dict[str, str | None] | None = None
 
 
 @dataclass
 class OMSoapLogin:
-    """A ``user/hash`` result: which external user may enter which room, once or many times."""
+    """A ``user/hash`` result (a ``soaplogin`` row): which room, with which rights, once or many times.
+
+    Who enters is not stored here: the row keeps only the SID (``sessionHash``) and the entry page reads the
+    participant back from that SID's session, so it is whoever the SID stored last.
+    """
 
     hash: str
-    user: dict[str, str | None]
+    sid: str
     room_id: int | None
     moderator: bool
     allow_same_url: bool
@@ -259,6 +265,26 @@ class OpenMeetingsState:
                 return None
             session.last_used = now
             return self.users.get(session.user_id)
+
+    def live_session(self, sid: str) -> OMSession | None:
+        """``SessiondataDao.check`` without the user: the SID's session unless it is unknown or expired."""
+        with self.lock:
+            session = self.sessions.get(sid)
+            if session is None:
+                return None
+            now = time.monotonic()
+            if not session.permanent and now - session.last_used > self.sid_ttl:
+                del self.sessions[sid]
+                return None
+            session.last_used = now
+            return session
+
+    def hash_details(self, secure_hash: str) -> dict[str, str | None] | None:
+        """The participant a hash would admit now (the details on its SID), for tests."""
+        with self.lock:
+            soap = self.soap_logins.get(secure_hash)
+            session = self.sessions.get(soap.sid) if soap else None
+            return dict(session.xml) if session and session.xml else None
 
     def expire_sessions(self) -> None:
         """Forget every non-permanent SID, as the server's cleanup job does after the idle timeout."""
