@@ -13,9 +13,9 @@ import logging
 import re
 import string
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import datetime, tzinfo
 from urllib.parse import quote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from meetdesk.backends.base import provider_class
 from meetdesk.domain.errors import ValidationError
@@ -66,15 +66,25 @@ def check_template(template: str) -> str:
     return template
 
 
-def _when(moment: datetime, zone: Any) -> str:
+def _when(moment: datetime, zone: tzinfo | None) -> str:
     local = moment.astimezone(zone) if zone is not None else moment
     return local.strftime("%A, %d %B %Y, %H:%M")
+
+
+def _meeting_zone(meeting: Meeting) -> tzinfo | None:
+    """The meeting's named zone (its times are shown there), else the zone its start carries."""
+    if meeting.timezone:
+        try:
+            return ZoneInfo(meeting.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return meeting.start.tzinfo
 
 
 def invitation_values(meeting: Meeting, *, link: JoinLink | None = None, policy: LinkPolicy | None = None,
                       password: str = "", organiser: str = "", dial_in: str = "") -> dict[str, str]:
     """The placeholder values for ``meeting``; without a link, {link} explains when the link comes (plugNmeet)."""
-    zone = meeting.start.tzinfo
+    zone = _meeting_zone(meeting)
     zone_name = meeting.timezone or (str(zone) if zone is not None else "")
     if link is not None:
         link_text = link.url

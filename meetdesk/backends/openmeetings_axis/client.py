@@ -77,8 +77,8 @@ class OpenMeetingsAxisProvider(Provider):
     url_placeholder: ClassVar[str] = "http://om.example.org:5080/openmeetings"
     link_policy: ClassVar[LinkPolicy] = LinkPolicy(
         lifetime=HASH_LIFETIME, single_use=True, per_person=True, role_bearing=True, made_at_join_time=True,
-        summary="OpenMeetings 2.x/3.0 links admit one person once and are discarded after about 15 minutes "
-                "unused: meetdesk makes them at join time.")
+        summary="OpenMeetings 2.x/3.0 links admit one person once and die with their server session (about 30 "
+                "minutes): meetdesk makes them at join time.")
     connection_fields: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(
             key="user", label="User name", required=True, placeholder="admin",
