@@ -80,6 +80,8 @@ class TraySettings:
 @dataclass
 class _Document:
     templates: dict[str, str] = field(default_factory=dict)
+    #: profile → the organiser's e-mail address for calendar files
+    organisers: dict[str, str] = field(default_factory=dict)
     planned: list[PlannedMeeting] = field(default_factory=list)
     tray: TraySettings = field(default_factory=TraySettings)
 
@@ -88,6 +90,8 @@ class InvitationStore:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or config_dir() / FILE_NAME
         self._doc: _Document | None = None
+        #: the file exists but could not be read: it is kept as it is (never overwritten) until fixed
+        self._unreadable = False
         #: sentences about entries that could not be read (each bad entry is skipped, not the file)
         self.warnings: list[str] = []
 
@@ -106,10 +110,13 @@ class InvitationStore:
             if not isinstance(raw, dict):
                 raise ValueError("top level is not an object")
         except (OSError, ValueError) as exc:
-            raise ConfigError(f"The invitation settings in {self.path} could not be read.",
-                              detail=type(exc).__name__,
-                              hint="Move the file aside to start with the default template.") from None
+            log.warning("unreadable %s: %s", self.path, type(exc).__name__)
+            self._unreadable = True
+            self.warnings.append(f"The invitation settings in {self.path} could not be read; meetdesk uses the "
+                                 "default template and keeps the file as it is.")
+            return doc
         doc.templates = {str(k): str(v) for k, v in dict(raw.get("templates") or {}).items()}
+        doc.organisers = {str(k): str(v) for k, v in dict(raw.get("organisers") or {}).items()}
         for obj in raw.get("planned") or []:
             try:
                 doc.planned.append(PlannedMeeting.from_json(dict(obj)))
@@ -124,8 +131,11 @@ class InvitationStore:
 
     def save(self) -> None:
         doc = self.doc
-        data = {"schema": 1, "templates": doc.templates, "planned": [p.to_json() for p in doc.planned],
-                "tray": asdict(doc.tray)}
+        if self._unreadable:
+            raise ConfigError(f"meetdesk does not overwrite the unreadable invitation settings in {self.path}.",
+                              hint="Move the file aside (or fix it) and try again.")
+        data = {"schema": 1, "templates": doc.templates, "organisers": doc.organisers,
+                "planned": [p.to_json() for p in doc.planned], "tray": asdict(doc.tray)}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".invitations-", suffix=".json")
@@ -150,6 +160,18 @@ class InvitationStore:
         else:
             self.doc.templates[profile] = check_template(template)
         self.save()
+
+    def organiser_email(self, profile: str) -> str:
+        return self.doc.organisers.get(profile, "")
+
+    def set_organiser_email(self, profile: str, email: str) -> None:
+        if self.doc.organisers.get(profile, "") != email.strip():
+            self.doc.organisers[profile] = email.strip()
+            self.save()
+
+    def invitees_of(self, profile: str, meeting_id: str) -> tuple[Invitee, ...]:
+        plan = next((p for p in self.doc.planned if p.profile == profile and p.meeting_id == meeting_id), None)
+        return plan.invitees if plan else ()
 
     # planned meetings ------------------------------------------------------------------------
     def planned(self) -> list[PlannedMeeting]:

@@ -97,8 +97,11 @@ def test_store_round_trip_and_a_bad_entry_skipped(tmp_path: Path) -> None:
     broken = InvitationStore(path)
     assert broken.planned() == [] and broken.warnings
     path.write_text("{nope", encoding="utf-8")
-    with pytest.raises(ConfigError):
-        InvitationStore(path).template("OM")
+    unreadable = InvitationStore(path)
+    assert unreadable.template("OM") == DEFAULT_TEMPLATE and unreadable.warnings
+    with pytest.raises(ConfigError, match="does not overwrite"):
+        unreadable.set_tray(keep_in_tray=True)
+    assert path.read_text(encoding="utf-8") == "{nope"
 
 
 def test_upcoming_day_and_reminders_fire_once_with_a_fake_clock() -> None:
