@@ -92,17 +92,29 @@ class InvitationStore:
         self._doc: _Document | None = None
         #: the file exists but could not be read: it is kept as it is (never overwritten) until fixed
         self._unreadable = False
+        self._loaded_stamp: tuple[int, int] | None = None
         #: sentences about entries that could not be read (each bad entry is skipped, not the file)
         self.warnings: list[str] = []
 
     @property
     def doc(self) -> _Document:
-        if self._doc is None:
-            self._doc = self._load()
+        """The settings, read again when the file changed (another window or the CLI wrote it)."""
+        stamp = self._stamp()
+        if self._doc is None or stamp != self._loaded_stamp:
+            self.warnings.clear()
+            self._doc, self._loaded_stamp = self._load(), stamp
         return self._doc
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            info = self.path.stat()
+        except OSError:
+            return None
+        return info.st_mtime_ns, info.st_size
 
     def _load(self) -> _Document:
         doc = _Document()
+        self._unreadable = False
         if not self.path.exists():
             return doc
         try:
@@ -143,6 +155,7 @@ class InvitationStore:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
                     json.dump(data, fh, indent=2, ensure_ascii=False)
                 os.replace(tmp, self.path)
+                self._loaded_stamp = self._stamp()
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise

@@ -51,6 +51,7 @@ from meetdesk.ui.tasks import AsyncOp
 log = logging.getLogger("meetdesk.ui.bulk_links")
 
 COLUMNS = ("Name", "E-mail", "Role", "Result", "Works until", "Link")
+RESULT_WIDTH = 230
 PLACEHOLDER = ("One participant a line: name, e-mail, role (attendee or moderator), optional user id.\n"
                "Paste from a spreadsheet or import a CSV file. A header line is optional.")
 
@@ -138,9 +139,13 @@ class BulkLinksDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = self.table.horizontalHeader()
         for column in range(len(COLUMNS) - 1):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COLUMNS.index("Result"), QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(COLUMNS.index("Result"), RESULT_WIDTH)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
 

@@ -90,7 +90,9 @@ async def create_invitation(provider: OpenMeetingsRooms, request: JoinRequest, v
     if language:
         query["language"] = language
     opens = valid_from.astimezone(zone) - _EARLY
-    note = f"Works from {opens:%Y-%m-%d %H:%M} until {valid_to.astimezone(zone):%H:%M}"
+    note = (f"Works from {opens:%d %b %H:%M} until {valid_to.astimezone(zone):%H:%M} "
+            f"({provider._zone_name}: OpenMeetings reads these times in its own time zone, so the profile's "
+            "time zone must be the server's)")
     note += ", with the password." if password else ", as often as needed."
     if send_mail:
         note += " OpenMeetings e-mailed it to the invitee."

@@ -141,6 +141,7 @@ class LinkPanel(QWidget):
         self.validity.clear()
         self.details.hide()
         self.qr.clear()
+        self.policy_note.setVisible(bool(self._policy is not None and self._policy.summary))
         self._tick.stop()
         self.copy_button.setEnabled(False)
         self.open_button.setEnabled(False)
@@ -155,6 +156,7 @@ class LinkPanel(QWidget):
         self.edit.setToolTip(link.url)
         self.copy_button.setEnabled(True)
         self.open_button.setEnabled(True)
+        self.policy_note.hide()  # the link's own facts below say it now
         pixmap = QPixmap()
         pixmap.loadFromData(qr_png(link.url, scale=4))
         self.qr.setPixmap(pixmap)
