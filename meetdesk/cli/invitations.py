@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -32,16 +33,16 @@ def _store(ctx: Context) -> InvitationStore:
     return InvitationStore(ctx.store.path.with_name(FILE_NAME))
 
 
-def _read_list(ctx: Context, path: str) -> str:
+def _read_list(ctx: Context, path: str, what: str = "participant list", field: str = "csv") -> str:
     if path == "-":
         return ctx.stdin.read()
     try:
         return Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ValidationError(f"There is no participant list at {path}.", field="csv") from None
+        raise ValidationError(f"There is no {what} at {path}.", field=field) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"The participant list {path} could not be read ({type(exc).__name__}).",
-                              field="csv", hint="Save it as a UTF-8 CSV file.") from None
+        raise ValidationError(f"The {what} {path} could not be read ({type(exc).__name__}).",
+                              field=field, hint="Save it as a UTF-8 text file.") from None
 
 
 async def _target(session: Session, conn: Connection, cls: type[Provider],
@@ -117,6 +118,16 @@ async def cmd_links(ctx: Context, args: argparse.Namespace) -> int:
 
 
 async def cmd_invitation(ctx: Context, args: argparse.Namespace) -> int:
+    ctx.store.get(args.name)  # an unknown profile is reported before anything else
+    if args.save_template:
+        _store(ctx).set_template(args.name, _read_list(ctx, args.save_template, "template", "template"))
+        if not args.meeting:
+            ctx.out.result({"template": _store(ctx).template(args.name)}, f"Saved the invitation template of "
+                                                                            f"“{args.name}”.")
+            return 0
+    if not args.meeting:
+        raise ValidationError("Give the meeting with --meeting ID.", field="meeting",
+                              hint=f"See the meetings with: meetdesk meetings {shlex.quote(args.name)}")
     session, conn, _cls = await ctx.connect(args.name, Capability.LIST_MEETINGS, "scheduled meetings")
     meeting = await find_meeting(session, conn, args.meeting)
     store = _store(ctx)

@@ -214,7 +214,10 @@ def _invitation_commands(sub: argparse._SubParsersAction[_Parser],
     p.add_argument("--design", action="append", metavar="KEY=VALUE", help="a custom design setting; repeatable")
     p = leaf(sub, "invitation", cmd_invitation, "print a meeting's invitation text and write its calendar file")
     p.add_argument("name", metavar="PROFILE", help="the profile's name")
-    p.add_argument("--meeting", required=True, metavar="ID", help="the meeting's id")
+    p.add_argument("--meeting", metavar="ID", help="the meeting's id")
+    p.add_argument("--save-template", metavar="FILE",
+                   help="first save FILE as this profile's invitation template ({title} {start} {end} {zone} "
+                        "{link} {password} {organiser} {dial_in})")
     p.add_argument("--ics", metavar="FILE", help="write the meeting as an iCalendar file (.ics)")
     p.add_argument("--for", dest="for_name", metavar="NAME", help="put this person's own link into the invitation")
     p.add_argument("--email", metavar="E", help="that person's e-mail address")

@@ -179,3 +179,19 @@ def test_invitation_text_is_rendered_without_empty_lines(cli: Cli, om: Sim, memo
     assert run.code == 0, run
     assert meeting["title"] in run.out and "Password:" not in run.out and "Join:" not in run.out
     assert f"({meeting['timezone']})" in run.out
+
+
+def test_a_saved_template_is_used_and_a_wrong_one_refused(cli: Cli, om: Sim, memory_keyring: MemoryKeyring,
+                                                          tmp_path: Path) -> None:
+    add(cli, om, "OM")
+    meeting = next(m for m in cli("meetings", "OM", "--json").json() if m["room"])
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("Dear {name}, come to {title}", encoding="utf-8")
+    refused = cli("invitation", "OM", "--save-template", str(wrong))
+    assert refused.code == 2 and "unknown placeholders: name" in refused.err
+    good = tmp_path / "good.txt"
+    good.write_text("Kommen Sie zu {title}!\nPasswort: {password}\n", encoding="utf-8")
+    assert cli("invitation", "OM", "--save-template", str(good)).code == 0
+    run = cli("invitation", "OM", "--meeting", meeting["id"])
+    assert run.out == f"Kommen Sie zu {meeting['title']}!\n", run
+    assert cli("invitation", "OM").code == 2  # neither a meeting nor a template

@@ -124,3 +124,29 @@ def test_upcoming_day_and_reminders_fire_once_with_a_fake_clock() -> None:
     assert schedule.due(items) == []  # once
     now[0] = T0 + timedelta(hours=1, minutes=50)
     assert [i.title for i in schedule.due(items)] == ["Seminar"]
+
+
+@pytest.mark.asyncio
+async def test_fresh_links_at_the_reminder_name_each_invitee(tmp_path: Path) -> None:
+    """plugNmeet: the remembered list becomes fresh tokens when the reminder asks for them."""
+    import jwt
+
+    from meetdesk.backends.base import create_provider
+    from meetdesk.domain.models import Profile
+    from meetdesk.services.reminders import Upcoming, fresh_links
+    from meetdesk.simulators.host import SimulatorHost, build_simulator
+
+    definition = build_simulator("plugnmeet", seed=False)
+    definition.state.add_room("seminar", "Seminar")
+    with SimulatorHost.for_definition(definition) as host:
+        provider = create_provider(Profile("Campus", "plugnmeet", host.base_url, dict(definition.fields)),
+                                   definition.secret)
+        try:
+            item = Upcoming("Campus", "Seminar", T0, T0 + timedelta(hours=1), "seminar",
+                            invitees=(Invitee("Ann Example"), Invitee("Bo Host", moderator=True)))
+            results = await fresh_links(provider, item)
+        finally:
+            await provider.aclose()
+    claims = [jwt.decode(r.link.url.split("access_token=")[1], definition.secret, algorithms=["HS256"])
+              for r in results if r.link is not None]
+    assert [(c["name"], c.get("is_admin", False)) for c in claims] == [("Ann Example", False), ("Bo Host", True)]

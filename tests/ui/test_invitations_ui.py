@@ -226,3 +226,18 @@ async def test_plugnmeet_composer_says_links_are_made_at_join_time(
     composer.select(name, None)
     assert composer.link_panel.policy_note.isVisibleTo(composer)
     assert "made at join time" in composer.link_panel.policy_note.text()
+
+
+@pytest.mark.asyncio
+async def test_template_dialog_keeps_a_wrong_template_and_saves_a_good_one(
+        demo: tuple[MainWindow, DemoEnvironment]) -> None:
+    window, _env = demo
+    await invite(window)
+    bar: Any = window.composer.invitation  # type: ignore[attr-defined]
+    dialog = bar.edit_template()
+    dialog.edit.setPlainText("Hello {name}")
+    assert not dialog.save() and dialog.isVisible() and "name" in dialog.error.text()
+    assert dialog.edit.toPlainText() == "Hello {name}"  # nothing the user typed is lost
+    dialog.edit.setPlainText("Join {title} at {start}")
+    assert dialog.save() and not dialog.isVisible()
+    assert bar.invitation().plain.startswith("Join Partner webinar at ")

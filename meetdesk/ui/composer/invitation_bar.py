@@ -18,6 +18,7 @@ from meetdesk.services.invitations import InvitationText, render_for_meeting
 from meetdesk.services.session import Session
 from meetdesk.ui import local_time
 from meetdesk.ui.bulk_links_dialog import BulkLinksDialog
+from meetdesk.ui.composer.template_dialog import TemplateDialog
 from meetdesk.ui.forms import ERROR_STYLE, WrapLabel
 
 
@@ -36,6 +37,7 @@ class InvitationBar(QWidget):
         self._invitees: tuple[Invitee, ...] = ()
         self._file_dialog: QFileDialog | None = None
         self.bulk_dialog: BulkLinksDialog | None = None
+        self.template_dialog: TemplateDialog | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -57,7 +59,10 @@ class InvitationBar(QWidget):
         self.ics_button = QPushButton("Save .ics…", self)
         self.ics_button.setObjectName("saveIcs")
         self.ics_button.setToolTip("Save the meeting as a calendar file")
-        for button in (self.copy_button, self.mail_button, self.ics_button):
+        self.template_button = QPushButton("Template…", self)
+        self.template_button.setObjectName("editTemplate")
+        self.template_button.setToolTip("Change this profile's invitation text")
+        for button in (self.copy_button, self.mail_button, self.ics_button, self.template_button):
             row.addWidget(button)
         row.addStretch(1)
         layout.addLayout(row)
@@ -74,6 +79,7 @@ class InvitationBar(QWidget):
         self.mail_button.clicked.connect(self.email_invitation)
         self.ics_button.clicked.connect(self.choose_ics)
         self.list_button.clicked.connect(self.open_bulk_dialog)
+        self.template_button.clicked.connect(self.edit_template)
         self.organiser.editingFinished.connect(self._save_organiser)
         self.set_meeting(None)
 
@@ -84,7 +90,7 @@ class InvitationBar(QWidget):
     def set_meeting(self, meeting: Meeting | None) -> None:
         self._meeting = meeting
         self._invitees = self.store.invitees_of(meeting.profile, meeting.id) if meeting else ()
-        for widget in (self.copy_button, self.mail_button, self.ics_button, self.organiser):
+        for widget in (self.copy_button, self.mail_button, self.ics_button, self.template_button, self.organiser):
             widget.setVisible(meeting is not None)
         if meeting is None:
             self.title.setText("Invitations: choose “Invite…” on a meeting in the Meetings tab.")
@@ -168,6 +174,14 @@ class InvitationBar(QWidget):
             return False
         self._say("")
         return True
+
+    def edit_template(self) -> TemplateDialog | None:
+        if self._meeting is None:
+            return None
+        dialog = TemplateDialog(self.store, self._meeting.profile, parent=self.window())
+        dialog.open()
+        self.template_dialog = dialog
+        return dialog
 
     def open_bulk_dialog(self) -> BulkLinksDialog | None:
         profile, room_id = self._target()
