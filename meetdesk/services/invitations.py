@@ -33,6 +33,9 @@ Dial-in: {dial_in}
 
 See you there,
 {organiser}"""
+#: Meeting.extra keys a back end fills for {password} and {dial_in}
+EXTRA_PASSWORD = "guest_password"
+EXTRA_DIAL_IN = "dial_in"
 #: what {link} says when the back end's links are made at join time (plugNmeet)
 LINK_AT_JOIN_TIME = "your personal link follows shortly before the meeting starts"
 _LINK = re.compile(r"https?://[^\s<>\"]+")
@@ -94,6 +97,9 @@ def invitation_values(meeting: Meeting, *, link: JoinLink | None = None, policy:
         link_text = ""
     end = meeting.end.astimezone(zone).strftime("%H:%M") if meeting.end.date() == meeting.start.date() \
         else _when(meeting.end, zone)
+    # a back end that knows them puts the guest password and dial-in numbers into Meeting.extra
+    password = password or str(meeting.extra.get(EXTRA_PASSWORD) or "")
+    dial_in = dial_in or str(meeting.extra.get(EXTRA_DIAL_IN) or "")
     return {"title": meeting.title, "start": _when(meeting.start, zone), "end": end, "zone": zone_name,
             "link": link_text, "password": password, "organiser": organiser or meeting.owner, "dial_in": dial_in}
 

@@ -150,3 +150,11 @@ async def test_fresh_links_at_the_reminder_name_each_invitee(tmp_path: Path) -> 
     claims = [jwt.decode(r.link.url.split("access_token=")[1], definition.secret, algorithms=["HS256"])
               for r in results if r.link is not None]
     assert [(c["name"], c.get("is_admin", False)) for c in claims] == [("Ann Example", False), ("Bo Host", True)]
+
+
+def test_password_and_dial_in_come_from_the_meeting_when_the_back_end_has_them() -> None:
+    from dataclasses import replace
+
+    with_numbers = replace(meeting("Call", T0), extra={"guest_password": "4711", "dial_in": "+49 30 1234"})
+    text = render_for_meeting(DEFAULT_TEMPLATE, with_numbers)
+    assert "Password: 4711" in text.plain and "Dial-in: +49 30 1234" in text.plain

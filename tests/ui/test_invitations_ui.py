@@ -188,7 +188,7 @@ async def test_twenty_personal_links_then_the_reminder_in_the_tray(demo: tuple[M
 
 @pytest.mark.asyncio
 async def test_cancel_stops_the_list_and_keep_in_tray_is_remembered(demo: tuple[MainWindow, DemoEnvironment]) -> None:
-    window, env = demo
+    window, _env = demo
     await invite(window)
     dialog = window.composer.invitation.open_bulk_dialog()  # type: ignore[attr-defined]
     assert isinstance(dialog, BulkLinksDialog)
@@ -212,7 +212,6 @@ async def test_cancel_stops_the_list_and_keep_in_tray_is_remembered(demo: tuple[
     tray.available = True  # as on a desktop with a tray: closing hides the window instead of quitting
     window.close()
     assert window.isHidden() and not window._quitting
-    tray.quit_from = None
     window.quit_from_tray()
     await until(lambda: window.isHidden())
 
