@@ -23,6 +23,7 @@ from meetdesk.domain.models import (
     LinkPolicy,
     Meeting,
     MeetingDraft,
+    Participant,
     Profile,
     Recording,
     Room,
@@ -191,6 +192,11 @@ class Provider:
     # join links ------------------------------------------------------------------------------
     async def join_link(self, request: JoinRequest) -> JoinLink:
         raise self._unsupported("join links")
+
+    def meeting_invitees(self, meeting_id: str) -> list[Participant]:
+        """The people the back end lists as invited to a meeting it returned (``extra["email"]`` holds the address);
+        empty where the back end keeps no such list."""
+        return []
 
     async def invitation_link(self, request: JoinRequest, valid_from: datetime, valid_to: datetime, *,
                               password: str = "", send_mail: bool = False, subject: str = "",

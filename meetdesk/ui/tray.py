@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from meetdesk.domain.errors import MeetdeskError
 from meetdesk.services.bulk_links import LinkResult, links_text
-from meetdesk.services.invitation_store import InvitationStore
+from meetdesk.services.invitation_store import InvitationStore, Invitee
 from meetdesk.services.invitations import render_for_meeting
 from meetdesk.services.reminders import ReminderSchedule, Upcoming, fresh_links, upcoming
 from meetdesk.services.session import Session
@@ -76,7 +77,8 @@ class TrayController(QObject):
         self.rebuild()
 
     def rebuild(self) -> None:
-        self.items = upcoming(self.session.meetings(), self.store.planned(), self.now())
+        self.items = [self._with_members(i) for i in upcoming(self.session.meetings(), self.store.planned(),
+                                                               self.now())]
         self.menu.clear()
         header = self.menu.addAction("Next 24 hours")
         header.setEnabled(False)
@@ -91,6 +93,15 @@ class TrayController(QObject):
         self.menu.addAction("Quit meetdesk", self.quit_requested.emit)
         count = len(self.items)
         self.icon.setToolTip(f"meetdesk — {count} meeting{'s' if count != 1 else ''} in the next 24 hours")
+
+    def _with_members(self, item: Upcoming) -> Upcoming:
+        """A meeting without a remembered list gets the back end's own invitees (OpenMeetings members)."""
+        conn = self.session.connections.get(item.profile)
+        if item.invitees or item.meeting is None or conn is None or conn.provider is None:
+            return item
+        people = conn.provider.meeting_invitees(item.meeting.id)
+        return replace(item, invitees=tuple(Invitee(p.name, str(p.extra.get("email") or ""),
+                                                    p.role == "moderator", p.id) for p in people))
 
     def _label(self, item: Upcoming) -> str:
         now = self.now()

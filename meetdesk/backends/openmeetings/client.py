@@ -46,6 +46,7 @@ from meetdesk.domain.models import (
     LinkPolicy,
     Meeting,
     MeetingDraft,
+    Participant,
     Recording,
     Role,
 )
@@ -294,3 +295,18 @@ class OpenMeetingsProvider(OpenMeetingsRooms):
                                                   "role): it works again and again, with no end date.")
         return await create_invitation(self, request, valid_from, valid_to, password=password,
                                        send_mail=send_mail, subject=subject, message=message)
+
+    def meeting_invitees(self, meeting_id: str) -> list[Participant]:
+        """The appointment's members as last read (AppointmentDTO ``meetingMembers``), the owner left out."""
+        dto = self._appointments.get(meeting_id) or {}
+        owner_id = omj.text(omj.child(dto, "owner").get("id"))
+        people = []
+        for member in omj.as_list(dto.get("meetingMembers")):
+            user = omj.child(member, "user") if isinstance(member, dict) else {}
+            user_id = omj.text(user.get("id"))
+            if not user or user_id == owner_id:
+                continue
+            name = " ".join(p for p in (omj.text(user.get("firstname")), omj.text(user.get("lastname"))) if p)
+            email = omj.text(omj.child(user, "address").get("email"))
+            people.append(Participant(id=user_id, name=name or omj.text(user.get("login")), extra={"email": email}))
+        return people

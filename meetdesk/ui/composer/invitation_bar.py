@@ -89,7 +89,7 @@ class InvitationBar(QWidget):
 
     def set_meeting(self, meeting: Meeting | None) -> None:
         self._meeting = meeting
-        self._invitees = self.store.invitees_of(meeting.profile, meeting.id) if meeting else ()
+        self._invitees = self._known_invitees(meeting) if meeting else ()
         for widget in (self.copy_button, self.mail_button, self.ics_button, self.template_button, self.organiser):
             widget.setVisible(meeting is not None)
         if meeting is None:
@@ -97,8 +97,22 @@ class InvitationBar(QWidget):
             return
         self.organiser.setText(self.store.organiser_email(meeting.profile))
         when = f"{local_time.format_datetime(meeting.start)} – {meeting.end.astimezone():%H:%M}"
-        people = f" · {len(self._invitees)} invitees remembered" if self._invitees else ""
+        people = f" · {len(self._invitees)} invitees" if self._invitees else ""
         self.title.setText(f"Invitation for “{meeting.title}”, {when}{people}.")
+
+    def _known_invitees(self, meeting: Meeting) -> tuple[Invitee, ...]:
+        """The list remembered from the last links made for the meeting, else the back end's own invitee list."""
+        remembered = self.store.invitees_of(meeting.profile, meeting.id)
+        if remembered:
+            return remembered
+        conn = self.session.connections.get(meeting.profile)
+        if conn is None or conn.provider is None:
+            return ()
+        return tuple(Invitee(p.name, str(p.extra.get("email") or ""), p.role == "moderator", p.id)
+                     for p in conn.provider.meeting_invitees(meeting.id))
+
+    def invitees(self) -> tuple[Invitee, ...]:
+        return self._invitees
 
     def set_link(self, link: JoinLink | None) -> None:
         self._link = link

@@ -167,3 +167,15 @@ def test_simulator_reuses_the_contact_of_a_known_email(host: tuple[SimulatorHost
         assert 'data-error="error.hash.used"' in client.get("hash", params=page).text
         refused = client.post("services/room/hash", params={"invite": json.dumps(once)})
         assert refused.status_code == 500 and refused.headers["exception"] == "error.notallowed"
+
+
+@pytest.mark.asyncio
+async def test_meeting_invitees_are_the_appointments_members_without_the_owner(om: OpenMeetingsProvider,
+                                                                              state: OpenMeetingsState) -> None:
+    now = datetime.now(UTC)
+    meetings = await om.list_meetings(now - timedelta(days=2), now + timedelta(days=8))
+    interview = next(m for m in meetings if m.title == "Recruiting interview")
+    guests = [state.users[uid] for _mid, uid in state.appointments[int(interview.id)].members if uid != 1]
+    people = om.meeting_invitees(interview.id)
+    assert [(p.name, p.extra["email"]) for p in people] == [(g.display_name, g.email) for g in guests]
+    assert guests and om.meeting_invitees("no-such-meeting") == []
