@@ -133,6 +133,8 @@ class TrayController(QObject):
         self.keep_action.setCheckable(True)
         self.keep_action.setChecked(self.store.tray.keep_in_tray)
         self.keep_action.setEnabled(self.available)
+        if not self.available:
+            self.keep_action.setToolTip("This desktop shows no tray icons, so closing the window quits meetdesk.")
         self.keep_action.toggled.connect(self.set_keep_in_tray)
         self.menu.addAction(self.keep_action)
 

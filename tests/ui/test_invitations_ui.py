@@ -225,6 +225,7 @@ async def test_plugnmeet_composer_says_links_are_made_at_join_time(
     composer.select(name, None)
     assert composer.link_panel.policy_note.isVisibleTo(composer)
     assert "made at join time" in composer.link_panel.policy_note.text()
+    shoot(window, "composer-plugnmeet-policy.png")
 
 
 @pytest.mark.asyncio
