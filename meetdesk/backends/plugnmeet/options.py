@@ -24,6 +24,8 @@ RESERVED_PREFIX = "user_"
 RESERVED_USER_PREFIXES = ("ingres_", "pnm_agent-", "pnm_tts_agent-", "sip_")
 RESERVED_USER_SUFFIX = "-native"
 MAX_DERIVED_ID = 48
+#: the room table's column is varchar(64) (plugNmeet-server pkg/dbmodels/room.go)
+MAX_ROOM_ID = 64
 
 
 def _ascii_slug(text: str, limit: int) -> str:
@@ -70,6 +72,8 @@ def room_id_problem(room_id: str) -> str | None:
     """Why the server would refuse ``room_id``, as a sentence, or None when it is valid."""
     if not room_id:
         return "The room ID must not be empty."
+    if len(room_id) > MAX_ROOM_ID:
+        return f"The room ID may be at most {MAX_ROOM_ID} characters long ({len(room_id)} given)."
     if not ID_PATTERN.match(room_id):
         return "The room ID may only contain letters a–z and A–Z, digits, “-” and “_” (no spaces or dots)."
     if RESERVED_INFIX in room_id:

@@ -172,14 +172,16 @@ _SECRET_SHAPE = re.compile(r"^\S{8,}$")
 
 
 def build(*, seed: bool = True, api_key: str = SAMPLE_API_KEY, secret: str = SAMPLE_SECRET,
-          token_validity: int = 600, merge_quirk: bool = False, **_options: Any) -> SimulatorDefinition:
+          token_validity: int = 600, merge_quirk: bool = True, **_options: Any) -> SimulatorDefinition:
     """A plugNmeet simulator.
 
     Args:
         seed: fill in demo rooms, participants, past rooms and recordings.
         api_key, secret: the credentials it accepts (default: the documented sample pair).
         token_validity: seconds a join token stays valid.
-        merge_quirk: imitate server ≥ 2.3 dropping ``false`` for default-true room features.
+        merge_quirk: server ≥ 2.3 behaviour, on by default as the simulator is 2.4: the requested room
+            features are ``proto.Merge``d over the defaults, which drops a ``false`` for a default-true
+            non-optional feature (plugnmeet-protocol ``utils/create_room.go``). ``False`` imitates ≤ 2.2.
     """
     if not api_key or not _SECRET_SHAPE.match(secret):
         raise ValueError("the simulator needs an API key and a secret of at least 8 characters")

@@ -151,8 +151,8 @@ class PlugNmeetState:
     secret: str = SAMPLE_SECRET
     #: seconds a join token is valid (server config client.token_validity, sample 10m)
     token_validity: int = 600
-    #: imitate server ≥ 2.3, whose proto.Merge drops a `false` for default-true non-optional features
-    merge_quirk: bool = False
+    #: server ≥ 2.3 (the default): proto.Merge drops a `false` for default-true non-optional features
+    merge_quirk: bool = True
     rooms: dict[str, SimRoom] = field(default_factory=dict)
     past_rooms: list[PastRoom] = field(default_factory=list)
     recordings: dict[str, SimRecording] = field(default_factory=dict)
