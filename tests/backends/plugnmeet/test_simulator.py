@@ -1,5 +1,6 @@
 """The plugNmeet simulator on its own: wire rules, auth, state semantics, tokens, join page, and the
-official community SDK (PyPI ``plugnmeet-sdk``) driving it."""
+community Python SDK (PyPI ``plugnmeet-sdk`` by vector-mj, not by the plugNmeet authors) driving it. The
+official JS SDK of the plugNmeet authors drives it in ``test_sdk_js.py``."""
 
 from __future__ import annotations
 
@@ -483,9 +484,11 @@ def test_recordings(api: Api) -> None:
 
 
 # --- the community Python SDK drives the simulator ------------------------------------------
+# PyPI plugnmeet-sdk is a community package (github.com/vector-mj/plugnmeet-sdk), not the plugNmeet
+# authors' own: the official SDK is the JS one (test_sdk_js.py).
 
 @pytest.mark.asyncio
-async def test_official_python_sdk_round_trip(empty_api: Api) -> None:
+async def test_community_python_sdk_round_trip(empty_api: Api) -> None:
     from plugnmeet_sdk import PlugNMeet  # type: ignore[import-untyped]
     from plugnmeet_sdk.schemas.data import (  # type: ignore[import-untyped]
         BreakoutRoomFeatures,
