@@ -42,6 +42,7 @@ from meetdesk.domain.errors import (
     UnreachableError,
     ValidationError,
 )
+from meetdesk.domain.fields import FieldKind
 from meetdesk.domain.models import JoinRequest, Profile, Role, RoomDraft
 from meetdesk.simulators.host import SimulatorDefinition, SimulatorHost
 
@@ -525,6 +526,29 @@ async def test_join_link_sends_user_metadata(sim: SimulatorHost, provider: PlugN
     # the room's default microphone lock applies where the link left it open
     assert pending.metadata["lock_settings"]["lock_microphone"] is True
     assert pending.metadata["lock_settings"]["lock_chat"] is True
+
+
+@pytest.mark.asyncio
+async def test_interface_language_is_one_of_the_clients_codes(sim: SimulatorHost,
+                                                              provider: PlugNmeetProvider) -> None:
+    # the plugNmeet client applies preferred_lang only on a (case-insensitive) match with its languages list
+    # (plugNmeet-client src/helpers/languages.ts, HandleParticipants.ts); "de" would leave the browser's
+    from meetdesk.backends.plugnmeet.options import CLIENT_LANGUAGES, JOIN_FIELDS
+    from meetdesk.backends.plugnmeet.simulator.page import CLIENT_LANGUAGE_CODES
+
+    assert {c.lower(): c for c, _label in CLIENT_LANGUAGES} == CLIENT_LANGUAGE_CODES
+    spec = next(f for f in JOIN_FIELDS if f.key == "preferred_lang")
+    assert spec.kind is FieldKind.CHOICE and [v for v, _ in spec.choices][1:] == [c for c, _ in CLIENT_LANGUAGES]
+    async with httpx.AsyncClient() as browser:
+        for language, expected in (("de", "de-DE"), ("pt-BR", "pt-PT"), ("EN-us", "en"), ("es-es", "es-ES")):
+            link = await provider.join_link(JoinRequest("support-clinic", "Guest", language=language))
+            assert f"Interface language: {expected}." in (await browser.get(link.url)).text, language
+        link = await provider.join_link(JoinRequest("support-clinic", "Guest", language="tlh"))
+        assert "Interface language" not in (await browser.get(link.url)).text
+    assert "preferred_lang" not in json.loads(_state(sim).requests[-1].body)["user_info"]["user_metadata"]
+    with pytest.raises(ValidationError) as caught:
+        await provider.join_link(JoinRequest("support-clinic", "Guest", options={"preferred_lang": "de"}))
+    assert caught.value.field == "preferred_lang" and "de-DE" in caught.value.message
 
 
 @pytest.mark.asyncio

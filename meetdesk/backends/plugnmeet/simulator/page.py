@@ -157,6 +157,14 @@ class PageParticipant:
     is_admin: bool
 
 
+#: plugNmeet-client src/helpers/languages.ts (v2.4); HandleParticipants.ts applies preferred_lang only when
+#: ``languagesMap.get(preferredLang.toLowerCase())`` finds it
+CLIENT_LANGUAGE_CODES = {code.lower(): code for code in (
+    "en", "es-ES", "de-DE", "fr-FR", "it-IT", "pt-PT", "ar-SA", "bn-BD", "cs-CZ", "da-DK", "el-GR", "et-EE",
+    "fa-IR", "he-IL", "hr-HR", "hu-HU", "id-ID", "ja-JP", "ko-KR", "lv-LV", "nl-NL", "no-NO", "pl-PL", "ro-RO",
+    "ru-RU", "sv-SE", "tr-TR", "uk-UA", "vi-VN", "zh-CN", "zh-TW")}
+
+
 def join_page(*, room_title: str, room_id: str, name: str, is_admin: bool, is_hidden: bool,
               welcome: str, participants: Sequence[PageParticipant], design: DesignReading,
               waiting_message: str | None = None, language: str = "",
@@ -175,8 +183,11 @@ def join_page(*, room_title: str, room_id: str, name: str, is_admin: bool, is_hi
     notes = []
     if is_hidden:
         notes.append("You join hidden: other participants do not see you.")
-    if language:
-        notes.append(f"Interface language: {html.escape(language)}.")
+    applied = CLIENT_LANGUAGE_CODES.get(language.lower()) if language else None
+    if applied:
+        notes.append(f"Interface language: {html.escape(applied)}.")
+    elif language:  # the client ignores a code it does not have and keeps the browser's language
+        notes.append(f"Interface language: the browser's ({html.escape(language)} is not one of the client's).")
     locked = [k.removeprefix("lock_").replace("_", " ") for k, v in (locks or {}).items() if v]
     if locked and not is_admin:
         notes.append("Locked for you: " + html.escape(", ".join(locked)) + ".")
