@@ -425,6 +425,27 @@ def test_join_page_defaults_and_ignored_design(api: Api) -> None:
     assert "header_bg_color: " in hostile and "was not applied" in hostile
 
 
+def test_join_page_follows_the_clients_custom_design_rules(api: Api) -> None:
+    # plugNmeet-client 2.4 src/helpers/hooks/useClientCustomization.tsx
+    api.state.design_config = {"header_bg_color": "#123456"}  # the server's own design
+    token = api.token("support-clinic", "Guest", "guest-8")["token"]
+    for absent in (None, "{}"):  # absent or {} → the server's design
+        assert "header#main-header { background-color: #123456; }" in _page(api, token, absent).text
+    # any other value replaces the server's design whole, no merging
+    own = _page(api, token, {"footer_bg_color": "#654321"}).text
+    assert "header#main-header { background-color: #FFFFFF; }" in own
+    assert "footer#main-footer { background-color: #654321; }" in own
+    # right_side_bg_color still stands in for side_panel_bg_color; side_panel wins when both are set
+    alias = _page(api, token, {"right_side_bg_color": "#ABCDEF"}).text
+    assert ".side-panel-bg-color { background-color: #ABCDEF; }" in alias
+    both = _page(api, token, {"right_side_bg_color": "#ABCDEF", "side_panel_bg_color": "#FEDCBA"}).text
+    assert ".side-panel-bg-color { background-color: #FEDCBA; }" in both
+    # left_side_bg_color and column_camera_* are read by clients 1.x only
+    old = _page(api, token, {"left_side_bg_color": "#0A0B0C", "column_camera_width": "small"}).text
+    assert "#0A0B0C" not in old.split("</style>")[0] and ".participants-wrapper {" not in old
+    assert old.count("only plugNmeet clients 1.x read it") == 2
+
+
 def test_join_page_waiting_room(api: Api) -> None:
     token = api.token("acme-onboarding", "Late Guest", "late-guest")["token"]
     page = _page(api, token).text

@@ -153,6 +153,8 @@ class PlugNmeetState:
     token_validity: int = 600
     #: server ≥ 2.3 (the default): proto.Merge drops a `false` for default-true non-optional features
     merge_quirk: bool = True
+    #: the server's design (client config ``designCustomization``) for links without a custom_design
+    design_config: dict[str, str] = field(default_factory=dict)
     rooms: dict[str, SimRoom] = field(default_factory=dict)
     past_rooms: list[PastRoom] = field(default_factory=list)
     recordings: dict[str, SimRecording] = field(default_factory=dict)
