@@ -50,7 +50,7 @@ from meetdesk.domain.errors import (
     ValidationError,
 )
 from meetdesk.domain.fields import FieldKind, FieldSpec, parse_options
-from meetdesk.domain.models import JoinLink, JoinRequest, Role, Room, RoomDraft
+from meetdesk.domain.models import JoinLink, JoinRequest, LinkPolicy, Role, Room, RoomDraft
 
 log = logging.getLogger("meetdesk.backends.openmeetings_axis")
 #: rooms asked for in one getRooms call; a legacy server holds a few hundred at most
@@ -71,6 +71,10 @@ class OpenMeetingsAxisProvider(AxisSession):
     )
     url_label: ClassVar[str] = "OpenMeetings address"
     url_placeholder: ClassVar[str] = "http://om.example.org:5080/openmeetings"
+    link_policy: ClassVar[LinkPolicy] = LinkPolicy(
+        lifetime=HASH_LIFETIME, single_use=True, per_person=True, role_bearing=True, made_at_join_time=True,
+        summary="OpenMeetings 2.x/3.0 links admit one person once and die with their server session (about 30 "
+                "minutes): meetdesk makes them at join time.")
     connection_fields: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(
             key="user", label="User name", required=True, placeholder="admin",

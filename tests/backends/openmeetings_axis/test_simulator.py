@@ -13,9 +13,9 @@ from meetdesk.backends.openmeetings_axis.simulator.app import build
 from meetdesk.backends.openmeetings_axis.simulator.state import (
     ADMIN_LOGIN,
     ADMIN_PASSWORD,
-    SESSION_TIMEOUT_S,
     NS_APACHE,
     NS_PRE_APACHE,
+    SESSION_TIMEOUT_S,
     AxisState,
 )
 from meetdesk.simulators import host as host_module

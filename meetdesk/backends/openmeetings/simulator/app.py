@@ -32,6 +32,7 @@ from meetdesk.backends.openmeetings.simulator.data import (
     OpenMeetingsState,
     major_version,
 )
+from meetdesk.backends.openmeetings.simulator.invitations import InvitationRoutes
 from meetdesk.backends.openmeetings.simulator.request_log import (
     RequestLog,
 )
@@ -438,6 +439,7 @@ def _page(language: str, title: str, body: str) -> HTMLResponse:
 
 def _build_app(state: OpenMeetingsState) -> Starlette:
     om = OpenMeetingsApp(state)
+    invitations = InvitationRoutes(state, lambda request: om.perform(request, "SOAP"))
     s = SERVICES
     routes = [
         Route(f"{s}/info/version", om.version, methods=["GET"]),
@@ -462,7 +464,8 @@ def _build_app(state: OpenMeetingsState) -> Starlette:
         Route(f"{s}/calendar/{{start}}/{{end}}", om.calendar_range, methods=["GET"]),
         Route(f"{s}/record/room/{{roomid:int}}", om.room_recordings, methods=["GET"]),
         Route(f"{s}/record/{{externaltype}}", om.type_recordings, methods=["GET"]),
-        Route(f"{BASE_PATH}/hash", om.hash_page, methods=["GET"]),
+        Route(f"{s}/room/hash", invitations.create, methods=["POST"]),
+        Route(f"{BASE_PATH}/hash", invitations.entry_page(om.hash_page), methods=["GET", "POST"]),
     ]
 
     async def on_failure(request: Request, exc: Exception) -> Response:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from meetdesk.backends.openmeetings.simulator.invitation_state import InvitationBook
+
 ROOM_TYPES = ("CONFERENCE", "PRESENTATION", "INTERVIEW")
 ROOM_ELEMENTS = ("TOP_BAR", "CHAT", "ACTIVITIES", "FILES", "ACTION_MENU", "POLL_MENU", "SCREEN_SHARING",
                  "WHITEBOARD", "MICROPHONE_STATUS", "USER_COUNT")
@@ -180,6 +182,7 @@ class OpenMeetingsState:
         self.sessions: dict[str, OMSession] = {}
         self.soap_logins: dict[str, OMSoapLogin] = {}
         self.entries: list[HashEntry] = []
+        self.invitation_book = InvitationBook()
         #: (method, path, status) of every request, for tests
         self.requests: list[tuple[str, str, int]] = []
         self._ids: dict[str, int] = {}
@@ -193,6 +196,7 @@ class OpenMeetingsState:
                           self.soap_logins, self._ids):
                 table.clear()
             self.entries.clear()
+            self.invitation_book.clear()
             self.requests.clear()
             seed_accounts(self)
             if self.seeded:
