@@ -19,6 +19,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import urlencode
+from xml.etree.ElementTree import Element
 
 from meetdesk.backends.base import Capability, Column, secret_spec
 from meetdesk.backends.openmeetings_axis.rooms import children, read_counters, read_room
@@ -40,6 +41,7 @@ from meetdesk.backends.openmeetings_axis.vocabulary import (
     split_name,
     yes_no,
 )
+from meetdesk.backends.rows import parse_rows
 from meetdesk.domain.errors import (
     ConfigError,
     MeetdeskError,
@@ -151,19 +153,11 @@ class OpenMeetingsAxisProvider(AxisSession):
             returned = await self._get(ROOM_SERVICE, "getRooms", params)
         except ServerError as exc:  # below admin level ConferenceService.getRooms returns null → a fault
             log.info("getRooms refused (%s); listing the rooms meetdesk remembers", exc.message)
-            return self._remembered_rooms()
+            return await self._remembered_rooms()
         if returned is None:
-            return self._remembered_rooms()
-        rooms: list[Room] = []
-        for element in children(returned, "result"):
-            listed = read_room(element)
-            if listed is None:
-                log.warning("skipping a room without an id in %s's room list", self._server)
-                continue
-            options = {spec.key: spec.default for spec in self.room_fields}
-            options.update(parse_options(self.room_fields, listed.options, strict=False))
-            rooms.append(replace(self._room(listed.id, listed.name, options, None), local_only=False,
-                                 status="closed" if listed.closed else "open"))
+            return await self._remembered_rooms()
+        rooms = await parse_rows(children(returned, "result"), self._listed_room, server=self._server,
+                                 call=f"{ROOM_SERVICE}/getRooms", what="room")
         counts = await self._counters(sid, [r.id for r in rooms])
         return [replace(r, participant_count=counts.get(r.id)) for r in rooms]
 
@@ -177,13 +171,17 @@ class OpenMeetingsAxisProvider(AxisSession):
             return {}
         return read_counters(returns)
 
-    def _remembered_rooms(self) -> list[Room]:
-        rooms = []
-        for record in self.profile.data.get("rooms") or []:
-            room = self._room_from_record(record)
-            if room is not None:
-                rooms.append(room)
-        return rooms
+    def _listed_room(self, element: Element) -> Room:
+        listed = read_room(element)
+        options = {spec.key: spec.default for spec in self.room_fields}
+        options.update(parse_options(self.room_fields, listed.options, strict=False))
+        return replace(self._room(listed.id, listed.name, options, None), local_only=False,
+                       status="closed" if listed.closed else "open")
+
+    async def _remembered_rooms(self) -> list[Room]:
+        records = self.profile.data.get("rooms") or []
+        return await parse_rows(records if isinstance(records, list) else [records], self._room_from_record,
+                                server=self.profile.name, call="the rooms meetdesk remembers", what="room")
 
     def _room_number(self, room_id: str) -> str:
         text = room_id.strip()
@@ -219,10 +217,9 @@ class OpenMeetingsAxisProvider(AxisSession):
             raise PermissionDeniedError(f"{self._server} refused to {'close' if closed else 'reopen'} room "
                                         f"{number} for “{self._user}” (error {text}).", hint=RIGHTS_HINT)
 
-    def _room_from_record(self, record: object) -> Room | None:
+    def _room_from_record(self, record: object) -> Room:
         if not isinstance(record, dict) or not str(record.get("id", "")).strip():
-            log.warning("ignoring a malformed remembered room in profile %s", self.profile.name)
-            return None
+            raise ValueError("a remembered room without an id")
         stored = record.get("options")
         raw: dict[str, Any] = stored if isinstance(stored, dict) else {}
         try:

@@ -49,11 +49,11 @@ def _number(element: Element, *names: str) -> int | None:
         return None
 
 
-def read_room(element: Element) -> ListedRoom | None:
-    """A room bean as meetdesk's options; None when it has no id (the caller logs and skips it)."""
+def read_room(element: Element) -> ListedRoom:
+    """A room bean as meetdesk's options; ValueError when it has no id (the row is skipped with a warning)."""
     room_id = (_first(element, "id", "rooms_id") or "").strip()
     if not room_id.isdigit():
-        return None
+        raise ValueError(f"a room without a numeric id ({room_id[:20]!r})")
     type_id = None
     for nested in children(element, "roomtype"):
         type_id = _number(nested, "roomtypes_id")
