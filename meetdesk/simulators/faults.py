@@ -169,8 +169,15 @@ class FaultInjector:
             return
 
     async def _redirect(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A redirect; ``redirect_to == "same"`` sends the request's own URL (query and all) to https, as a
+        proxy that upgrades http does — a password in the query then comes back in the Location."""
+        location = self.faults.redirect_to
+        if location == "same":
+            host = dict(scope.get("headers", [])).get(b"host", b"localhost").decode()
+            query = scope.get("query_string", b"").decode()
+            location = f"https://{host}{scope.get('path', '')}" + (f"?{query}" if query else "")
         await send({"type": "http.response.start", "status": 302,
-                    "headers": [(b"location", self.faults.redirect_to.encode()), (b"content-length", b"0")]})
+                    "headers": [(b"location", location.encode()), (b"content-length", b"0")]})
         await send({"type": "http.response.body", "body": b""})
 
     async def _lose_answer(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -160,3 +160,13 @@ async def test_a_broken_answer_fails_the_refresh_and_keeps_the_last_data_stale(s
         await session.refresh("Hostile")
     assert conn.stale and conn.refresh_failure is not None
     assert conn.rooms == before
+
+
+def test_a_server_date_out_of_range_is_a_protocol_error_naming_the_field() -> None:
+    from meetdesk.backends.openmeetings.client import OpenMeetingsProvider
+
+    om = OpenMeetingsProvider(Profile("O", "openmeetings", "https://om.example.org/openmeetings", {"user": "u"}), "s")
+    dto = {"id": 7, "title": "Ancient", "start": "0001-01-01T00:00:00-0500", "end": "0001-01-01T01:00:00-0500"}
+    with pytest.raises(ProtocolError) as caught:
+        om._meeting_from_dto(dto, "the calendar")
+    assert "appointment 7: start '0001-01-01T00:00:00-0500' out of range" in (caught.value.detail or "")

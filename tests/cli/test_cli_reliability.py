@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from urllib.parse import quote, quote_plus
 
 import pytest
 
@@ -129,3 +130,18 @@ def test_non_ascii_api_key_is_a_clear_error(cli: Cli) -> None:
                   "--field", "api_key=clé", "--secret-stdin", stdin=sim.secret + "\n")
         assert run.code == 0, run
         clean(cli("rooms", "PNM"), 2, "API key may only contain plain ASCII")
+
+
+def test_a_redirected_legacy_login_never_shows_the_password(cli: Cli) -> None:
+    """The Axis login sends the password in the query; a proxy redirecting to https repeats that URL."""
+    with simulator("openmeetings-axis") as sim:
+        assert cli(*sim.add_args("Legacy"), stdin=sim.secret + "\n").code == 0
+        sim.host.faults.mode, sim.host.faults.redirect_to = "redirect", "same"
+        sim.host.faults.path_prefix = sim.host.base_url.split(str(sim.host.port), 1)[1] + "/services/UserService/login"
+        for args in (["check", "Legacy", "--debug"], ["check", "Legacy", "--json"]):
+            run = cli(*args)
+            assert run.code == 1, run  # (--debug adds the traceback, secret-free like everything else)
+            assert sim.host.faults.injected.get("redirect"), "the login was not redirected"
+            for form in (sim.secret, quote(sim.secret, safe=""), quote_plus(sim.secret)):
+                assert form not in run.out + run.err, run
+            assert "userpass=***" in run.out + run.err or "redirected" in run.err, run

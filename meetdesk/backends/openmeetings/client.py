@@ -51,7 +51,7 @@ from meetdesk.domain.models import (
     Recording,
     Role,
 )
-from meetdesk.domain.times import ends_after
+from meetdesk.domain.times import check_range, ends_after
 
 log = logging.getLogger("meetdesk.backends.openmeetings")
 T = TypeVar("T")
@@ -103,11 +103,13 @@ class OpenMeetingsProvider(OpenMeetingsRooms):
         if start is None or end is None:
             raise ProtocolError(f"OpenMeetings answered {call} in an unexpected format.",
                                 detail=f"appointment {meeting_id} without a readable start or end")
-        try:
-            start, end = start.astimezone(self._zone), end.astimezone(self._zone)
-        except (OverflowError, ValueError):
-            raise ProtocolError(f"OpenMeetings answered {call} with a date meetdesk cannot show.",
-                                detail=f"appointment {meeting_id}: start or end out of range") from None
+        for key, value in (("start", start), ("end", end)):
+            try:
+                check_range(value, label=key)
+            except ValidationError:
+                raise ProtocolError(f"OpenMeetings answered {call} with a date meetdesk cannot show.",
+                                    detail=f"appointment {meeting_id}: {key} {dto.get(key)!r} out of range") from None
+        start, end = start.astimezone(self._zone), end.astimezone(self._zone)
         room, owner = omj.child(dto, "room"), omj.child(dto, "owner")
         owner_name = " ".join(p for p in (omj.text(owner.get("firstname")), omj.text(owner.get("lastname"))) if p)
         owner_text = omj.text(owner.get("login")) or owner_name
