@@ -320,7 +320,7 @@ async def test_settings_the_server_ignored_are_reported_after_create(qtbot: QtBo
     from meetdesk.simulators.host import SimulatorHost, build_simulator
 
     # plugNmeet ≥ 2.3 drops `false` for features that default to on; the provider notices and says which
-    definition = build_simulator("plugnmeet", seed=False, merge_quirk=True)
+    definition = build_simulator("plugnmeet", seed=False)
     with SimulatorHost.for_definition(definition) as host:
         name = await connect_simulator(session, "plugnmeet", host)
         tab = make_tab(qtbot, session)

@@ -292,13 +292,25 @@ class PlugNmeetProvider(Provider):
         )
 
     async def list_past_rooms(self) -> list[Room]:
+        """Rooms that ended. The server's list holds running rooms too (see ``_past_room``); they are left
+        out here because the active-room list already shows them, with their participants."""
         items = await self._paged("room/fetchPastRooms", {"room_ids": []}, "rooms_list", "total_rooms")
-        return await parse_rows(items, lambda item: self._past_room(as_dict(item, "rooms_list[]")),
+        rows = await parse_rows(items, lambda item: self._past_room(as_dict(item, "rooms_list[]")),
                                 server=self._server, call="room/fetchPastRooms", what="past room")
+        return [room for room in rows if room is not None]
 
-    def _past_room(self, info: Mapping[str, Any]) -> Room:
+    def _past_room(self, info: Mapping[str, Any]) -> Room | None:
+        """One row of ``fetchPastRooms``, or None for a room that has not ended.
+
+        plugNmeet-server's ``GetPastRooms`` (``pkg/services/db/room_info.go``) filters with the GORM struct
+        condition ``&RoomInfo{IsRunning: 0}``; GORM drops zero-valued fields from struct conditions, so
+        running rooms come back too, with ``ended`` = Go's zero time ``0001-01-01T00:00:00Z``.
+        """
         room_id = text_of(info, "room_id", required=True)
-        ended = rfc3339(text_of(info, "ended"))
+        created = rfc3339(text_of(info, "created"))
+        ended = rfc3339(text_of(info, "ended", required=True))
+        if ended is None or ended.year <= 1:
+            return None
         return Room(
             id=room_id,
             name=text_of(info, "room_title") or room_id,
@@ -306,7 +318,7 @@ class PlugNmeetProvider(Provider):
             status="ended",
             running=False,
             participant_count=int_of(info, "joined_participants"),
-            created=rfc3339(text_of(info, "created")),
+            created=created,
             past=True,
             extra={
                 "room_id": room_id,

@@ -42,6 +42,7 @@ from meetdesk.domain.errors import (
     UnreachableError,
     ValidationError,
 )
+from meetdesk.domain.fields import FieldKind
 from meetdesk.domain.models import JoinRequest, Profile, Role, RoomDraft
 from meetdesk.simulators.host import SimulatorDefinition, SimulatorHost
 
@@ -318,8 +319,17 @@ async def test_get_room_and_room_state(sim: SimulatorHost, provider: PlugNmeetPr
 
 
 @pytest.mark.asyncio
-async def test_create_room_derives_the_id_and_sends_every_option(sim: SimulatorHost,
-                                                                 provider: PlugNmeetProvider) -> None:
+async def test_create_room_derives_the_id_and_sends_every_option() -> None:
+    # a server before 2.3, which applies a `false` for a default-on feature (2.3+ merges it away)
+    with SimulatorHost.for_definition(build(seed=True, merge_quirk=False)) as sim:
+        provider = _provider(sim)
+        try:
+            await _create_with_every_option(sim, provider)
+        finally:
+            await provider.aclose()
+
+
+async def _create_with_every_option(sim: SimulatorHost, provider: PlugNmeetProvider) -> None:
     options = {
         "welcome_message": "Welcome to the finance review", "max_participants": 12, "empty_timeout": 600,
         "duration": 60, "logout_url": "https://example.org/bye", "webhook_url": "https://example.org/hook",
@@ -356,7 +366,7 @@ async def test_create_room_is_idempotent_for_a_running_room(provider: PlugNmeetP
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("room_id", ["has space", "dot.ted", "user_room", "x-FIELD_y"])
+@pytest.mark.parametrize("room_id", ["has space", "dot.ted", "user_room", "x-FIELD_y", "r" * 65])
 async def test_create_room_refuses_invalid_ids_before_asking(sim: SimulatorHost, provider: PlugNmeetProvider,
                                                              room_id: str) -> None:
     with pytest.raises(ValidationError) as caught:
@@ -380,7 +390,7 @@ async def test_create_room_checks_its_input(provider: PlugNmeetProvider) -> None
 
 @pytest.mark.asyncio
 async def test_create_room_reports_options_a_newer_server_ignores() -> None:
-    with SimulatorHost.for_definition(build(seed=False, merge_quirk=True)) as host:
+    with SimulatorHost.for_definition(build(seed=False)) as host:  # 2.4's merge is the default behaviour
         p = _provider(host)
         try:
             room = await p.create_room(RoomDraft(name="Quirky", options={"allow_webcams": False,
@@ -516,6 +526,29 @@ async def test_join_link_sends_user_metadata(sim: SimulatorHost, provider: PlugN
     # the room's default microphone lock applies where the link left it open
     assert pending.metadata["lock_settings"]["lock_microphone"] is True
     assert pending.metadata["lock_settings"]["lock_chat"] is True
+
+
+@pytest.mark.asyncio
+async def test_interface_language_is_one_of_the_clients_codes(sim: SimulatorHost,
+                                                              provider: PlugNmeetProvider) -> None:
+    # the plugNmeet client applies preferred_lang only on a (case-insensitive) match with its languages list
+    # (plugNmeet-client src/helpers/languages.ts, HandleParticipants.ts); "de" would leave the browser's
+    from meetdesk.backends.plugnmeet.options import CLIENT_LANGUAGES, JOIN_FIELDS
+    from meetdesk.backends.plugnmeet.simulator.page import CLIENT_LANGUAGE_CODES
+
+    assert {c.lower(): c for c, _label in CLIENT_LANGUAGES} == CLIENT_LANGUAGE_CODES
+    spec = next(f for f in JOIN_FIELDS if f.key == "preferred_lang")
+    assert spec.kind is FieldKind.CHOICE and [v for v, _ in spec.choices][1:] == [c for c, _ in CLIENT_LANGUAGES]
+    async with httpx.AsyncClient() as browser:
+        for language, expected in (("de", "de-DE"), ("pt-BR", "pt-PT"), ("EN-us", "en"), ("es-es", "es-ES")):
+            link = await provider.join_link(JoinRequest("support-clinic", "Guest", language=language))
+            assert f"Interface language: {expected}." in (await browser.get(link.url)).text, language
+        link = await provider.join_link(JoinRequest("support-clinic", "Guest", language="tlh"))
+        assert "Interface language" not in (await browser.get(link.url)).text
+    assert "preferred_lang" not in json.loads(_state(sim).requests[-1].body)["user_info"]["user_metadata"]
+    with pytest.raises(ValidationError) as caught:
+        await provider.join_link(JoinRequest("support-clinic", "Guest", options={"preferred_lang": "de"}))
+    assert caught.value.field == "preferred_lang" and "de-DE" in caught.value.message
 
 
 @pytest.mark.asyncio

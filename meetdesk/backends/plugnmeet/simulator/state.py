@@ -151,8 +151,10 @@ class PlugNmeetState:
     secret: str = SAMPLE_SECRET
     #: seconds a join token is valid (server config client.token_validity, sample 10m)
     token_validity: int = 600
-    #: imitate server ≥ 2.3, whose proto.Merge drops a `false` for default-true non-optional features
-    merge_quirk: bool = False
+    #: server ≥ 2.3 (the default): proto.Merge drops a `false` for default-true non-optional features
+    merge_quirk: bool = True
+    #: the server's design (client config ``designCustomization``) for links without a custom_design
+    design_config: dict[str, str] = field(default_factory=dict)
     rooms: dict[str, SimRoom] = field(default_factory=dict)
     past_rooms: list[PastRoom] = field(default_factory=list)
     recordings: dict[str, SimRecording] = field(default_factory=dict)
