@@ -397,7 +397,15 @@ class Session:
         return await self._then_refresh(name, replace(meeting, profile=name, kind=kind))
 
     async def cancel_meeting(self, name: str, meeting_id: str) -> None:
-        await self.provider(name).cancel_meeting(meeting_id)
+        provider = self.provider(name)
+        known = next((m for m in self.connection(name).meetings if m.id == meeting_id), None)
+        start, end = (known.start - timedelta(days=1), known.end + timedelta(days=1)) if known \
+            else self.meeting_window()
+
+        async def still_there() -> bool:
+            return any(m.id == meeting_id for m in await provider.list_meetings(start, end))
+
+        await _checked_when_lost(provider.cancel_meeting(meeting_id), still_there)
         await self._then_refresh(name, None)
 
     async def list_recordings(self, name: str, room_id: str | None = None) -> list[Recording]:
@@ -405,7 +413,12 @@ class Session:
         return [replace(r, profile=name) for r in recordings]
 
     async def delete_recording(self, name: str, recording_id: str) -> None:
-        await self.provider(name).delete_recording(recording_id)
+        provider = self.provider(name)
+
+        async def still_there() -> bool:
+            return any(r.id == recording_id for r in await provider.list_recordings())
+
+        await _checked_when_lost(provider.delete_recording(recording_id), still_there)
 
     async def recording_download_url(self, name: str, recording_id: str) -> str:
         return await self.provider(name).recording_download_url(recording_id)
@@ -438,3 +451,17 @@ async def _quiet_close(provider: Provider) -> None:
         await asyncio.wait_for(provider.aclose(), 3)
     except Exception as exc:
         log.debug("closing %r failed: %s", provider, type(exc).__name__)
+
+
+async def _checked_when_lost(call: Awaitable[None], still_there: Callable[[], Awaitable[bool]]) -> None:
+    """Run a removal; when its answer was lost on the way back, ask the server whether it happened."""
+    try:
+        await call
+    except AnswerLostError as lost:
+        try:
+            if not await still_there():
+                log.info("the answer was lost, but the removal happened: done")
+                return
+        except MeetdeskError:
+            pass
+        raise lost from None

@@ -196,3 +196,17 @@ async def test_disconnect_cancels_a_connection_attempt_at_any_moment(server: Ser
     with pytest.raises(asyncio.CancelledError):
         await attempt
     await session.aclose()
+
+
+@pytest.mark.asyncio
+async def test_lost_answer_to_a_cancel_is_checked_not_reported_as_failure(server: Server, session: Session) -> None:
+    if Capability.CANCEL_MEETING not in provider_class(server.kind).capabilities:
+        pytest.skip(f"{server.kind} cannot cancel meetings")
+    meetings = session.connection("Hostile").meetings
+    if not meetings:
+        pytest.skip(f"{server.kind}: the seeded simulator has no meeting in the session's window")
+    target = meetings[0].id
+    server.host.faults.mode, server.host.faults.times = "lose_answer", 1
+    await session.cancel_meeting("Hostile", target)
+    assert server.host.faults.injected["lose_answer"] == 1
+    assert target not in {m.id for m in session.connection("Hostile").meetings}
