@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import enum
 import logging
+import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -144,6 +145,10 @@ class Session:
         try:
             return self.connections[name]
         except KeyError:
+            pass
+        try:  # names are stored in NFC: "Café" typed with a combining accent is the same profile
+            return self.connections[unicodedata.normalize("NFC", name)]
+        except KeyError:
             raise NotFoundError(f"There is no profile named “{name}”.") from None
 
     async def add_profile(self, profile: Profile, secret: str | None) -> Profile:
@@ -198,6 +203,7 @@ class Session:
     async def connect(self, name: str, secret: str | None = None) -> ServerInfo:
         """Connect a profile and load its data. Errors are recorded in the status *and* raised."""
         conn = self.connection(name)
+        name = conn.profile.name
         async with self._lock(name):
             if conn.provider is not None and conn.state is ConnectionState.CONNECTED:
                 assert conn.server is not None
