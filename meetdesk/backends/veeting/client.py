@@ -155,8 +155,14 @@ class VeetingProvider(Provider):
         return self._client
 
     async def _call(self, method: str, path: str, *, body: Mapping[str, Any] | None = None,
-                    acting: bool = True) -> Any:
-        """One API call; returns the envelope's ``data``. ``acting``: a meeting call, sent for the organiser."""
+                    acting: bool = True, unverified: bool = False) -> Any:
+        """One API call; returns the envelope's ``data``.
+
+        Args:
+            acting: a meeting call, sent for the organiser (``X-USER-ID``).
+            unverified: one of the calls no public document shows: an absent route raises
+                :class:`EndpointMissing` for the caller's fallback instead of a protocol error.
+        """
         if not self._secret:
             raise AuthenticationError(f"No API key is stored for the profile {self.profile.name}.",
                                       hint="Edit the profile and enter the Veeting API key.")
@@ -170,8 +176,11 @@ class VeetingProvider(Provider):
             if status in (401, 403):
                 raise AuthenticationError(f"{self._server} refused the API key (HTTP {status}).", detail=call,
                                           hint="Copy the key again from the Veeting settings.")
-            if status in (404, 405, 501):
+            if status in (404, 405, 501) and unverified:
                 raise EndpointMissing(f"{self._server} does not offer {call}.", detail=f"HTTP {status}")
+            if status == 404:
+                raise ProtocolError(f"{self._server} has no Veeting API v6 at this address (HTTP 404 for {call}).",
+                                    hint="Enter the instance's own address, e.g. https://rooms.veeting.com.")
             if status >= 500:
                 raise ServerError(f"{self._server} reported an internal error (HTTP {status}).", detail=call,
                                   hint="Try again later; if it persists, ask the Veeting administrator.")
@@ -187,7 +196,7 @@ class VeetingProvider(Provider):
         """Checks the key with the (unverified) meeting list; a server without that call is still accepted."""
         checked = "meeting list"
         try:
-            await self._call("GET", "meeting")
+            await self._call("GET", "meeting", unverified=True)
         except EndpointMissing:
             checked = "not checked: the server has no meeting list call"
         except (PermissionDeniedError, ValidationError):
@@ -229,7 +238,7 @@ class VeetingProvider(Provider):
     # meetings ----------------------------------------------------------------------------------
     async def list_meetings(self, start: datetime, end: datetime) -> list[Meeting]:
         try:
-            data = await self._call("GET", "meeting")
+            data = await self._call("GET", "meeting", unverified=True)
         except (EndpointMissing, PermissionDeniedError) as exc:
             log.info("%s will not list meetings (%s); listing the ones created here", self._server, exc.message)
             self.meetings_local_only = True
@@ -290,7 +299,7 @@ class VeetingProvider(Provider):
     async def cancel_meeting(self, meeting_id: str) -> None:
         memory = self._memory()
         try:
-            await self._call("DELETE", f"meeting/{quote(meeting_id, safe='')}")
+            await self._call("DELETE", f"meeting/{quote(meeting_id, safe='')}", unverified=True)
         except EndpointMissing:
             raise UnsupportedOperationError(
                 f"{self._server} does not let meetdesk cancel meetings (the API has no delete call there).",
@@ -302,7 +311,7 @@ class VeetingProvider(Provider):
     async def _meeting(self, meeting_id: str) -> Meeting:
         """One meeting: from the server (unverified call), else from what meetdesk remembers."""
         try:
-            data = await self._call("GET", f"meeting/{quote(meeting_id, safe='')}")
+            data = await self._call("GET", f"meeting/{quote(meeting_id, safe='')}", unverified=True)
         except (EndpointMissing, PermissionDeniedError):
             raw = self._memory().get(meeting_id)
             if raw is None:
