@@ -30,7 +30,8 @@ SEED_ADMIN_ANSWER = {"responseCode": 0, "data": [{
     "preferredLanguage": "en", "timezone": "Europe/Paris", "additionalTimezones": [],
     "id": "5e9459c5b863b82cefdddf4e",
     "icsToken": "ce5494bc-d691-4caf-906c-bfa6403fdc71-32a0633d-99e7-41ff-bfe9-e28fe2f10e73",
-    "icsPath": "/api/v6/meeting/calender/user/ce5494bc-d691-4caf-906c-bfa6403fdc71-32a0633d-99e7-41ff-bfe9-e28fe2f10e73",
+    "icsPath": "/api/v6/meeting/calender/user/"
+               "ce5494bc-d691-4caf-906c-bfa6403fdc71-32a0633d-99e7-41ff-bfe9-e28fe2f10e73",
 }]}
 SEED_MEETING_REQUEST = {"topic": "My Meeting Topic", "startTime": "2020-04-07T09:00:00.000Z",
                         "endTime": "2020-04-07T10:00:00.000Z", "duration": 60, "type": "standard",
