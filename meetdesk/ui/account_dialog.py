@@ -68,8 +68,10 @@ class AccountDialog(QDialog):
         intro.setWordWrap(True)
 
         create_box = QGroupBox("New account", self)
-        form = QFormLayout(create_box)
+        create_layout = QVBoxLayout(create_box)
+        form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        create_layout.addLayout(form)
         self.first_edit = self._line("firstNameEdit", "e.g. Dora")
         form.addRow("Administrator's first name *", self._with_error(self.first_edit, "admin_first_name"))
         self.last_edit = self._line("lastNameEdit", "e.g. Director")
@@ -83,11 +85,12 @@ class AccountDialog(QDialog):
             self.language_combo.addItem(name, code)
         form.addRow("Language", self.language_combo)
         self.options = FieldForm(self.cls.account_fields, self)
-        form.addRow(self.options)
+        self.options.setMinimumHeight(self.options.sizeHint().height())
+        create_layout.addWidget(self.options)
         self.create_button = QPushButton("Create account", self)
         self.create_button.setObjectName("createAccountButton")
         self.create_button.clicked.connect(self.create_account)
-        form.addRow("", self.create_button)
+        create_layout.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignRight)
 
         lookup_box = QGroupBox("Administrators of an account", self)
         lookup = QVBoxLayout(lookup_box)
@@ -108,6 +111,7 @@ class AccountDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setMinimumHeight(self.table.fontMetrics().height() * 4)
         self.table.setMaximumHeight(self.table.fontMetrics().height() * 6)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         lookup.addWidget(self.table)
@@ -175,7 +179,14 @@ class AccountDialog(QDialog):
             label, widget = self._errors[key]
             show_field_error(label, widget, error_text(exc))
         elif key is None or not self.options.set_error(key, error_text(exc)):
-            self.banner.show_message(f"{what} {error_text(exc)}", "error")
+            self._say(f"{what} {error_text(exc)}", "error")
+
+    def _say(self, text: str, kind: str) -> None:
+        """A message in the banner; the dialog grows for it rather than squeezing the fields."""
+        self.banner.show_message(text, kind)
+        hint = self.sizeHint().height()
+        if hint > self.height():
+            self.resize(self.width(), hint)
 
     def _set_busy(self, busy: bool, label: str = "") -> None:
         self._busy = busy
@@ -226,9 +237,8 @@ class AccountDialog(QDialog):
 
     def _created(self, account: Account) -> None:
         paid = f", paid until {account.paid_until:%Y-%m-%d}" if account.paid_until else ""
-        self.banner.show_message(f"Created the account “{account.name}” (id {account.id}, "
-                                 f"{account.account_type or 'type not given'}{paid}). Its administrator is below.",
-                                 "info")
+        self._say(f"Created the account “{account.name}” (id {account.id}, "
+                  f"{account.account_type or 'type not given'}{paid}). Its administrator is below.", "info")
         self.account_edit.setText(account.id)
         self.look_up()
 
@@ -258,7 +268,7 @@ class AccountDialog(QDialog):
         if self.users:
             self.table.selectRow(0)
         else:
-            self.banner.show_message("That account has no administrator.", "warning")
+            self._say("That account has no administrator.", "warning")
         self._update_buttons()
 
     def copy_user_id(self) -> None:
@@ -278,6 +288,6 @@ class AccountDialog(QDialog):
         AsyncOp(self, lambda: self.session.update_profile(self.profile, changed)).with_progress(label) \
             .failure(lambda exc: self._show_error(exc, "The profile was not changed.")) \
             .finally_(lambda: self._set_busy(False)) \
-            .success(lambda _p: self.banner.show_message(
+            .success(lambda _p: self._say(
                 f"Meetings on {self.profile} are now scheduled for {user.display_name} ({user.email}).", "info")) \
             .run()

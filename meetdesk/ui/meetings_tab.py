@@ -76,7 +76,8 @@ class MeetingsTab(TableTab[Meeting]):
 
     def _summary_suffix(self) -> str:
         local = sum(1 for m in self.model.rows() if m.local_only)
-        return f" ({local} meetings created here: their server does not list meetings)" if local else ""
+        noun = "meeting" if local == 1 else "meetings"
+        return f" ({local} {noun} created here: their server does not list meetings)" if local else ""
 
     def _row_key(self, row: Meeting) -> RowKey:
         return (row.profile, row.id)

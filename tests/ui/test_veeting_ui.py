@@ -93,7 +93,7 @@ async def test_meetings_created_here_are_labelled_and_linkable(qtbot: QtBot, ses
         {"name": "Ada Lovelace", "email": "ada@example.org"}, {"name": "", "email": "bob@example.org"}]
     stored = state_of(veeting).meetings[meeting.id]
     assert [p["email"] for p in stored["invitedParticipants"]] == ["ada@example.org", "bob@example.org"]
-    assert "1 meetings created here: their server does not list meetings" in tab.summary.text()
+    assert "1 meeting created here: their server does not list meetings" in tab.summary.text()
     font = tab.model.index(0, 0).data(Qt.ItemDataRole.FontRole)
     assert isinstance(font, QFont) and font.italic()
 

@@ -81,7 +81,7 @@ from meetdesk.domain.values import parse_email
 
 log = logging.getLogger("meetdesk.backends.veeting")
 
-LANGUAGES = (("en", "English"), ("de", "Deutsch"), ("fr", "Français"), ("it", "Italiano"))
+NOT_CHECKED = "not checked: the server has no meeting list call, the key is first used by a change"
 
 
 class VeetingProvider(Provider):
@@ -198,13 +198,13 @@ class VeetingProvider(Provider):
         try:
             await self._call("GET", "meeting", unverified=True)
         except EndpointMissing:
-            checked = "not checked: the server has no meeting list call"
+            checked = NOT_CHECKED
         except (PermissionDeniedError, ValidationError):
             # the key was recognised; listing is not allowed, or an instance key names no organiser yet
             # (the Meetings tab says so; the account calls work without one)
             checked = "key recognised"
-        return ServerInfo(product="Veeting Rooms", version="API v6", user=self._user_id,
-                          extra={"key check": checked})
+        version = "API v6" if checked != NOT_CHECKED else "API v6 (key not checked yet)"
+        return ServerInfo(product="Veeting Rooms", version=version, user=self._user_id, extra={"key check": checked})
 
     async def aclose(self) -> None:
         if self._client is not None:
