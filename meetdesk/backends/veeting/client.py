@@ -26,6 +26,12 @@ only):
 * The meeting type values besides ``standard`` (``offTheRecord``, ``boardroom``, ``classroom``), and that
   ``agenda`` and ``timezone`` may be sent (both are fields of the Meeting object the server answers with).
 * A bad key is answered with HTTP 401/403 or ``responseCode`` -1/-2; both are read as "key refused".
+* An instance key without ``X-USER-ID`` on a meeting call is answered -4 "Data not valid"; meetdesk then says
+  that the profile must name the organiser. Without a meeting list call, connecting cannot check the key; the
+  server summary says "key not checked yet" and the first change checks it.
+* The account type values besides ``trial`` (meetdesk offers ``paid``), and that a non-trial account needs
+  ``paidUntil``. A trial account's ``paidUntil`` is ignored by the server (the tutorial's answer shows 14 days
+  after creation), so the form says so.
 """
 
 from __future__ import annotations
