@@ -139,6 +139,8 @@ class VeetingProvider(Provider):
                   default=True, help="Veeting sends the new administrator an e-mail to set a password."),
     )
     join_request_fields = frozenset[str]()
+    #: a Veeting meeting has an agenda (the description) but no location
+    meeting_draft_fields: ClassVar[frozenset[str] | None] = frozenset({"description"})
 
     def __init__(self, profile: Profile, secret: str, *, persist: PersistHook | None = None) -> None:
         super().__init__(profile, secret, persist=persist)
