@@ -21,6 +21,7 @@ from meetdesk.domain.errors import (
     NotFoundError,
     PermissionDeniedError,
     ProtocolError,
+    ServerError,
     UnsupportedOperationError,
     ValidationError,
 )
@@ -317,3 +318,49 @@ async def test_the_key_never_reaches_the_logs(listing_server: SimulatorHost, cap
 @pytest.fixture
 def vt_debug(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="meetdesk")
+
+
+@pytest.mark.asyncio
+async def test_one_bad_meeting_is_skipped_with_a_warning(listing_server: SimulatorHost,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    broken = next(iter(state_of(listing_server).meetings.values()))
+    broken["startTime"] = "next tuesday"
+    vt = provider(listing_server)
+    try:
+        listed = await vt.list_meetings(*WINDOW)
+    finally:
+        await vt.aclose()
+    assert len(listed) == 2 and broken["id"] not in {m.id for m in listed}
+    assert "skipping a meeting" in caplog.text
+
+
+def _proxy(status: int, body: str, content_type: str) -> Iterator[SimulatorHost]:
+    from starlette.applications import Starlette
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    async def answer(_request: Any) -> Response:
+        return Response(body, status_code=status, media_type=content_type)
+
+    app = Starlette(routes=[Route("/{path:path}", answer, methods=["GET", "POST", "PUT", "DELETE"])])
+    with SimulatorHost(app) as host:
+        yield host
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("status", "body", "content_type", "error"), [
+    (401, "<html>Sign in</html>", "text/html", AuthenticationError),
+    (502, "<html>Bad gateway</html>", "text/html", ServerError),
+    (200, '{"status": "ok"}', "application/json", ProtocolError),
+    (200, '{"responseCode": "x"}', "application/json", ProtocolError),
+    (500, '{"responseCode": 0, "data": {}}', "application/json", ServerError),
+])
+async def test_what_is_not_a_veeting_answer(status: int, body: str, content_type: str,
+                                            error: type[Exception]) -> None:
+    for host in _proxy(status, body, content_type):
+        vt = VeetingProvider(Profile("VT", "veeting", host.base_url, fields={"user_id": "u"}), INSTANCE_KEY)
+        try:
+            with pytest.raises(error):
+                await vt.create_meeting(draft())
+        finally:
+            await vt.aclose()
