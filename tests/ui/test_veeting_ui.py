@@ -176,3 +176,24 @@ async def test_accounts_are_offered_only_where_the_back_end_has_them(qtbot: QtBo
     panel.select("Campus")
     assert not panel.accounts_action.isVisible() and panel.open_accounts() is None
     QApplication.processEvents()
+
+
+@pytest.mark.asyncio
+async def test_cancel_from_the_tab_on_a_listing_server(qtbot: QtBot, session: Session) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    with SimulatorHost.for_definition(build()) as host:
+        await connect(session, host)
+        tab = MeetingsTab(session)
+        qtbot.addWidget(tab)
+        tab.show()
+        await until(lambda: len(rows(tab)) == 3, what="the three seeded meetings")
+        assert "would not list" not in tab.range_label.text()
+        tab.table.selectRow(0)
+        meeting = rows(tab)[0]
+        tab.delete_selected()
+        box = next(b for b in tab.findChildren(QMessageBox, "confirmBox") if b.isVisible())
+        next(b for b in box.buttons() if b.text().replace("&", "") == "Cancel meeting").click()
+        await until(lambda: meeting.id not in state_of(host).meetings and len(rows(tab)) == 2,
+                    what="the meeting cancelled on the server and gone from the table")
+        assert ("DELETE", f"meeting/{meeting.id}") in [c[:2] for c in state_of(host).calls]
