@@ -364,3 +364,25 @@ async def test_what_is_not_a_veeting_answer(status: int, body: str, content_type
                 await vt.create_meeting(draft())
         finally:
             await vt.aclose()
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("code", "error", "says"), [
+    (-1, AuthenticationError, "did not accept the API key"),
+    (-2, AuthenticationError, "did not accept the API key"),
+    (-3, PermissionDeniedError, "does not allow this API key"),
+    (-4, ValidationError, "did not accept the data"),
+    (-10, ConflictError, "already has an account"),
+    (-99, ServerError, "unknown error"),
+    (-42, ServerError, "error -42"),
+])
+async def test_every_response_code_has_its_error(code: int, error: type[Exception], says: str) -> None:
+    body = f'{{"responseCode": {code}, "responseMessage": "Nope", "data": null}}'
+    for host in _proxy(200, body, "application/json"):
+        vt = VeetingProvider(Profile("VT", "veeting", host.base_url, fields={"user_id": "u"}), INSTANCE_KEY)
+        try:
+            with pytest.raises(error) as caught:
+                await vt.create_account(AccountDraft("a@example.org", "A", "B"))
+            assert says in str(caught.value) and "(Nope)" in str(caught.value)
+        finally:
+            await vt.aclose()
