@@ -123,8 +123,11 @@ class MeetingsTab(TableTab[Meeting]):
             reason = why or (f"this server cannot {verb} meetings" if cap not in caps else "")
             self.set_enabled(action, not reason, reason)
         self.set_enabled(self.refresh_action, bool(connected(self.session)), "no server is connected")
-        self.set_enabled(self.invite_action, not why and Capability.JOIN_LINK in caps,
-                         why or "this server makes no join links")
+        # the composer makes links for rooms; a back end whose links belong to meetings only has “Copy link”
+        meeting_links_only = Capability.MEETING_JOIN_LINK in caps and Capability.LIST_ROOMS not in caps
+        self.set_enabled(self.invite_action, not why and Capability.JOIN_LINK in caps and not meeting_links_only,
+                         why or ("its link is the meeting's own: use “Copy link” (or meetdesk invitation)"
+                                 if meeting_links_only else "this server makes no join links"))
 
     def invite_selected(self) -> None:
         meeting = self.selected()

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from meetdesk.backends.veeting.simulator.app import build
 from meetdesk.backends.veeting.simulator.state import VeetingState
-from meetdesk.domain.models import Meeting, Profile
+from meetdesk.domain.models import Meeting, MeetingDraft, Profile
 from meetdesk.services.session import Session
 from meetdesk.simulators.host import SimulatorHost
 from meetdesk.ui.account_dialog import AccountDialog
@@ -197,3 +197,16 @@ async def test_cancel_from_the_tab_on_a_listing_server(qtbot: QtBot, session: Se
         await until(lambda: meeting.id not in state_of(host).meetings and len(rows(tab)) == 2,
                     what="the meeting cancelled on the server and gone from the table")
         assert ("DELETE", f"meeting/{meeting.id}") in [c[:2] for c in state_of(host).calls]
+
+
+@pytest.mark.asyncio
+async def test_invite_points_to_copy_link(qtbot: QtBot, session: Session, veeting: SimulatorHost) -> None:
+    await connect(session, veeting)
+    await session.create_meeting("VT", MeetingDraft(
+        "Short", datetime.now(UTC) + timedelta(hours=2), datetime.now(UTC) + timedelta(hours=3)))
+    tab = MeetingsTab(session)
+    qtbot.addWidget(tab)
+    await until(lambda: len(rows(tab)) == 1, what="the meeting")
+    tab.table.selectRow(0)
+    assert tab.link_action.isEnabled() and not tab.invite_action.isEnabled()
+    assert "Copy link" in tab.invite_action.toolTip()

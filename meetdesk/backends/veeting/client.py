@@ -77,8 +77,10 @@ from meetdesk.domain.models import (
     AccountUser,
     JoinLink,
     JoinRequest,
+    LinkPolicy,
     Meeting,
     MeetingDraft,
+    Participant,
     Profile,
     Role,
     ServerInfo,
@@ -139,12 +141,18 @@ class VeetingProvider(Provider):
                   default=True, help="Veeting sends the new administrator an e-mail to set a password."),
     )
     join_request_fields = frozenset[str]()
+    link_policy: ClassVar[LinkPolicy] = LinkPolicy(
+        per_person=False, role_bearing=False,
+        summary="The meeting's own link, the same for everyone: participants type their name when they join. "
+                "Veeting does not say when it stops letting people in.")
     #: a Veeting meeting has an agenda (the description) but no location
     meeting_draft_fields: ClassVar[frozenset[str] | None] = frozenset({"description"})
 
     def __init__(self, profile: Profile, secret: str, *, persist: PersistHook | None = None) -> None:
         super().__init__(profile, secret, persist=persist)
         self._client: httpx.AsyncClient | None = None
+        #: the meetings as last read or saved, for meeting_invitees
+        self._seen: dict[str, Meeting] = {}
 
     # plumbing ----------------------------------------------------------------------------------
     @property
@@ -262,7 +270,15 @@ class VeetingProvider(Provider):
                     meetings.append(parse_meeting(raw))
                 except ProtocolError as exc:
                     log.warning("skipping a meeting %s listed: %s", self._server, exc.message)
+        self._seen.update((m.id, m) for m in meetings)
         return [m for m in meetings if m.end > start and m.start < end]
+
+    def meeting_invitees(self, meeting_id: str) -> list[Participant]:
+        """The meeting's invited participants as last read or saved (``extra["email"]`` holds the address)."""
+        meeting = self._seen.get(meeting_id)
+        people = meeting.options.get("invited") or [] if meeting is not None else []
+        return [Participant(id=p["email"], name=p.get("name") or p["email"], extra={"email": p["email"]})
+                for p in people if isinstance(p, dict) and p.get("email")]
 
     def _options(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         options = {spec.key: spec.default for spec in self.meeting_fields}
@@ -284,6 +300,7 @@ class VeetingProvider(Provider):
     async def _store(self, raw: object, what: str) -> Meeting:
         meeting = parse_meeting(raw)
         assert isinstance(raw, Mapping)
+        self._seen[meeting.id] = meeting
         memory = self._memory()
         memory[meeting.id] = remembered(raw)
         await self._save_memory(memory, what)
@@ -312,6 +329,7 @@ class VeetingProvider(Provider):
             raise UnsupportedOperationError(
                 f"{self._server} does not let meetdesk cancel meetings (the API has no delete call there).",
                 hint="Cancel the meeting in the Veeting web interface with its admin link.") from None
+        self._seen.pop(meeting_id, None)
         if meeting_id in memory:
             del memory[meeting_id]
             await self._save_memory(memory, f"The meeting was cancelled on {self._server}")

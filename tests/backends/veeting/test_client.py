@@ -386,3 +386,20 @@ async def test_every_response_code_has_its_error(code: int, error: type[Exceptio
             assert says in str(caught.value) and "(Nope)" in str(caught.value)
         finally:
             await vt.aclose()
+
+
+@pytest.mark.asyncio
+async def test_invitees_and_link_policy_for_invitations(listing_server: SimulatorHost) -> None:
+    assert not VeetingProvider.link_policy.per_person and not VeetingProvider.link_policy.role_bearing
+    assert VeetingProvider.link_policy.can_send_ahead
+    vt = provider(listing_server)
+    try:
+        meeting = await vt.create_meeting(draft(invited="Ada Lovelace <ada@example.org>; bob@example.org"))
+        assert [(p.name, p.extra["email"]) for p in vt.meeting_invitees(meeting.id)] == [
+            ("Ada Lovelace", "ada@example.org"), ("bob@example.org", "bob@example.org")]
+        seeded = next(m for m in await vt.list_meetings(*WINDOW) if m.options["type"] == "boardroom")
+        assert len(vt.meeting_invitees(seeded.id)) == 2
+        await vt.cancel_meeting(meeting.id)
+        assert vt.meeting_invitees(meeting.id) == []
+    finally:
+        await vt.aclose()
