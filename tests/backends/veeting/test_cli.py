@@ -128,3 +128,14 @@ def test_bad_key_exit_3(cli: Cli, veeting: Sim) -> None:
     assert cli(*args, stdin="not-the-key\n").code == 0
     result = cli("check", "VT")
     assert result.code == 3 and "API key" in result.err
+
+
+def test_invitation_carries_the_meeting_link(cli: Cli, veeting: Sim) -> None:
+    add(cli, veeting)
+    listed = cli("meetings", "VT", "--json")
+    meeting = next(m for m in listed.json() if m["options"]["type"] == "boardroom")
+    result = cli("invitation", "VT", "--meeting", meeting["id"], "--for", "Ada Lovelace", "--json")
+    assert result.code == 0, result
+    number = meeting["extra"]["meeting_number"]
+    assert result.json()["link"] == f"{veeting.host.origin}/meeting/{number}"
+    assert result.json()["link"] in result.json()["text"]
