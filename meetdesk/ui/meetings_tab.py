@@ -185,8 +185,9 @@ class MeetingsTab(TableTab[Meeting]):
 
         def copied(link: JoinLink) -> None:
             QGuiApplication.clipboard().setText(link.url)
-            self.notice(f"Link to “{meeting.title}” copied: {link.url}")
-            self.summary.setToolTip(link.note)
+            # the summary line stays short (a long one widens the window); the link and its note are its tooltip
+            self.notice(f"Link to “{meeting.title}” copied.")
+            self.summary.setToolTip(f"{link.url}\n{link.note}".strip())
 
         AsyncOp(self, lambda: self.session.join_link(meeting.profile, request)) \
             .with_progress(f"Getting the link to “{meeting.title}”…").error_title("No link") \

@@ -102,7 +102,8 @@ async def test_meetings_created_here_are_labelled_and_linkable(qtbot: QtBot, ses
     tab.copy_link()
     url = f"{veeting.origin}/meeting/{stored['meetingId']}"
     await until(lambda: QGuiApplication.clipboard().text() == url, what="the link on the clipboard")
-    assert "same meeting link" in tab.summary.toolTip()
+    assert url in tab.summary.toolTip() and "same meeting link" in tab.summary.toolTip()
+    assert tab.summary.text().endswith("Link to “Budget review” copied.")
 
     # editing keeps the invitees and lets one be removed
     tab.edit_selected()
