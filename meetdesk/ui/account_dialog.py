@@ -108,6 +108,8 @@ class AccountDialog(QDialog):
         self.table.setHorizontalHeaderLabels(["Name", "E-mail address", "User id"])
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # the user id is what the coordinator needs whole
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -264,7 +266,9 @@ class AccountDialog(QDialog):
             row = self.table.rowCount()
             self.table.insertRow(row)
             for column, text in enumerate((user.display_name, user.email, user.id)):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(row, column, item)
         if self.users:
             self.table.selectRow(0)
         else:
