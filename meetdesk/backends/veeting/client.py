@@ -122,9 +122,10 @@ class VeetingProvider(Provider):
                   help="Participants may also join by telephone."),
         FieldSpec(key="is_recorded", label="Record the meeting", kind=FieldKind.BOOL, default=False,
                   help="Veeting records the meeting."),
-        FieldSpec(key="invited", label="Invited participants", kind=FieldKind.PARTICIPANTS, default=[],
+        FieldSpec(key="invited", label="Invited participants", kind=FieldKind.PARTICIPANTS,
                   placeholder="Ada Lovelace <ada@example.org>; bob@example.org",
-                  help="Veeting sends each of them an invitation by e-mail."),
+                  help="Veeting sends each of them an invitation by e-mail. On the command line: "
+                       "\"Ada Lovelace <ada@example.org>; bob@example.org\"; invited+=… adds people."),
     )
     meeting_columns: ClassVar[tuple[Column, ...]] = (
         Column("meeting_number", "Meeting number"),
