@@ -12,7 +12,7 @@ from meetdesk.cli.input import parse_cli_options
 from meetdesk.cli.output import jsonable, option_rows, pairs, table
 from meetdesk.domain.errors import ValidationError
 from meetdesk.domain.models import Account, AccountDraft, AccountUser
-from meetdesk.domain.values import parse_email
+from meetdesk.domain.people import parse_email
 
 
 def account_json(account: Account) -> dict[str, Any]:

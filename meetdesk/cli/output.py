@@ -13,7 +13,7 @@ from meetdesk.backends.base import Capability, Column, Provider
 from meetdesk.domain.errors import MeetdeskError
 from meetdesk.domain.fields import FieldKind, FieldSpec
 from meetdesk.domain.models import JoinLink, Meeting, Profile, Recording, Room, ServerInfo
-from meetdesk.domain.values import format_participants
+from meetdesk.domain.people import format_participants
 
 # JSON shapes ---------------------------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from meetdesk.backends.base import provider_class
 from meetdesk.domain.errors import ValidationError
 from meetdesk.domain.models import Account, AccountDraft, AccountUser
-from meetdesk.domain.values import parse_email
+from meetdesk.domain.people import parse_email
 from meetdesk.services.session import Session
 from meetdesk.ui.forms import FieldForm
 from meetdesk.ui.messages import error_text

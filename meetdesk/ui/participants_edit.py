@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from meetdesk.domain.errors import ValidationError
-from meetdesk.domain.values import parse_participants
+from meetdesk.domain.people import parse_participants
 
 
 class ParticipantsEdit(QWidget):

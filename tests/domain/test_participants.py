@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from meetdesk.domain.errors import ValidationError
 from meetdesk.domain.fields import FieldKind, FieldSpec
-from meetdesk.domain.values import format_participants, parse_participants
+from meetdesk.domain.people import format_participants, parse_participants
 
 SPEC = FieldSpec("invited", "Invited participants", FieldKind.PARTICIPANTS)
 

@@ -85,7 +85,7 @@ from meetdesk.domain.models import (
     Role,
     ServerInfo,
 )
-from meetdesk.domain.values import parse_email
+from meetdesk.domain.people import parse_email
 
 log = logging.getLogger("meetdesk.backends.veeting")
 

@@ -21,7 +21,7 @@ from meetdesk.domain.errors import (
     ValidationError,
 )
 from meetdesk.domain.models import Account, AccountUser, Meeting, MeetingDraft
-from meetdesk.domain.values import parse_participants
+from meetdesk.domain.people import parse_participants
 
 log = logging.getLogger("meetdesk.backends.veeting")
 
