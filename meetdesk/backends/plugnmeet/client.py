@@ -52,6 +52,7 @@ from meetdesk.backends.plugnmeet.wire import (
 from meetdesk.backends.rows import parse_rows
 from meetdesk.domain.design import encode_custom_design
 from meetdesk.domain.errors import (
+    AnswerLostError,
     MeetdeskError,
     NotFoundError,
     ProtocolError,
@@ -391,10 +392,18 @@ class PlugNmeetProvider(Provider):
         removed, pkg/models/room_end.go), so a refresh right after may still list it: shown as "ending…"."""
         try:
             await self.request("room/endRoom", {"room_id": room_id})
-            self._ending[room_id] = time.monotonic()
+        except AnswerLostError as lost:  # ask whether it happened; an ended room lingers while it is cleaned up
+            try:
+                state = await self.room_state(room_id)
+            except MeetdeskError:
+                raise lost from None
+            if state == "active":
+                raise
+            log.info("room %s: the answer to endRoom was lost, but the room is %s", room_id, state)
         except NotFoundError as exc:
             raise NotFoundError(f"The room “{room_id}” is not running on {self._server}, so it cannot be ended.",
                                 detail=exc.detail, hint="It may have ended already; refresh the list.") from None
+        self._ending[room_id] = time.monotonic()
 
     # recordings ------------------------------------------------------------------------------
     async def list_recordings(self, room_id: str | None = None) -> list[Recording]:
