@@ -135,7 +135,8 @@ async def test_lost_answer_to_a_delete_is_checked_not_reported_as_failure(server
     call = session.delete_room if remove is Capability.DELETE_ROOM else session.end_room
     await call("Hostile", target)  # the room went: success, not "dropped"
     assert server.host.faults.injected["lose_answer"] == 1
-    assert target not in {r.id for r in session.connection("Hostile").rooms}
+    # gone, or (plugNmeet, which ends a room after answering, pkg/models/room_end.go) shown as ending
+    assert all(r.status == "ending…" for r in session.connection("Hostile").rooms if r.id == target)
 
 
 @pytest.mark.asyncio

@@ -325,6 +325,9 @@ def test_room_create_derives_id_then_link_and_end(cli: Cli, plugnmeet: Sim, memo
     ended = cli("room", "end", "Campus", room["id"], "--json")
     assert ended.code == 0, ended
     assert ended.json()["action"] == "end"
+    # the server ends the room after answering (pkg/models/room_end.go); once its cleanup is over it is gone
+    state = plugnmeet.definition.state
+    state.advance(state.end_linger + 1)
     assert room["id"] not in [r["id"] for r in cli("rooms", "Campus", "--json").json()]
     assert_error(cli("room", "end", "Campus", room["id"], "--json"), 4, "NotFoundError")
 

@@ -35,6 +35,7 @@ from meetdesk.backends.plugnmeet.simulator.app import build
 from meetdesk.backends.plugnmeet.simulator.state import SAMPLE_SECRET, PastRoom, PlugNmeetState
 from meetdesk.domain.errors import (
     AuthenticationError,
+    MeetdeskError,
     NotFoundError,
     PermissionDeniedError,
     ProtocolError,
@@ -403,13 +404,38 @@ async def test_create_room_reports_options_a_newer_server_ignores() -> None:
 
 
 @pytest.mark.asyncio
-async def test_end_room_moves_it_to_the_past(provider: PlugNmeetProvider) -> None:
+async def test_end_room_moves_it_to_the_past(sim: SimulatorHost, provider: PlugNmeetProvider) -> None:
+    # endRoom answers first and ends the room afterwards (pkg/models/room_end.go → go onAfterRoomEnded): a
+    # refresh right after still lists it, shown as ending, not as a failure
     await provider.end_room("support-clinic")
+    ending = next(r for r in await provider.list_rooms() if r.id == "support-clinic")
+    assert ending.status == "ending…" and ending.running is False
+    assert await provider.room_state("support-clinic") == "ending"
+    await provider.end_room("support-clinic")  # again while it ends: the server says success
+    _state(sim).advance(_state(sim).end_linger + 1)
     assert "support-clinic" not in {r.id for r in await provider.list_rooms()}
+    assert await provider.room_state("support-clinic") == "ended"  # isRoomActive: "room not found" now
     past = await provider.list_past_rooms()
     assert past[0].id == "support-clinic" and past[0].past is True and past[0].participant_count == 3
     with pytest.raises(NotFoundError, match="cannot be ended"):
         await provider.end_room("support-clinic")
+
+
+@pytest.mark.asyncio
+async def test_a_room_made_again_while_it_ends_is_a_new_session(sim: SimulatorHost,
+                                                                 provider: PlugNmeetProvider) -> None:
+    # creating an id whose end is still running waits for the room-end lock (≤ 15 s), then creates it anew
+    first = await provider.create_room(RoomDraft(name="Daily", room_id="daily"))
+    await provider.end_room("daily")
+    again = await provider.create_room(RoomDraft(name="Daily", room_id="daily"))
+    assert again.extra["sid"] != first.extra["sid"] and again.running
+    listed = next(r for r in await provider.list_rooms() if r.id == "daily")
+    assert listed.status != "ending…"
+    # a cleanup that would hold the lock longer than 15 s makes the server give up
+    _state(sim).end_linger = 60
+    await provider.end_room("daily")
+    with pytest.raises(MeetdeskError, match="timeout waiting to acquire lock"):
+        await provider.create_room(RoomDraft(name="Daily", room_id="daily"))
 
 
 @pytest.mark.asyncio
@@ -472,8 +498,10 @@ async def test_recordings_list_delete_and_download(sim: SimulatorHost, provider:
 
 
 @pytest.mark.asyncio
-async def test_ending_a_recording_room_produces_a_recording(provider: PlugNmeetProvider) -> None:
+async def test_ending_a_recording_room_produces_a_recording(sim: SimulatorHost,
+                                                             provider: PlugNmeetProvider) -> None:
     await provider.end_room("weekly-team-sync")
+    _state(sim).advance(_state(sim).end_linger + 1)
     recordings = await provider.list_recordings("weekly-team-sync")
     assert len(recordings) == 2
 

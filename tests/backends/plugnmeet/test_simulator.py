@@ -284,7 +284,8 @@ def test_active_room_info_and_participants(api: Api) -> None:
     assert json.loads(amira["metadata"])["is_presenter"] is True
     assert api.call("room/getActiveRoomInfo", {"room_id": "zzz"}) == {
         "status": False, "msg": "room not found in active state", "status_code": "ROOM_NOT_FOUND", "room": None}
-    assert api.call("room/getActiveRoomInfo", {"room_id": "board-prep"})["status_code"] == "ROOM_NOT_ACTIVE"
+    # a past room's NATS data was cleaned up with it (pkg/models/room_info.go GetActiveRoomInfo)
+    assert api.call("room/getActiveRoomInfo", {"room_id": "board-prep"})["status_code"] == "ROOM_NOT_FOUND"
 
 
 def test_active_rooms_info_when_none_runs(empty_api: Api) -> None:
@@ -295,8 +296,20 @@ def test_active_rooms_info_when_none_runs(empty_api: Api) -> None:
 
 
 def test_end_room(api: Api) -> None:
+    # pkg/models/room_end.go: success first, the cleanup (onAfterRoomEnded) afterwards; meanwhile the room is
+    # still in the room table (listed), not active, and a second end finds the lock taken and says success
     assert api.call("room/endRoom", {"room_id": "acme-onboarding"}) == {
         "status": True, "msg": "success", "status_code": "SUCCESS"}
+    assert "acme-onboarding" in {r["room_info"]["room_id"] for r in api.call("room/getActiveRoomsInfo", {})["rooms"]}
+    assert api.call("room/isRoomActive", {"room_id": "acme-onboarding"})["status_code"] == "ROOM_NOT_ACTIVE"
+    assert api.call("room/getActiveRoomInfo", {"room_id": "acme-onboarding"})["status_code"] == "ROOM_NOT_ACTIVE"
+    assert api.call("room/getJoinToken", {"room_id": "acme-onboarding", "user_info": {
+        "name": "Late", "user_id": "late"}})["msg"] == "room is not active"
+    assert api.call("room/endRoom", {"room_id": "acme-onboarding"})["status"] is True
+    api.state.advance(api.state.end_linger + 1)
+    # cleaned up: NATS data gone, so isRoomActive says "room not found", as for a room that never existed
+    assert api.call("room/isRoomActive", {"room_id": "acme-onboarding"}) == {
+        "status": True, "msg": "room not found", "status_code": "ROOM_NOT_FOUND", "is_active": False}
     assert api.call("room/endRoom", {"room_id": "acme-onboarding"}) == {
         "status": False, "msg": "room not found or not active", "status_code": "ROOM_NOT_FOUND"}
     newest = api.call("room/fetchPastRooms", {"limit": 1})["result"]["rooms_list"][0]
@@ -313,8 +326,10 @@ def test_rooms_end_by_time_limit_and_when_left_empty(empty_api: Api) -> None:
     assert empty_api.call("room/isRoomActive", {"room_id": "idle"})["is_active"] is True  # not empty
     state.leave("idle", "someone")
     state.advance(31 * 60)
-    assert empty_api.call("room/isRoomActive", {"room_id": "short"})["status_code"] == "ROOM_NOT_ACTIVE"
+    assert empty_api.call("room/isRoomActive", {"room_id": "short"})["status_code"] == "ROOM_NOT_ACTIVE"  # ending
     assert empty_api.call("room/isRoomActive", {"room_id": "idle"})["status_code"] == "ROOM_NOT_ACTIVE"
+    state.advance(state.end_linger + 1)
+    assert empty_api.call("room/isRoomActive", {"room_id": "idle"})["status_code"] == "ROOM_NOT_FOUND"
 
 
 def test_past_rooms_paging(api: Api) -> None:

@@ -112,7 +112,7 @@ def _make_app(state: PlugNmeetState) -> Starlette:
         state.expire_rooms()
         with state.lock:
             room = state.rooms.get(room_id)
-            if room is None:
+            if room is None or not room.active:
                 return HTMLResponse(error_page("The meeting is not running",
                                                f"The room “{room_id}” is not active any more."))
             pending = state.pending.get((room_id, user_id))
@@ -173,7 +173,7 @@ _SECRET_SHAPE = re.compile(r"^\S{8,}$")
 
 def build(*, seed: bool = True, api_key: str = SAMPLE_API_KEY, secret: str = SAMPLE_SECRET,
           token_validity: int = 600, merge_quirk: bool = True, design_config: dict[str, str] | None = None,
-          **_options: Any) -> SimulatorDefinition:
+          end_linger: float = 2.0, **_options: Any) -> SimulatorDefinition:
     """A plugNmeet simulator.
 
     Args:
@@ -183,13 +183,14 @@ def build(*, seed: bool = True, api_key: str = SAMPLE_API_KEY, secret: str = SAM
         merge_quirk: server ≥ 2.3 behaviour, on by default as the simulator is 2.4: the requested room
             features are ``proto.Merge``d over the defaults, which drops a ``false`` for a default-true
             non-optional feature (plugnmeet-protocol ``utils/create_room.go``). ``False`` imitates ≤ 2.2.
+        end_linger: seconds an ended room stays listed (being cleaned up) before it becomes a past room.
         design_config: the server's own design (the client config's ``designCustomization``), shown when a
             join link has no ``custom_design`` or ``{}``.
     """
     if not api_key or not _SECRET_SHAPE.match(secret):
         raise ValueError("the simulator needs an API key and a secret of at least 8 characters")
     state = PlugNmeetState(api_key=api_key, secret=secret, token_validity=token_validity, merge_quirk=merge_quirk,
-                           design_config=dict(design_config or {}))
+                           design_config=dict(design_config or {}), end_linger=end_linger)
     if seed:
         seed_state(state)
     return SimulatorDefinition(kind="plugnmeet", app=_make_app(state), base_path="",

@@ -194,6 +194,13 @@ def _create_room(state: PlugNmeetState, req: Json) -> Json:
 
     with state.lock:
         existing = state.rooms.get(room_id)
+        if existing is not None and not existing.active:
+            # the room-end lock is held until the cleanup is over; creation waits for it up to 15 s
+            # (pkg/models/room_create.go, waitUntilRoomCreationCompletes / LockRoomCreation)
+            if state.ending_left(existing) > 15:
+                raise Refusal("timeout waiting to acquire lock", "INTERNAL_SERVER_ERROR")
+            state.finish_end(room_id)  # as if the request had waited for the cleanup
+            existing = None
         if existing is not None:  # handleExistingRoom: the running room is returned unchanged
             return envelope(True, "success", "SUCCESS", room_info=_room_info(existing))
         requested_features: Json = dict(metadata["room_features"])
@@ -239,10 +246,13 @@ def _require_room_id(decoded: Json) -> str:
 
 def _is_room_active(state: PlugNmeetState, req: Json) -> Json:
     room_id = _require_room_id(decode_message(req, ROOM_ID))
+    # pkg/models/room_info.go IsRoomActive reads the room's NATS status: "room is not active" while an ended
+    # room is being cleaned up, "room not found" once its NATS data is gone (also for a room that ended)
     with state.lock:
-        if room_id in state.rooms:
+        room = state.rooms.get(room_id)
+        if room is not None and room.active:
             return envelope(True, "room is active", "SUCCESS", is_active=True)
-        if room_id in state.known_room_ids():
+        if room is not None:
             return envelope(True, "room is not active", "ROOM_NOT_ACTIVE", is_active=False)
     return envelope(True, "room not found", "ROOM_NOT_FOUND", is_active=False)
 
@@ -251,9 +261,9 @@ def _get_active_room_info(state: PlugNmeetState, req: Json) -> Json:
     room_id = _require_room_id(decode_message(req, ROOM_ID))
     with state.lock:
         room = state.rooms.get(room_id)
-        if room is not None:
+        if room is not None and room.active:
             return envelope(True, "success", "SUCCESS", room=_active_room(room))
-        if room_id in state.known_room_ids():
+        if room is not None:
             raise Refusal("room is not active", "ROOM_NOT_ACTIVE", room=None)
     raise Refusal("room not found in active state", "ROOM_NOT_FOUND", room=None)
 
@@ -415,7 +425,7 @@ def _get_join_token(state: PlugNmeetState, req: Json) -> Json:
         raise _invalid(violations)
     with state.lock:
         room = state.rooms.get(room_id)
-        if room is None:
+        if room is None or not room.active:
             raise Refusal("room is not active", "ROOM_NOT_FOUND")
         user_id = info.get("user_id", "")
         if room.features.get("auto_gen_user_id"):
