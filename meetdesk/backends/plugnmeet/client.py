@@ -12,7 +12,7 @@ import dataclasses
 import logging
 import time
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -47,6 +47,7 @@ from meetdesk.backends.plugnmeet.wire import (
     rfc3339,
     sign,
     text_of,
+    token_expiry,
     yes_no,
 )
 from meetdesk.backends.rows import parse_rows
@@ -486,7 +487,7 @@ class PlugNmeetProvider(Provider):
         url = f"{client_root}?access_token={quote(token, safe='')}"
         if design:
             url += f"&custom_design={design}"
-        expires = _expiry(decode_jwt_claims(token).get("exp"))
+        expires = token_expiry(decode_jwt_claims(token).get("exp"))
         role = Role.MODERATOR if request.moderator else Role.ATTENDEE
         note = "The link works for one join"
         if expires:
@@ -510,13 +511,3 @@ class PlugNmeetProvider(Provider):
             else self.profile.base_url
         return root.rstrip("/") + "/"
 
-
-def _expiry(exp: object) -> datetime | None:
-    """The token's ``exp`` as a time; None when absent or out of range (the issued link is never lost over it)."""
-    if not isinstance(exp, int | float) or isinstance(exp, bool) or not exp > 0:
-        return None
-    try:
-        return datetime.fromtimestamp(exp, UTC)
-    except (OverflowError, OSError, ValueError):
-        log.warning("join token expiry %r is out of range; showing the link without it", exp)
-        return None

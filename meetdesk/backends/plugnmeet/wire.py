@@ -156,3 +156,14 @@ def participant_from_info(p: Mapping[str, Any]) -> Participant:
         joined_at=epoch(int_of(p, "joined_at")),
         extra={"hidden": hidden, "state": text_of(p, "state"), "presenter": bool(metadata.get("is_presenter"))},
     )
+
+
+def token_expiry(exp: object) -> datetime | None:
+    """The token's ``exp`` as a time; None when absent or out of range (the issued link is never lost over it)."""
+    if not isinstance(exp, int | float) or isinstance(exp, bool) or not exp > 0:
+        return None
+    try:
+        return datetime.fromtimestamp(exp, UTC)
+    except (OverflowError, OSError, ValueError):
+        log.warning("join token expiry %r is out of range; showing the link without it", exp)
+        return None

@@ -34,9 +34,7 @@ from meetdesk.backends.openmeetings.simulator.data import (
     major_version,
 )
 from meetdesk.backends.openmeetings.simulator.invitations import InvitationRoutes
-from meetdesk.backends.openmeetings.simulator.request_log import (
-    RequestLog,
-)
+from meetdesk.backends.openmeetings.simulator.request_log import RequestLog
 from meetdesk.backends.openmeetings.simulator.wire import (
     ParamError,
     apply_room,
