@@ -18,8 +18,10 @@ from meetdesk.backends.registry import BACKENDS, client_target
 from meetdesk.domain.errors import UnsupportedOperationError, ValidationError
 from meetdesk.domain.fields import FieldKind, FieldSpec
 from meetdesk.domain.models import (
+    Invitee,
     JoinLink,
     JoinRequest,
+    LiveStatus,
     Meeting,
     MeetingDraft,
     Profile,
@@ -52,6 +54,9 @@ class Capability(enum.Flag):
     CUSTOM_DESIGN = enum.auto()
     #: rooms are listed from what meetdesk remembers, not from the server
     LOCAL_ROOM_LIST = enum.auto()
+    #: a scheduled meeting can be started, watched (who is online) and controlled while it runs:
+    #: start_meeting, live_status, set_lock, mute_all, extend_meeting, end_meeting, invite
+    LIVE_CONTROL = enum.auto()
 
 
 @dataclass(frozen=True)
@@ -186,6 +191,31 @@ class Provider:
     # join links ------------------------------------------------------------------------------
     async def join_link(self, request: JoinRequest) -> JoinLink:
         raise self._unsupported("join links")
+
+    # live control (Capability.LIVE_CONTROL) ---------------------------------------------------
+    async def start_meeting(self, meeting_id: str) -> None:
+        """Open a scheduled meeting now, so that it can be joined and controlled."""
+        raise self._unsupported("starting meetings")
+
+    async def live_status(self, meeting_id: str) -> LiveStatus:
+        raise self._unsupported("watching running meetings")
+
+    async def set_lock(self, meeting_id: str, locked: bool) -> None:
+        raise self._unsupported("locking meetings")
+
+    async def mute_all(self, meeting_id: str, muted: bool) -> None:
+        raise self._unsupported("muting everyone")
+
+    async def extend_meeting(self, meeting_id: str, minutes: int) -> None:
+        raise self._unsupported("extending meetings")
+
+    async def end_meeting(self, meeting_id: str) -> None:
+        """End a running meeting for everyone."""
+        raise self._unsupported("ending meetings")
+
+    async def invite(self, meeting_id: str, invitee: Invitee) -> None:
+        """Call someone into a running meeting."""
+        raise self._unsupported("inviting into running meetings")
 
 
 #: kind → "module:ClassName", derived from the registry (tests add fakes here)
