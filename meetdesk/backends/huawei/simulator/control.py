@@ -135,7 +135,7 @@ def _flag(body: dict[str, object], key: str) -> int:
     value = body.get(key)
     if value not in (0, 1):
         raise HuaweiError(BAD_REQUEST, f"{key} must be 0 or 1.")
-    return int(value)  # type: ignore[call-overload]
+    return int(str(value))
 
 
 async def lock(state: HuaweiState, request: Request) -> Response:
