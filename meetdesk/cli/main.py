@@ -18,6 +18,7 @@ from typing import NoReturn, TextIO
 from meetdesk import __version__
 from meetdesk.cli.context import Context
 from meetdesk.cli.links import cmd_link
+from meetdesk.cli.live import add_live_commands
 from meetdesk.cli.meetings import cmd_meeting_cancel, cmd_meeting_create, cmd_meeting_update, cmd_meetings
 from meetdesk.cli.output import Output
 from meetdesk.cli.presets import cmd_preset_list, cmd_preset_remove, cmd_preset_save, cmd_preset_show
@@ -39,7 +40,7 @@ log = logging.getLogger("meetdesk.cli")
 Handler = Callable[[Context, argparse.Namespace], Awaitable[int]]
 
 COMMANDS = frozenset({"providers", "profile", "check", "rooms", "meetings", "link", "room", "meeting",
-                      "recordings", "preset"})
+                      "recordings", "preset", "live", "invite"})
 EXIT_INTERRUPTED = 130
 #: the same switch as the window's: MEETDESK_LOG=debug
 LOG_ENV = "MEETDESK_LOG"
@@ -188,6 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = leaf(sub, "recordings", cmd_recordings, "list recordings")
     p.add_argument("name", metavar="PROFILE", help="the profile's name")
     p.add_argument("--room", metavar="ID", help="only this room's recordings")
+
+    add_live_commands(sub, leaf)
 
     presets = nested("preset", "saved custom designs for join links")
     leaf(presets, "list", cmd_preset_list, "list saved designs")
