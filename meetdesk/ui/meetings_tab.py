@@ -12,6 +12,7 @@ from meetdesk.domain.models import Meeting
 from meetdesk.services.session import ConnectionState, Session
 from meetdesk.ui import local_time
 from meetdesk.ui.dialog_parts import eligible_profiles
+from meetdesk.ui.live_dialog import LiveDialog
 from meetdesk.ui.meeting_dialog import MeetingDialog
 from meetdesk.ui.messages import confirm
 from meetdesk.ui.table_models import MeetingsModel
@@ -44,6 +45,9 @@ class MeetingsTab(TableTab[Meeting]):
         self.cancel_action = self.add_action("Cancel meeting", self.delete_selected,
                                              "Cancel the selected meeting and remove it from the calendar.",
                                              "cancelMeeting")
+        self.live_action = self.add_action("Live…", self.open_live,
+                                           "Start the selected meeting, see who is online, invite and control it.",
+                                           "liveMeeting")
         self.refresh_action = self.add_action("Refresh", self.refresh_servers,
                                               "Ask every connected server for its meetings again.", "refreshMeetings")
         self.table.sortByColumn(self.model.column_of("start"), Qt.SortOrder.AscendingOrder)
@@ -90,6 +94,8 @@ class MeetingsTab(TableTab[Meeting]):
                                   (self.cancel_action, Capability.CANCEL_MEETING, "cancel")):
             reason = why or (f"this server cannot {verb} meetings" if cap not in caps else "")
             self.set_enabled(action, not reason, reason)
+        live_why = why or ("this server has no live control" if Capability.LIVE_CONTROL not in caps else "")
+        self.set_enabled(self.live_action, not live_why, live_why)
         self.set_enabled(self.refresh_action, bool(connected(self.session)), "no server is connected")
 
     # actions ---------------------------------------------------------------------------------
@@ -133,6 +139,12 @@ class MeetingsTab(TableTab[Meeting]):
         keep = box.button(QMessageBox.StandardButton.Cancel)
         if keep is not None:  # two buttons both saying "Cancel" would be a riddle
             keep.setText("Keep meeting")
+
+    def open_live(self) -> None:
+        meeting = self.selected()
+        if meeting is None or not self.live_action.isEnabled():
+            return
+        self._open_dialog(LiveDialog(self.session, meeting, parent=self))
 
     def refresh_servers(self) -> None:
         AsyncOp(self, lambda: self.session.refresh(raise_errors=False)).with_progress("Refreshing meetings…").run()

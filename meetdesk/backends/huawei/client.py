@@ -11,6 +11,7 @@ password in the body authorizes it.
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 from meetdesk.backends.base import Capability, Column, PersistHook
@@ -186,8 +187,28 @@ class HuaweiProvider(HuaweiMeetings):
                 self._conf_tokens.pop(meeting_id, None)  # expired or revoked: one new token, one more try
         raise AssertionError("unreachable")
 
+    async def _ended(self, meeting_id: str) -> dict[str, Any] | None:
+        """The conference from the history list, when it has ended (details are then no longer given)."""
+        known = self._conferences.get(meeting_id)
+        if known is None:
+            return None
+        start = hw.parse_time(known.get("startTime"), "reading the meeting")
+        end = max(datetime.now(UTC), hw.parse_time(known.get("endTime"), "reading the meeting"))
+        rows = await self._pages(f"{MGMT}/history", "the past meetings",  # started early or late: search wide
+                                 {"startDate": int((start - timedelta(days=1)).timestamp() * 1000),
+                                  "endDate": int((end + timedelta(days=1)).timestamp() * 1000)})
+        return next((r for r in rows if hw.text(r.get("conferenceID")) == meeting_id), None)
+
     async def live_status(self, meeting_id: str) -> LiveStatus:
-        info = await self._detail(meeting_id)
+        try:
+            info = await self._detail(meeting_id)
+        except NotFoundError:
+            ended = await self._ended(meeting_id)
+            if ended is None:
+                raise
+            meeting = self._meeting(ended, "the past meetings")
+            return LiveStatus(meeting_id=meeting.id, title=meeting.title, running=False, state="ended",
+                              end=meeting.end)
         meeting = self._meeting(info, "reading the meeting")
         passwords = hw.passwords(info)
         extra = {"chair_password": passwords.get("chair", ""), "guest_password": passwords.get("general", ""),

@@ -273,6 +273,8 @@ async def test_start_then_control(hw: HuaweiProvider, server: Server) -> None:
     assert status.extra["chair_password"] == stored.chair_pwd
     await hw.end_meeting(meeting.id)
     assert stored.state == "Destroyed"
+    ended = await hw.live_status(meeting.id)
+    assert not ended.running and ended.state == "ended"
 
 
 async def test_who_is_online(hw: HuaweiProvider, server: Server) -> None:
