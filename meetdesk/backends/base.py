@@ -98,6 +98,9 @@ class Provider:
     #: the JoinRequest fields this back end honours besides room_id and display_name (None: all of them);
     #: the composer hides and the CLI refuses the others rather than silently dropping them
     join_request_fields: ClassVar[frozenset[str] | None] = None
+    #: the optional MeetingDraft fields (location, description) this back end stores (None: all of them);
+    #: the meeting editor hides the others instead of letting the user type what would be refused
+    meeting_draft_fields: ClassVar[frozenset[str] | None] = None
     room_columns: ClassVar[tuple[Column, ...]] = ()
     meeting_columns: ClassVar[tuple[Column, ...]] = ()
 

@@ -4,8 +4,10 @@ start a meeting, see who is online, invite, lock, mute, extend, end — from the
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -18,7 +20,7 @@ from meetdesk.ui.live_dialog import LiveDialog
 from meetdesk.ui.meeting_dialog import MeetingDialog
 from meetdesk.ui.meetings_tab import MeetingsTab
 from meetdesk.ui.table_models import ROW_ROLE
-from tests.ui.conftest import OFFSCREEN_NOTE, until
+from tests.ui.conftest import OFFSCREEN_NOTE, next_emission, until
 from tests.ui.fake_backend import qt_hygiene  # noqa: F401 - autouse fixture
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOTE)
@@ -125,13 +127,25 @@ async def test_start_a_scheduled_meeting_and_keep_a_failed_invitation(qtbot: QtB
 
 @pytest.mark.asyncio
 async def test_meeting_editor_for_huawei(qtbot: QtBot, session: Session, huawei: tuple[SimulatorHost, Any]) -> None:
-    await connected(session, huawei)
+    state = await connected(session, huawei)
     dialog = MeetingDialog(session, profile="Huawei")
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.title_edit.setText("Partner briefing")
     dialog.set_zone("Asia/Shanghai")
+    start = (datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(days=1)).replace(hour=16, minute=0, second=0,
+                                                                                  microsecond=0)
+    dialog.set_times(start, start + timedelta(minutes=45))
     labels = [dialog.room_combo.itemText(i) for i in range(dialog.room_combo.count())]
     assert any("Board room (cloud)" in label for label in labels)
     assert dialog.options.heading.text() == "Meeting options (Huawei Cloud Meeting)"
+    assert not dialog.location_edit.isVisibleTo(dialog) and not dialog.description_edit.isVisibleTo(dialog)
+    dialog.room_combo.setCurrentIndex(next(i for i, label in enumerate(labels) if "Board room" in label))
     shoot(dialog, "meeting-editor")
+    dialog.resize(700, 640)
+    saved = next_emission(dialog.saved)
+    dialog.save_button.click()
+    (meeting,) = await saved
+    stored = state.conferences[meeting.id]
+    assert stored.time_zone_id == "56" and stored.vmr is not None and stored.subject == "Partner briefing"
+    assert meeting.timezone == "Asia/Shanghai" and meeting.start == start and stored.length == 45

@@ -55,6 +55,8 @@ class HuaweiProvider(HuaweiMeetings):
     meeting_columns: ClassVar[tuple[Column, ...]] = MEETING_COLUMNS
     #: Huawei's links are the conference's own: nothing about the participant goes into them
     join_request_fields = frozenset({"moderator"})
+    #: a conference has no location or description (RestScheduleConfDTO)
+    meeting_draft_fields = frozenset()
 
     def __init__(self, profile: Profile, secret: str, *, persist: PersistHook | None = None) -> None:
         super().__init__(profile, secret, persist=persist)
