@@ -10,7 +10,7 @@ from meetdesk.backends.base import Capability
 from meetdesk.cli.context import Context
 from meetdesk.cli.output import jsonable, pairs, table
 from meetdesk.domain.errors import ValidationError
-from meetdesk.domain.models import Invitee, LiveStatus
+from meetdesk.domain.models import LiveInvitee, LiveStatus
 
 WHAT = "controlling running meetings"
 
@@ -97,7 +97,7 @@ async def cmd_invite(ctx: Context, args: argparse.Namespace) -> int:
         if not (phone or sip or email):
             raise ValidationError("Give --phone, --sip or --email to reach the person.", field="phone")
     session, _conn, _cls = await ctx.connect(args.name, Capability.LIVE_CONTROL, WHAT)
-    invitee = Invitee(name=display, phone=phone, email=email, sip=sip, terminal=args.terminal)
+    invitee = LiveInvitee(name=display, phone=phone, email=email, sip=sip, terminal=args.terminal)
     await session.invite(args.name, args.meeting_id, invitee)
     who = display or sip or phone
     what = "Calling terminal" if args.terminal else "Inviting"

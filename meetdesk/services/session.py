@@ -25,9 +25,9 @@ from meetdesk.domain.errors import (
     ValidationError,
 )
 from meetdesk.domain.models import (
-    Invitee,
     JoinLink,
     JoinRequest,
+    LiveInvitee,
     LiveStatus,
     Meeting,
     MeetingDraft,
@@ -393,7 +393,7 @@ class Session:
         await self.provider(name).extend_meeting(meeting_id, minutes)
         await self._then_refresh(name, None)
 
-    async def invite(self, name: str, meeting_id: str, invitee: Invitee) -> None:
+    async def invite(self, name: str, meeting_id: str, invitee: LiveInvitee) -> None:
         await self.provider(name).invite(meeting_id, invitee)
 
     # shutdown ----------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from meetdesk.domain.models import Invitee, LiveStatus, Meeting
+from meetdesk.domain.models import LiveInvitee, LiveStatus, Meeting
 from meetdesk.services.session import Session
 from meetdesk.ui import local_time
 from meetdesk.ui.messages import confirm, error_text
@@ -324,7 +324,7 @@ class LiveDialog(QDialog):
         box.setObjectName("endConfirm")
 
     def invite(self) -> None:
-        invitee = Invitee(name=self.invite_name.text().strip(), phone=self.invite_phone.text().strip(),
+        invitee = LiveInvitee(name=self.invite_name.text().strip(), phone=self.invite_phone.text().strip(),
                           sip=self.invite_sip.text().strip(), email=self.invite_email.text().strip(),
                           terminal=self.invite_terminal.isChecked())
         who = invitee.name or invitee.sip or invitee.phone or "the participant"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from meetdesk.backends.base import Capability
@@ -27,6 +27,8 @@ EMPTY_NOT_CONNECTED = ("No meetings yet. Connect a server in the Connections pan
 
 class MeetingsTab(TableTab[Meeting]):
     noun = "meetings"
+    #: "Invite…" on a meeting: the main window opens the composer with it
+    invite_requested = Signal(object)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         self.meetings_model = MeetingsModel()
@@ -45,6 +47,10 @@ class MeetingsTab(TableTab[Meeting]):
         self.cancel_action = self.add_action("Cancel meeting", self.delete_selected,
                                              "Cancel the selected meeting and remove it from the calendar.",
                                              "cancelMeeting")
+        self.invite_action = self.add_action("Invite…", self.invite_selected,
+                                             "Open the join-link composer for the selected meeting: its room, time "
+                                             "and invitees, the invitation text, calendar file and links.",
+                                             "inviteMeeting")
         self.live_action = self.add_action("Live…", self.open_live,
                                            "Start the selected meeting, see who is online, invite and control it.",
                                            "liveMeeting")
@@ -97,6 +103,13 @@ class MeetingsTab(TableTab[Meeting]):
         live_why = why or ("this server has no live control" if Capability.LIVE_CONTROL not in caps else "")
         self.set_enabled(self.live_action, not live_why, live_why)
         self.set_enabled(self.refresh_action, bool(connected(self.session)), "no server is connected")
+        self.set_enabled(self.invite_action, not why and Capability.JOIN_LINK in caps,
+                         why or "this server makes no join links")
+
+    def invite_selected(self) -> None:
+        meeting = self.selected()
+        if meeting is not None and self.invite_action.isEnabled():
+            self.invite_requested.emit(meeting)
 
     # actions ---------------------------------------------------------------------------------
     def new_meeting(self) -> None:

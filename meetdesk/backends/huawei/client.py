@@ -22,9 +22,10 @@ from meetdesk.backends.huawei.meetings import MGMT, HuaweiMeetings
 from meetdesk.domain.errors import ConflictError, NotFoundError, ValidationError
 from meetdesk.domain.fields import FieldSpec
 from meetdesk.domain.models import (
-    Invitee,
     JoinLink,
     JoinRequest,
+    LinkPolicy,
+    LiveInvitee,
     LiveParticipant,
     LiveStatus,
     Profile,
@@ -57,6 +58,10 @@ class HuaweiProvider(HuaweiMeetings):
     join_request_fields = frozenset({"moderator"})
     #: a conference has no location or description (RestScheduleConfDTO)
     meeting_draft_fields = frozenset()
+    link_policy = LinkPolicy(
+        per_person=False, role_bearing=True,
+        summary="The meeting's own guest or chair link: the same for everyone of that role, usable until the "
+                "meeting ends.")
 
     def __init__(self, profile: Profile, secret: str, *, persist: PersistHook | None = None) -> None:
         super().__init__(profile, secret, persist=persist)
@@ -261,7 +266,7 @@ class HuaweiProvider(HuaweiMeetings):
         await self._control("PUT", "stop", meeting_id, "ending the meeting")
         self._conf_tokens.pop(meeting_id, None)
 
-    async def invite(self, meeting_id: str, invitee: Invitee) -> None:
+    async def invite(self, meeting_id: str, invitee: LiveInvitee) -> None:
         name = invitee.name.strip()
         number = (invitee.sip or invitee.phone).strip()
         if invitee.terminal:

@@ -91,7 +91,10 @@ class HuaweiMeetings(HuaweiSession):
             timezone=zone_name, options=options,
             extra={"state": state, "room": room_name, "chair": hw.text(info.get("scheduserName")),
                    "online": online if isinstance(online, int) else None,
-                   "access_number": hw.text(info.get("accessNumber")), "recurring": hw.is_recurring(info)},
+                   "access_number": hw.text(info.get("accessNumber")), "recurring": hw.is_recurring(info),
+                   # read by the invitation text's {password} and {dial_in}
+                   "guest_password": hw.passwords(info).get("general", ""),
+                   "dial_in": hw.text(info.get("accessNumber"))},
         )
 
     async def _pages(self, path: str, call: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:

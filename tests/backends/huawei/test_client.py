@@ -22,7 +22,7 @@ from meetdesk.domain.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from meetdesk.domain.models import Invitee, JoinRequest, MeetingDraft, Profile, Role
+from meetdesk.domain.models import JoinRequest, LiveInvitee, MeetingDraft, Profile, Role
 from tests.backends.huawei.conftest import Server
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -262,7 +262,7 @@ async def test_start_then_control(hw: HuaweiProvider, server: Server) -> None:
     await hw.start_meeting(meeting.id)
     stored = server.state.conferences[meeting.id]
     assert stored.state == "Created"
-    await hw.invite(meeting.id, Invitee(name="Bob", phone="+4915112345678"))
+    await hw.invite(meeting.id, LiveInvitee(name="Bob", phone="+4915112345678"))
     await hw.set_lock(meeting.id, True)
     await hw.mute_all(meeting.id, True)
     await hw.extend_meeting(meeting.id, 15)
@@ -286,7 +286,7 @@ async def test_who_is_online(hw: HuaweiProvider, server: Server) -> None:
 
 async def test_invite_a_terminal_with_the_password(hw: HuaweiProvider, server: Server) -> None:
     conference_id = running_id(server)
-    await hw.invite(conference_id, Invitee(name="", sip="+99111283523479999", terminal=True))
+    await hw.invite(conference_id, LiveInvitee(name="", sip="+99111283523479999", terminal=True))
     assert "+99111283523479999" in [p.phone for p in server.state.conferences[conference_id].participants]
     assert not server.state.conf_tokens  # inviteWithPwd needs no control token
 
@@ -301,7 +301,7 @@ async def test_an_expired_control_token_is_replaced(hw: HuaweiProvider, server: 
 
 async def test_invite_needs_a_number(hw: HuaweiProvider, server: Server) -> None:
     with pytest.raises(ValidationError) as caught:
-        await hw.invite(running_id(server), Invitee(name="Eve", email="eve@example.org"))
+        await hw.invite(running_id(server), LiveInvitee(name="Eve", email="eve@example.org"))
     assert caught.value.field == "phone"
 
 
