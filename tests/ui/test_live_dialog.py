@@ -149,3 +149,33 @@ async def test_meeting_editor_for_huawei(qtbot: QtBot, session: Session, huawei:
     stored = state.conferences[meeting.id]
     assert stored.time_zone_id == "56" and stored.vmr is not None and stored.subject == "Partner briefing"
     assert meeting.timezone == "Asia/Shanghai" and meeting.start == start and stored.length == 45
+
+
+@pytest.mark.asyncio
+async def test_composer_makes_the_meetings_guest_or_chair_link(qtbot: QtBot, session: Session,
+                                                               huawei: tuple[SimulatorHost, Any]) -> None:
+    from PySide6.QtWidgets import QCheckBox, QLineEdit
+
+    from meetdesk.ui.composer.composer import JoinLinkComposer
+
+    state = await connected(session, huawei)
+    meeting = next(m for m in session.meetings() if m.title == "Budget review")  # a meeting without a cloud room
+    composer = JoinLinkComposer(session, session.store)
+    qtbot.addWidget(composer)
+    composer.resize(460, 900)
+    composer.show()
+    composer.invite(meeting)
+    form = composer.participant_form()
+    assert form is not None
+    name = form.widget("display_name")
+    assert isinstance(name, QLineEdit)
+    name.setText("Li Wei")
+    stored = state.conferences[meeting.id]
+    for moderator, key in ((False, stored.guest_uri_key), (True, stored.chair_uri_key)):
+        box = form.widget("moderator")
+        assert isinstance(box, QCheckBox)
+        box.setChecked(moderator)
+        task = composer.create_link()
+        assert task is not None, composer.link_panel.error.text()
+        await task
+        assert composer.link_panel.edit.text().endswith(key)
