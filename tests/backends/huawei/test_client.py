@@ -317,3 +317,16 @@ async def test_a_wrong_chair_password_is_refused(hw: HuaweiProvider, server: Ser
 async def test_zone_table_has_the_documented_examples() -> None:
     assert huawei_zone_id("Asia/Shanghai") == "56" and huawei_zone_id("Europe/London") == "26"
     assert huawei_zone_id("Asia/Kathmandu") is None
+
+
+async def test_control_secrets_never_reach_the_logs(server: Server, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="meetdesk")
+    provider = make(server)
+    await provider.connect()
+    conference_id = running_id(server)
+    await provider.set_lock(conference_id, True)
+    await provider.aclose()
+    stored = server.state.conferences[conference_id]
+    conf_tokens = list(server.state.conf_tokens)
+    assert conf_tokens and not any(t in caplog.text for t in conf_tokens)
+    assert stored.chair_pwd not in caplog.text
