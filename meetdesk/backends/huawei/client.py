@@ -42,8 +42,9 @@ PARTICIPANT_STATES = {0: "in meeting", 1: "calling", 2: "joining"}
 class HuaweiProvider(HuaweiMeetings):
     kind = "huawei"
     display_name = "Huawei Cloud Meeting"
-    description = ("Huawei Cloud Meeting (华为云会议): conferences, cloud meeting rooms, chair and guest links, "
-                   "starting and controlling running meetings.")
+    description = ("Huawei Cloud Meeting: conferences, cloud meeting rooms, chair and guest links, "
+                   "starting and controlling running meetings. Site address: https://api.meeting.huaweicloud.com "
+                   "(China) or https://api-intl.meeting.huaweicloud.com (International).")
     capabilities = (
         Capability.LIST_ROOMS | Capability.LIST_MEETINGS | Capability.CREATE_MEETING | Capability.UPDATE_MEETING
         | Capability.CANCEL_MEETING | Capability.JOIN_LINK | Capability.MEETING_JOIN_LINK | Capability.LIVE_CONTROL

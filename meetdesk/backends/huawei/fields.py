@@ -28,7 +28,7 @@ CONNECTION_FIELDS: tuple[FieldSpec, ...] = (
 
 MEDIA_TYPES = (("HDVideo", "Video (HD)"), ("Voice", "Audio only"))
 CALL_IN = (("0", "Everyone"), ("2", "People of my enterprise"), ("3", "Invited people only"))
-LANGUAGES = (("en-US", "English"), ("zh-CN", "中文"))
+LANGUAGES = (("en-US", "English"), ("zh-CN", "Chinese (Simplified)"))
 RECURRENCE = (("none", "Does not repeat"), ("Day", "Daily"), ("Week", "Weekly"), ("Month", "Monthly"))
 
 MEETING_FIELDS: tuple[FieldSpec, ...] = (
