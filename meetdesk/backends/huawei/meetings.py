@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from meetdesk.backends.base import PersistHook
 from meetdesk.backends.huawei import wire as hw
-from meetdesk.backends.huawei.session import HuaweiSession
+from meetdesk.backends.huawei.session import HuaweiSession, log
 from meetdesk.backends.huawei.zones import example_zones, huawei_zone_id, iana_zone
 from meetdesk.domain.errors import ConflictError, ValidationError
 from meetdesk.domain.models import Meeting, MeetingDraft, Profile
@@ -121,7 +121,12 @@ class HuaweiMeetings(HuaweiSession):
         for call, rows in zip(("the scheduled meetings", "the running meetings", "the past meetings"),
                               await asyncio.gather(*calls), strict=False):
             for info in rows:
-                meeting = self._meeting(info, call)
+                try:
+                    meeting = self._meeting(info, call)
+                except hw.ProtocolError as exc:  # one unreadable conference must not hide all the others
+                    log.warning("skipping conference %s in %s: %s", hw.text(info.get("conferenceID")) or "?", call,
+                                exc.detail or exc.message)
+                    continue
                 previous = by_id.get(meeting.id)
                 if previous is not None and meeting.extra.get("online") is None:
                     continue  # the online list's row carries the number of people online

@@ -330,3 +330,15 @@ async def test_control_secrets_never_reach_the_logs(server: Server, caplog: pyte
     conf_tokens = list(server.state.conf_tokens)
     assert conf_tokens and not any(t in caplog.text for t in conf_tokens)
     assert stored.chair_pwd not in caplog.text
+
+
+async def test_one_unreadable_conference_is_skipped_with_a_warning(hw: HuaweiProvider, server: Server,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    broken = next(c for c in server.state.conferences.values() if c.subject == "Budget review")
+    good = broken.info()
+    broken.info = lambda **_kw: {**good, "startTime": "tomorrow-ish"}  # type: ignore[method-assign]
+    now = datetime.now(UTC)
+    with caplog.at_level(logging.WARNING, logger="meetdesk"):
+        meetings = await hw.list_meetings(now - timedelta(days=1), now + timedelta(days=14))
+    assert "Budget review" not in [m.title for m in meetings] and len(meetings) == 3
+    assert f"skipping conference {broken.id}" in caplog.text
