@@ -342,3 +342,22 @@ async def test_one_unreadable_conference_is_skipped_with_a_warning(hw: HuaweiPro
         meetings = await hw.list_meetings(now - timedelta(days=1), now + timedelta(days=14))
     assert "Budget review" not in [m.title for m in meetings] and len(meetings) == 3
     assert f"skipping conference {broken.id}" in caplog.text
+
+
+async def test_recurring_meeting_is_updated_and_cancelled_as_one(hw: HuaweiProvider, server: Server) -> None:
+    until = (draft().start + timedelta(days=14)).date().isoformat()
+    meeting = await hw.create_meeting(draft("Daily check-in", recurrence="Day", repeat_every=2, repeat_until=until))
+    renamed = MeetingDraft(title="Daily check-in (new time)", start=meeting.start + timedelta(hours=1),
+                           end=meeting.end + timedelta(hours=1), timezone=meeting.timezone,
+                           options=dict(meeting.options))
+    updated = await hw.update_meeting(meeting.id, renamed)
+    stored = server.state.conferences[meeting.id]
+    assert updated.title == "Daily check-in (new time)" and stored.cycle_params is not None
+    assert stored.cycle_params["interval"] == 2
+    single = MeetingDraft(title="Once", start=renamed.start, end=renamed.end, timezone=meeting.timezone,
+                          options={**meeting.options, "recurrence": "none"})
+    with pytest.raises(ValidationError) as caught:
+        await hw.update_meeting(meeting.id, single)
+    assert caught.value.field == "recurrence"
+    await hw.cancel_meeting(meeting.id)
+    assert meeting.id not in server.state.conferences
