@@ -18,9 +18,14 @@ from meetdesk.backends.registry import BACKENDS, client_target
 from meetdesk.domain.errors import UnsupportedOperationError, ValidationError
 from meetdesk.domain.fields import FieldKind, FieldSpec
 from meetdesk.domain.models import (
+    Account,
+    AccountDraft,
+    AccountUser,
     JoinLink,
     JoinRequest,
     LinkPolicy,
+    LiveInvitee,
+    LiveStatus,
     Meeting,
     MeetingDraft,
     Participant,
@@ -54,6 +59,14 @@ class Capability(enum.Flag):
     CUSTOM_DESIGN = enum.auto()
     #: rooms are listed from what meetdesk remembers, not from the server
     LOCAL_ROOM_LIST = enum.auto()
+    #: when the server will not list meetings, the meetings created from meetdesk are listed instead
+    #: (``Provider.meetings_local_only`` says which one the last list was)
+    LOCAL_MEETING_LIST = enum.auto()
+    #: create accounts on a multi-tenant instance and look up their administrators
+    ACCOUNTS = enum.auto()
+    #: a scheduled meeting can be started, watched (who is online) and controlled while it runs:
+    #: start_meeting, live_status, set_lock, mute_all, extend_meeting, end_meeting, invite
+    LIVE_CONTROL = enum.auto()
 
 
 @dataclass(frozen=True)
@@ -95,8 +108,13 @@ class Provider:
     #: the JoinRequest fields this back end honours besides room_id and display_name (None: all of them);
     #: the composer hides and the CLI refuses the others rather than silently dropping them
     join_request_fields: ClassVar[frozenset[str] | None] = None
+    #: the optional MeetingDraft fields (location, description) this back end stores (None: all of them);
+    #: the meeting editor hides the others instead of letting the user type what would be refused
+    meeting_draft_fields: ClassVar[frozenset[str] | None] = None
     room_columns: ClassVar[tuple[Column, ...]] = ()
     meeting_columns: ClassVar[tuple[Column, ...]] = ()
+    #: options of a new account besides its administrator's name, e-mail and language (Capability.ACCOUNTS)
+    account_fields: ClassVar[tuple[FieldSpec, ...]] = ()
     #: what this back end's join links are (lifetime, single/multi-use, per person or shared, role-bearing);
     #: the default is a personal, role-bearing, reusable link without a clock of its own — declare yours
     link_policy: ClassVar[LinkPolicy] = LinkPolicy(
@@ -106,6 +124,8 @@ class Provider:
         self.profile = profile
         self._secret = secret
         self._persist = persist or _no_persist
+        #: True when the last ``list_meetings`` listed only what meetdesk remembers (LOCAL_MEETING_LIST)
+        self.meetings_local_only = False
 
     def __repr__(self) -> str:  # never show the secret
         return f"<{type(self).__name__} profile={self.profile.name!r}>"
@@ -193,6 +213,31 @@ class Provider:
     async def join_link(self, request: JoinRequest) -> JoinLink:
         raise self._unsupported("join links")
 
+    # live control (Capability.LIVE_CONTROL) ---------------------------------------------------
+    async def start_meeting(self, meeting_id: str) -> None:
+        """Open a scheduled meeting now, so that it can be joined and controlled."""
+        raise self._unsupported("starting meetings")
+
+    async def live_status(self, meeting_id: str) -> LiveStatus:
+        raise self._unsupported("watching running meetings")
+
+    async def set_lock(self, meeting_id: str, locked: bool) -> None:
+        raise self._unsupported("locking meetings")
+
+    async def mute_all(self, meeting_id: str, muted: bool) -> None:
+        raise self._unsupported("muting everyone")
+
+    async def extend_meeting(self, meeting_id: str, minutes: int) -> None:
+        raise self._unsupported("extending meetings")
+
+    async def end_meeting(self, meeting_id: str) -> None:
+        """End a running meeting for everyone."""
+        raise self._unsupported("ending meetings")
+
+    async def invite(self, meeting_id: str, invitee: LiveInvitee) -> None:
+        """Call someone into a running meeting."""
+        raise self._unsupported("inviting into running meetings")
+
     def meeting_invitees(self, meeting_id: str) -> list[Participant]:
         """The people the back end lists as invited to a meeting it returned (``extra["email"]`` holds the address);
         empty where the back end keeps no such list."""
@@ -209,6 +254,13 @@ class Provider:
         the back end has them.
         """
         return await self.join_link(request)
+
+    # accounts (multi-tenant instances) -------------------------------------------------------
+    async def create_account(self, draft: AccountDraft) -> Account:
+        raise self._unsupported("creating accounts")
+
+    async def account_admins(self, account_id: str) -> list[AccountUser]:
+        raise self._unsupported("looking up account administrators")
 
 
 #: kind → "module:ClassName", derived from the registry (tests add fakes here)

@@ -135,6 +135,8 @@ class Meeting:
     timezone: str = ""
     options: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: True for a meeting meetdesk only remembers (the server would not list its meetings)
+    local_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -205,6 +207,97 @@ class JoinLink:
     expires_at: datetime | None = None
     single_use: bool = False
     note: str = ""
+
+
+@dataclass(frozen=True)
+class AccountDraft:
+    """A new account on a multi-tenant instance, with its first administrator (an organiser).
+
+    ``options`` holds values parsed against the provider's ``account_fields`` (account type, paid until …).
+    """
+
+    admin_email: str
+    admin_first_name: str
+    admin_last_name: str
+    language: str = "en"
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account as the server stored it. ``extra`` holds what the server said besides (counts, defaults)."""
+
+    id: str
+    name: str
+    account_type: str = ""
+    paid_until: datetime | None = None
+    profile: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AccountUser:
+    """A user of an account (its administrator): ``id`` is what meeting calls name as the organiser."""
+
+    id: str
+    email: str
+    first_name: str = ""
+    last_name: str = ""
+    language: str = ""
+    timezone: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p) or self.email
+
+
+@dataclass(frozen=True)
+class LiveParticipant:
+    """Someone in (or being called into) a running meeting."""
+
+    id: str
+    name: str
+    number: str = ""
+    #: "moderator" or "attendee"
+    role: str = "attendee"
+    #: "in meeting", "calling", "joining", …
+    state: str = ""
+    muted: bool | None = None
+    video: bool | None = None
+    hand_raised: bool | None = None
+
+
+@dataclass(frozen=True)
+class LiveStatus:
+    """What a back end with live control says about a meeting right now.
+
+    ``locked``/``all_muted`` are None when the server does not report them.
+    """
+
+    meeting_id: str
+    title: str = ""
+    running: bool = False
+    state: str = ""
+    end: datetime | None = None
+    locked: bool | None = None
+    all_muted: bool | None = None
+    participants: tuple[LiveParticipant, ...] = ()
+    #: people invited (scheduled attendees and those invited during the meeting), joined or not
+    invited: tuple[LiveParticipant, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LiveInvitee:
+    """Who to call into a running meeting. ``terminal`` asks for a meeting-room (hardware) terminal, called
+    by its number with the meeting password, rather than a person."""
+
+    name: str
+    phone: str = ""
+    email: str = ""
+    sip: str = ""
+    terminal: bool = False
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,13 @@ from meetdesk.domain.errors import (
     ValidationError,
 )
 from meetdesk.domain.models import (
+    Account,
+    AccountDraft,
+    AccountUser,
     JoinLink,
     JoinRequest,
+    LiveInvitee,
+    LiveStatus,
     Meeting,
     MeetingDraft,
     Profile,
@@ -401,6 +406,37 @@ class Session:
 
     async def join_link(self, name: str, request: JoinRequest) -> JoinLink:
         return await self.provider(name).join_link(request)
+
+    async def create_account(self, name: str, draft: AccountDraft) -> Account:
+        account = await self.provider(name).create_account(draft)
+        return replace(account, profile=name)
+
+    async def account_admins(self, name: str, account_id: str) -> list[AccountUser]:
+        return await self.provider(name).account_admins(account_id)
+    # live control: a started or ended meeting changes the meetings list, the rest does not
+    async def start_meeting(self, name: str, meeting_id: str) -> None:
+        await self.provider(name).start_meeting(meeting_id)
+        await self._then_refresh(name, None)
+
+    async def end_meeting(self, name: str, meeting_id: str) -> None:
+        await self.provider(name).end_meeting(meeting_id)
+        await self._then_refresh(name, None)
+
+    async def live_status(self, name: str, meeting_id: str) -> LiveStatus:
+        return await self.provider(name).live_status(meeting_id)
+
+    async def set_lock(self, name: str, meeting_id: str, locked: bool) -> None:
+        await self.provider(name).set_lock(meeting_id, locked)
+
+    async def mute_all(self, name: str, meeting_id: str, muted: bool) -> None:
+        await self.provider(name).mute_all(meeting_id, muted)
+
+    async def extend_meeting(self, name: str, meeting_id: str, minutes: int) -> None:
+        await self.provider(name).extend_meeting(meeting_id, minutes)
+        await self._then_refresh(name, None)
+
+    async def invite(self, name: str, meeting_id: str, invitee: LiveInvitee) -> None:
+        await self.provider(name).invite(meeting_id, invitee)
 
     # shutdown ----------------------------------------------------------------------------------
     def spawn(self, coro: Awaitable[T]) -> asyncio.Task[T]:
