@@ -203,20 +203,34 @@ def _with_bad_row(value: Any) -> bool:
     return found
 
 
+def _xml_with_bad_row(body: bytes) -> bytes:
+    """XML answers (the legacy Axis API): an empty element in front of the first group of record elements —
+    two or more children of one parent sharing a tag and having fields of their own."""
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(body)  # the simulator's own answer: trusted
+    for parent in root.iter():
+        records = [c for c in parent if len(c)]
+        tags = {c.tag for c in records}
+        if len(records) >= 2 and len(tags) == 1:
+            parent.insert(list(parent).index(records[0]), ElementTree.Element(records[0].tag))
+            return bytes(ElementTree.tostring(root, encoding="utf-8", xml_declaration=True))
+    return body
+
+
 async def _bad_row(self: FaultInjector, scope: Scope, receive: Receive, send: Send) -> None:
-    """The real JSON answer with one unreadable row in front of each list of rows."""
+    """The real answer with one unreadable row in front of each list of rows (JSON) or the first (XML)."""
     status, headers, body = await self._answer_of_app(scope, receive)
-    if body.lstrip().startswith(b"<"):  # Axis2 XML: a room bean without an id in front of the listed ones
-        first = body.find(b"<ax:result")
-        if first >= 0:
-            body = body[:first] + b"<ax:result><ax:name>not a row</ax:name></ax:result>" + body[first:]
-    else:
-        try:
+    xml = any(k.lower() == b"content-type" and b"xml" in v for k, v in headers)
+    try:
+        if xml:
+            body = _xml_with_bad_row(body)
+        else:
             doc = json.loads(body)
             if _with_bad_row(doc):
                 body = json.dumps(doc).encode()
-        except ValueError:
-            pass
+    except ValueError:  # includes ElementTree.ParseError
+        pass
     await send({"type": "http.response.start", "status": status,
                 "headers": [*headers, (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
