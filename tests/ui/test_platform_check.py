@@ -44,6 +44,7 @@ def test_every_listed_soname_loads_on_this_machine() -> None:
 
 @pytest.mark.skipif(not shutil.which("ldd"), reason="needs ldd")
 def test_list_covers_what_the_plugin_links_against() -> None:
+    PREFIXES = ("libX11", "libxkbcommon", "libGL", "libEGL", "libfontconfig")
     import PySide6
 
     qt = Path(PySide6.__file__).parent / "Qt"
@@ -52,8 +53,8 @@ def test_list_covers_what_the_plugin_links_against() -> None:
         out = subprocess.run(["ldd", str(binary)], capture_output=True, text=True, check=True, timeout=30).stdout
         for line in out.splitlines():
             name = line.strip().split(" ")[0]
-            if "=>" in line and not name.startswith("libQt6") and ("xcb" in name.lower() or name.startswith(("libX11", "libxkbcommon", "libGL",
-                                                                            "libEGL", "libfontconfig"))):
+            system = "=>" in line and not name.startswith("libQt6")
+            if system and ("xcb" in name.lower() or name.startswith(PREFIXES)):
                 needed.add(name)
     listed = {lib.soname for lib in XCB_LIBRARIES}
     assert needed and needed <= listed, needed - listed
