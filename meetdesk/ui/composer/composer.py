@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from meetdesk.backends.base import Capability, Provider, provider_class
 from meetdesk.domain.errors import ValidationError
-from meetdesk.domain.models import JoinLink, JoinRequest, Room
+from meetdesk.domain.models import JoinLink, JoinRequest
 from meetdesk.services.profile_store import ProfileStore
 from meetdesk.services.session import ConnectionState, Session
 from meetdesk.ui.composer.layout import HINT_STYLE, ComposerLayout
@@ -44,11 +44,6 @@ def _provider_class(kind: str) -> type[Provider] | None:
         return None
 
 
-def _room_text(room: Room) -> str:
-    text = room.name if room.name == room.id or not room.name else f"{room.name} ({room.id})"
-    return f"{text} · {room.status}" if room.status else text
-
-
 class JoinLinkComposer(ComposerLayout):
     """Lives in the main window's "Join link" dock. ``select()`` is called by the Rooms tab."""
 
@@ -71,9 +66,7 @@ class JoinLinkComposer(ComposerLayout):
         self.create_button.clicked.connect(self.create_link)
         self.design.editor.changed.connect(self._on_input_changed)
         self.profile_combo.currentIndexChanged.connect(self._on_profile_changed)
-        room_edit = self.room_combo.lineEdit()
-        assert room_edit is not None
-        room_edit.textChanged.connect(self._on_room_edited)
+        self.room_picker.edited.connect(self._on_room_edited)
         bridge = bridge_for(session)
         # bound methods, not lambdas: Qt drops these connections when the composer is destroyed
         bridge.profiles_changed.connect(self._on_connections_changed)
@@ -153,42 +146,18 @@ class JoinLinkComposer(ComposerLayout):
             self._reload_rooms()
 
     def _reload_rooms(self, *, keep_typed: bool = True) -> None:
-        """Fill the room list; what was typed stays, unless another profile was chosen and has no such room."""
-        typed = self.room_id()
+        """Give the picker the profile's rooms; what was typed stays, unless another profile was chosen and has no
+        such room."""
         name = self.profile_name()
         conn = self.session.connections.get(name) if name else None
-        rooms = list(conn.rooms) if conn is not None else []
-        self.room_combo.blockSignals(True)
-        self.room_combo.clear()
-        for room in rooms:
-            self.room_combo.addItem(_room_text(room), room.id)
-            self.room_combo.setItemData(self.room_combo.count() - 1, f"Room ID: {room.id}",
-                                        Qt.ItemDataRole.ToolTipRole)
-        self.room_combo.setCurrentIndex(-1)
-        self.room_combo.blockSignals(False)
-        self._set_room(typed if keep_typed or any(r.id == typed for r in rooms) else None)
+        self.room_picker.set_rooms(conn.rooms if conn is not None else (), keep_typed=keep_typed)
 
     def _set_room(self, room_id: str | None) -> None:
-        index = self.room_combo.findData(room_id) if room_id else -1
-        if index >= 0:
-            self.room_combo.setCurrentIndex(index)
-        else:
-            self.room_combo.setCurrentIndex(-1)
-            self.room_combo.setEditText(room_id or "")
+        self.room_picker.set_room(room_id)
 
     def room_id(self) -> str:
         """The chosen room's id, or what the user typed (a room's exact name also picks that room)."""
-        text = self.room_combo.currentText().strip()
-        index = self.room_combo.currentIndex()
-        if index >= 0 and self.room_combo.itemText(index) == self.room_combo.currentText():
-            return str(self.room_combo.itemData(index))
-        for i in range(self.room_combo.count()):
-            if self.room_combo.itemData(i) == text:
-                return text
-        name = self.profile_name()
-        conn = self.session.connections.get(name) if name else None
-        matches = [r.id for r in (conn.rooms if conn else []) if r.name == text]
-        return matches[0] if len(matches) == 1 else text
+        return self.room_picker.room_id()
 
     def select(self, profile_name: str, room_id: str | None) -> None:
         """Preselect a profile and room (the Rooms tab calls this for the selected row)."""
