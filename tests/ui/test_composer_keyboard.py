@@ -161,3 +161,15 @@ async def test_refresh_does_not_mark_a_fresh_link_outdated(qtbot: QtBot, tmp_pat
     _type(qtbot, _participant_edit(composer, "display_name"), "Ana Lim")
     assert "form changed" in composer.link_panel.validity.text()
     await session.aclose()
+
+
+@pytest.mark.asyncio
+async def test_preview_shows_the_chosen_rooms_name(qtbot: QtBot, tmp_path: Path, plugnmeet: Sim) -> None:
+    definition, host = plugnmeet
+    session = await _connected(tmp_path, "plugnmeet", definition, host, "Campus")
+    composer = _composer(qtbot, session)
+    composer.select("Campus", "design-review")
+    assert composer.design.preview.title() == "Design review"
+    composer.room_picker.set_text("typed-id")
+    assert composer.design.preview.title() == "typed-id"
+    await session.aclose()

@@ -286,6 +286,7 @@ class JoinLinkComposer(ComposerLayout):
     def _room_maybe_changed(self) -> None:
         """Another room (picked, not half-typed) starts over as a participant: a moderator tick never carries."""
         current = (self.profile_name(), self.room_id())
+        self.design.preview.set_title(self._room_name(*current))
         previous = self._role_room
         self._role_room = current
         if current == previous or not previous[1]:
@@ -296,6 +297,11 @@ class JoinLinkComposer(ComposerLayout):
         was_known = conn is not None and any(r.id == previous[1] for r in conn.rooms)
         if known or was_known:
             self._reset_role()
+
+    def _room_name(self, profile: str | None, room_id: str) -> str:
+        conn = self.session.connections.get(profile) if profile else None
+        named = [r.name for r in (conn.rooms if conn is not None else ()) if r.id == room_id and r.name]
+        return named[0] if named else room_id
 
     def _person_maybe_changed(self) -> None:
         """Typing another name after a link was made starts a new person: back to participant, once."""

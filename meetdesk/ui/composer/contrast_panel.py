@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from meetdesk.domain.colors import MIN_TEXT_CONTRAST
 from meetdesk.domain.design import ContrastCheck, contrast_checks
-from meetdesk.ui.composer.preview import FALLBACKS
 
 OK_STYLE = "color: palette(text);"
 WARN_STYLE = "color: #9A5B00; font-weight: bold;"
@@ -68,8 +67,7 @@ class ContrastPanel(QWidget):
                 w.deleteLater()
         self._rows = []
         for row, check in enumerate(self._checks):
-            fg = design[check.foreground_key]
-            bg = design.get(check.background_key) or design.get(FALLBACKS.get(check.background_key, ""), "")
+            fg, bg = check.foreground, check.background
             sample = QLabel("Aa", self._rows_host)
             sample.setStyleSheet(SWATCH_STYLE.format(bg=bg, fg=fg))
             sample.setAlignment(Qt.AlignmentFlag.AlignCenter)
