@@ -412,10 +412,12 @@ class ConnectionsPanel(QWidget):
                     log.error("connecting failed unexpectedly", exc_info=result)
             return sum(1 for r in results if not isinstance(r, BaseException))
 
-        def done(connected: int) -> None:
-            failed = len(names) - connected
-            text = f"Connected {connected} of {len(names)} servers."
-            self.message.emit(text + (" See the Connections panel for what went wrong." if failed else ""))
+        def done(_succeeded: int) -> None:
+            # the state of every profile now, not of this call's attempts: some may have connected meanwhile
+            states = [c.state for c in self.session.connections.values()]
+            up = sum(1 for state in states if state is ConnectionState.CONNECTED)
+            text = f"Connected {up} of {len(states)} server{'s' if len(states) != 1 else ''}."
+            self.message.emit(text + (" See the Connections panel for what went wrong." if up < len(states) else ""))
 
         return AsyncOp(self, run).with_progress("Connecting…").success(done).run()
 

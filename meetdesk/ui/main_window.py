@@ -10,7 +10,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -76,7 +76,11 @@ class MainWindow(QMainWindow):
         self._shutdown_done = False
         self._about: QMessageBox | None = None
         self.setObjectName("mainWindow")
-        self.setWindowTitle(f"{APP_NAME} (demo)" if demo else APP_NAME)
+        # Qt appends the application's display name to a title that does not end with it ("… — meetdesk"):
+        # in demo mode the display name says so too, and the title is that name alone
+        title = f"{APP_NAME} (demo)" if demo else APP_NAME
+        QGuiApplication.setApplicationDisplayName(title)
+        self.setWindowTitle(title)
         self.setWindowIcon(app_icon())
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from meetdesk.backends.base import Capability
 from meetdesk.domain.models import Meeting
-from meetdesk.services.session import ConnectionState, Session
+from meetdesk.services.session import Connection, ConnectionState, Session
 from meetdesk.ui import local_time
 from meetdesk.ui.dialog_parts import eligible_profiles
 from meetdesk.ui.meeting_dialog import MeetingDialog
@@ -73,6 +73,13 @@ class MeetingsTab(TableTab[Meeting]):
         if eligible_profiles(self.session, Capability.CREATE_MEETING):
             return "No meetings in this period. Schedule one with “New meeting…”."
         return "No meetings in this period."
+
+    def _why_none(self, conn: Connection) -> str:
+        if conn.refresh_error:
+            return "its last refresh failed"
+        if Capability.LIST_MEETINGS not in capabilities_of(conn):
+            return "it has no calendar meetdesk can read"
+        return "no meetings in this period"
 
     def selected_meeting(self) -> Meeting | None:
         return self.selected()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 
 from meetdesk.backends.base import Capability
 from meetdesk.domain.models import Room
-from meetdesk.services.session import ConnectionState, Session
+from meetdesk.services.session import Connection, ConnectionState, Session
 from meetdesk.ui.dialog_parts import eligible_profiles
 from meetdesk.ui.messages import confirm, show_error
 from meetdesk.ui.recordings_dialog import RecordingsDialog
@@ -106,6 +106,18 @@ class RoomsTab(TableTab[Room]):
         if eligible_profiles(self.session, Capability.CREATE_ROOM):
             return "No rooms on the connected servers yet. Create one with “New room…”."
         return "No rooms on the connected servers."
+
+    def _why_none(self, conn: Connection) -> str:
+        caps = capabilities_of(conn)
+        if conn.refresh_error:
+            return "its last refresh failed"
+        if self.mode() == PAST and Capability.PAST_ROOMS not in caps:
+            return "it does not report past rooms"
+        if Capability.LOCAL_ROOM_LIST in caps:
+            return "it cannot list its rooms; the rooms you create here will appear"
+        if Capability.LIST_ROOMS not in caps:
+            return "it cannot list rooms"
+        return "no active rooms" if self.mode() == ACTIVE else "no rooms"
 
     def _summary_suffix(self) -> str:
         local = sum(1 for r in self.model.rows() if r.local_only)

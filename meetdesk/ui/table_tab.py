@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -103,6 +104,7 @@ class TableTab(QWidget, Generic[R]):
         self.summary = QLabel(self)
         self.summary.setObjectName(f"{self.noun}Summary")
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
         self.summary.setStyleSheet("color: palette(placeholder-text);")
 
         self.main_layout = QVBoxLayout(self)
@@ -271,11 +273,20 @@ class TableTab(QWidget, Generic[R]):
 
     def _update_summary(self) -> None:
         total, shown = self.model.rowCount(), self.proxy.rowCount()
-        servers = len({self._row_key(r)[0] for r in self.model.rows()})
-        text = f"{total} {self.noun}" + (f" on {servers} servers" if servers > 1 else "")
+        conns = connected(self.session)
+        counts = Counter(self._row_key(r)[0] for r in self.model.rows())
+        text = f"{total} {self.noun}" + (f" from {len(conns)} connected servers" if len(conns) > 1 else "")
         if shown != total:
             text = f"{shown} of {text} shown"
-        self.summary.setText(" · ".join(p for p in (text + self._summary_suffix(), self._notice) if p))
+        # a connected server without rows says why, so "10 rooms from 3 servers" adds up
+        empty = [f"“{c.profile.name}” has none: {self._why_none(c)}" for c in conns if not counts[c.profile.name]]
+        self.summary.setText(" · ".join(p for p in (text + self._summary_suffix(), *empty, self._notice) if p))
+
+    def _why_none(self, conn: Connection) -> str:
+        """Why a connected server shows no rows (tabs say it in their own words)."""
+        if conn.refresh_error:
+            return "its last refresh failed"
+        return f"the server reports no {self.noun}"
 
     def _summary_suffix(self) -> str:
         return ""

@@ -77,7 +77,7 @@ async def test_rooms_of_every_profile_with_profile_column(qtbot: QtBot, session:
     profiles = {tab.proxy.index(r, profile_col).data() for r in range(6)}
     assert profiles == {"Office", "Campus"}
     assert "Capacity" in [tab.model.headerData(c, Qt.Orientation.Horizontal) for c in range(tab.model.columnCount())]
-    assert tab.summary.text() == "6 rooms on 2 servers"
+    assert tab.summary.text() == "6 rooms from 2 connected servers"
 
     tab.search.setText("campus hands")
     assert names(tab) == ["All hands"]
