@@ -427,12 +427,14 @@ class RecordingsModel(RowTableModel[Recording]):
         tz = self._tz
         return [
             TableColumn("name", "Name", lambda r: r.name or r.id),
-            TableColumn("room", "Room", lambda r: r.room_id),
+            TableColumn("room", "Room", lambda r: str(r.extra.get("room_name") or r.room_id),
+                        tooltip=lambda r: f"Room ID: {r.room_id}" if r.room_id else ""),
             TableColumn("created", "Recorded", lambda r: local_time.format_datetime(r.created, tz),
                         sort=lambda r: local_time.sort_key(r.created),
                         tooltip=lambda r: _datetime_tooltip(r.created), header_tip=_zone_tip(tz)),
-            TableColumn("duration", "Duration", lambda r: _duration_text(r.duration_s),
-                        sort=lambda r: _number_key(r.duration_s), numeric=True),
+            TableColumn("duration", "Duration", lambda r: _duration_text(r.duration_s) or "—",
+                        sort=lambda r: _number_key(r.duration_s), numeric=True,
+                        tooltip=lambda r: "" if r.duration_s is not None else "The server does not report it."),
             TableColumn("size", "Size", lambda r: _size_text(r.size_bytes),
                         sort=lambda r: _number_key(r.size_bytes), numeric=True),
             TableColumn("id", "ID", lambda r: r.id),

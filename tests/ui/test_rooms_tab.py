@@ -213,6 +213,12 @@ async def test_recordings_list_copy_link_and_delete(qtbot: QtBot, session: Sessi
     assert isinstance(dialog, RecordingsDialog)
     await until(lambda: dialog.model.rowCount() == 1, what="the room's recordings")
     assert dialog.model.text(0, "name") == "Team call 1"
+    # the room's name, not its id (the id is in the tooltip); a duration the server does not report says so
+    room = next(r for r in session.connections[dialog.profile()].rooms if r.name == "Team call")
+    assert dialog.model.text(0, "room") == "Team call"
+    assert dialog.model.index(0, dialog.model.column_of("room")).data(Qt.ItemDataRole.ToolTipRole) \
+        == f"Room ID: {room.id}"
+    assert dialog.model.text(0, "duration") != ""
     dialog.room_only.setChecked(False)
     await until(lambda: dialog.model.rowCount() == 2, what="all recordings of the server")
     dialog.table.selectRow(dialog.proxy.mapFromSource(dialog.model.index(0, 0)).row())

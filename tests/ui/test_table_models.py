@@ -185,6 +185,7 @@ def test_recordings_sizes_and_durations(qtbot: QtBot) -> None:
     assert model.text(1, "size") == "3.0 GB"
     assert model.text(1, "duration") == "1:02:05"
     assert model.text(0, "duration") == "0:59"
+    assert model.text(2, "duration") == "—"  # not reported (plugNmeet's RecordingInfo has no duration)
     proxy = _proxy(model)
     proxy.sort(model.column_of("size"), Qt.SortOrder.DescendingOrder)
     assert _column(proxy, "name") == ["Big", "Mid", "Small"]
