@@ -35,6 +35,7 @@ from meetdesk.ui.messages import confirm, error_text
 from meetdesk.ui.profile_dialog import ProfileDialog, kind_display_name
 from meetdesk.ui.session_bridge import bridge_for
 from meetdesk.ui.tasks import AsyncOp
+from meetdesk.ui.theme import tone_color
 
 log = logging.getLogger("meetdesk.ui.connections")
 
@@ -304,7 +305,8 @@ class ConnectionsPanel(QWidget):
         lines = [f"<b>{escape(conn.profile.name)}</b>", escape(conn.profile.base_url),
                  escape(conn.status_text())]
         if conn.refresh_error:
-            lines.append(f"<span style='color:#B00020'>Last refresh failed: {escape(conn.refresh_error)}</span>")
+            color = tone_color("error")
+            lines.append(f"<span style='color:{color}'>Last refresh failed: {escape(conn.refresh_error)}</span>")
         elif conn.refreshed_at is not None:
             lines.append(f"Updated {conn.refreshed_at.astimezone().strftime('%H:%M:%S')}")
         return "<br>".join(lines)

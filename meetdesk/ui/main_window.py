@@ -10,11 +10,12 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QTabWidget,
@@ -25,18 +26,19 @@ from shiboken6 import isValid
 from meetdesk import APP_NAME, __version__
 from meetdesk.backends.base import available_kinds
 from meetdesk.services.session import Session
+from meetdesk.ui import theme
 from meetdesk.ui.connections_panel import ConnectionsPanel
 from meetdesk.ui.icons import app_icon
 from meetdesk.ui.messages import show_error
 from meetdesk.ui.profile_dialog import kind_display_name
 from meetdesk.ui.session_bridge import SessionBridge, bridge_for
 from meetdesk.ui.tasks import AsyncOp, activity
+from meetdesk.ui.theme import set_tone
 from meetdesk.ui.ui_state import decode_bytes, encode_bytes, load_ui_state, save_ui_state
 
 log = logging.getLogger("meetdesk.ui.main_window")
 
 STATE_VERSION = 1
-WARNING_STYLE = "color: #8A5300; font-weight: 600;"
 
 
 def _optional_widget(module: str, class_name: str, args: tuple[Any, ...], placeholder: str) -> QWidget:
@@ -75,6 +77,7 @@ class MainWindow(QMainWindow):
         self._refresh_task: asyncio.Task[None] | None = None
         self._shutdown_done = False
         self._about: QMessageBox | None = None
+        self.color_scheme = theme.SYSTEM
         self.setObjectName("mainWindow")
         # Qt appends the application's display name to a title that does not end with it ("… — meetdesk"):
         # in demo mode the display name says so too, and the title is that name alone
@@ -149,7 +152,7 @@ class MainWindow(QMainWindow):
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.keyring_label = QLabel(self)
         self.keyring_label.setObjectName("keyringWarning")
-        self.keyring_label.setStyleSheet(WARNING_STYLE)
+        set_tone(self.keyring_label, "warning")
         self.keyring_label.hide()
         bar.addWidget(self.busy)
         bar.addWidget(self.status_label, 1)
@@ -199,6 +202,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.meetings_action)
         view_menu.addSeparator()
         view_menu.addAction(self.composer_action)
+        self._build_scheme_menu(view_menu.addMenu("Colour &scheme"))
         panels = view_menu.addMenu("&Panels")
         panels.addAction(self.connections_dock.toggleViewAction())
         panels.addAction(self.composer_dock.toggleViewAction())
@@ -207,6 +211,31 @@ class MainWindow(QMainWindow):
         self.about_action = self._action(f"&About {APP_NAME}", None, self.show_about, name="aboutAction")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         help_menu.addAction(self.about_action)
+
+    def _build_scheme_menu(self, menu: QMenu) -> None:
+        """System (follow the desktop), Light or Dark; remembered with the window layout."""
+        group = QActionGroup(self)
+        self.scheme_actions: dict[str, QAction] = {}
+        for scheme, text in ((theme.SYSTEM, "Follow the &desktop"), (theme.LIGHT, "&Light"), (theme.DARK, "&Dark")):
+            action = QAction(text, self)
+            action.setCheckable(True)
+            action.setObjectName(f"scheme_{scheme}")
+            action.triggered.connect(lambda _checked=False, s=scheme: self.set_color_scheme(s))
+            group.addAction(action)
+            menu.addAction(action)
+            self.scheme_actions[scheme] = action
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._desktop_scheme_changed)
+
+    def set_color_scheme(self, scheme: str) -> None:
+        self.color_scheme = scheme if scheme in theme.SCHEMES else theme.SYSTEM
+        self.scheme_actions[self.color_scheme].setChecked(True)
+        theme.apply_scheme(self.color_scheme)
+        self.connections.reload()  # its rich text carries colours of its own
+
+    def _desktop_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
+        if isValid(self) and self.color_scheme == theme.SYSTEM:
+            theme.apply_scheme(theme.SYSTEM)
+            self.connections.reload()
 
     def _connect_room_selection(self) -> None:
         """Selecting a room in the Rooms tab points the composer at it (when both widgets are the real ones)."""
@@ -326,6 +355,7 @@ class MainWindow(QMainWindow):
             "geometry": encode_bytes(self.saveGeometry()),
             "window_state": encode_bytes(self.saveState(STATE_VERSION)),
             "tab": self.tabs.currentIndex(),
+            "color_scheme": self.color_scheme,
         }
 
     def save_ui_state(self) -> bool:
@@ -340,6 +370,8 @@ class MainWindow(QMainWindow):
             restored = self.restoreGeometry(geometry)
         if window_state is not None:
             restored = self.restoreState(window_state, STATE_VERSION) and restored
+        scheme = state.get("color_scheme")
+        self.set_color_scheme(scheme if isinstance(scheme, str) else theme.SYSTEM)
         tab = state.get("tab")
         if isinstance(tab, int) and 0 <= tab < self.tabs.count():
             self.tabs.setCurrentIndex(tab)

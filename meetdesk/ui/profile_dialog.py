@@ -35,14 +35,13 @@ from meetdesk.domain.fields import FieldKind, FieldSpec, parse_options
 from meetdesk.domain.models import Profile, ServerInfo
 from meetdesk.domain.values import is_loopback_host
 from meetdesk.services.session import ConnectionState, Session
-from meetdesk.ui.forms import ERROR_STYLE, FieldForm
+from meetdesk.ui.forms import FieldForm
 from meetdesk.ui.messages import error_text
 from meetdesk.ui.tasks import AsyncOp
+from meetdesk.ui.theme import set_tone
 
 log = logging.getLogger("meetdesk.ui.profile_dialog")
 
-OK_STYLE = "color: #1E7B34;"
-WARN_STYLE = "color: #8A5300;"
 
 #: the form's own fields; the back end's connection fields go between URL and CA file
 _NAME = "name"
@@ -115,7 +114,7 @@ class ProfileDialog(QDialog):
         self.http_warning = QLabel(self)
         self.http_warning.setObjectName("httpWarning")
         self.http_warning.setWordWrap(True)
-        self.http_warning.setStyleSheet(WARN_STYLE)
+        set_tone(self.http_warning, "warning", bold=False)
         self.http_warning.hide()
         layout.addWidget(self.http_warning)
 
@@ -135,7 +134,7 @@ class ProfileDialog(QDialog):
         self.general_error = QLabel(self)
         self.general_error.setObjectName("generalError")
         self.general_error.setWordWrap(True)
-        self.general_error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.general_error, "error")
         self.general_error.hide()
         layout.addWidget(self.general_error)
 
@@ -411,7 +410,7 @@ class ProfileDialog(QDialog):
         self._show_test_result("✘ " + error_text(exc), ok=False)
 
     def _show_test_result(self, text: str, *, ok: bool | None) -> None:
-        self.test_result.setStyleSheet(OK_STYLE if ok else ERROR_STYLE if ok is False else "")
+        set_tone(self.test_result, "ok" if ok else "error" if ok is False else None)
         self.test_result.setText(text)
 
     # save --------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from meetdesk.ui.forms import ERROR_STYLE
+from meetdesk.ui.theme import set_tone
 
 #: (background, border, text) — explicit colours so the banner reads well under any palette
 _STYLES = {
@@ -112,7 +112,7 @@ def field_with_error(widget: QWidget, name: str, hint: str = "") -> tuple[QWidge
         column.addWidget(hint_label)
     error = QLabel(holder)
     error.setObjectName(f"error_{name}")
-    error.setStyleSheet(ERROR_STYLE)
+    set_tone(error, "error")
     error.setWordWrap(True)
     error.hide()
     column.addWidget(error)

@@ -77,7 +77,7 @@ class OpenMeetingsAxisProvider(Provider):
     url_placeholder: ClassVar[str] = "http://om.example.org:5080/openmeetings"
     connection_fields: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(
-            key="user", label="User name", required=True, placeholder="admin",
+            key="user", label="User name", required=True, placeholder="e.g. admin",
             help="An OpenMeetings account with administrator or web-service (SOAP) rights; "
                  "its login name or e-mail address.",
         ),

@@ -23,7 +23,8 @@ from meetdesk.ui.composer.design_panel import DesignPanel
 from meetdesk.ui.composer.link_panel import LinkPanel
 from meetdesk.ui.composer.room_picker import RoomPicker
 from meetdesk.ui.composer.section import Section
-from meetdesk.ui.forms import ERROR_STYLE, WrapLabel
+from meetdesk.ui.forms import WrapLabel
+from meetdesk.ui.theme import set_tone
 
 HINT_STYLE = "color: palette(placeholder-text);"
 PREVIEW_PANE_HEIGHT = 230
@@ -165,7 +166,7 @@ class ComposerLayout(QWidget):
     def _error_label(parent: QWidget, name: str) -> QLabel:
         label = WrapLabel(parent)
         label.setObjectName(name)
-        label.setStyleSheet(ERROR_STYLE)
+        set_tone(label, "error")
         label.hide()
         return label
 

@@ -9,12 +9,11 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from meetdesk.domain.models import JoinLink, Role
-from meetdesk.ui.forms import ERROR_STYLE
+from meetdesk.ui.theme import set_tone
 
 COPY_TEXT = "Copy"
 COPIED_TEXT = "Copied ✓"
 COPIED_MS = 2000
-STALE_STYLE = "color: #9A5B00;"
 
 
 def _duration(seconds: float) -> str:
@@ -56,7 +55,7 @@ class LinkPanel(QWidget):
 
         self.error = QLabel(self)
         self.error.setObjectName("linkError")
-        self.error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error, "error")
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)
@@ -152,7 +151,7 @@ class LinkPanel(QWidget):
         if self._stale:
             parts.append("The form changed since — create the link again to include the changes.")
         self.validity.setText(" ".join(parts))
-        self.validity.setStyleSheet(STALE_STYLE if self._stale else "")
+        set_tone(self.validity, "warning" if self._stale else None, bold=False)
         self.validity.show()
 
     # actions -----------------------------------------------------------------------------------
