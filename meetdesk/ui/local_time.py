@@ -53,6 +53,21 @@ def format_datetime(value: datetime | None, tz: tzinfo | None = None) -> str:
     return f"{shown.strftime(DATETIME_FORMAT)} {abbreviation}".rstrip()
 
 
+def same_day(first: datetime | None, second: datetime | None, tz: tzinfo | None = None) -> bool:
+    if first is None or second is None:
+        return False
+    zone = tz or local_zone()
+    return _aware(first).astimezone(zone).date() == _aware(second).astimezone(zone).date()
+
+
+def format_time(value: datetime | None, tz: tzinfo | None = None) -> str:
+    """The time of day alone, with the zone's abbreviation: "15:30 CEST"."""
+    if value is None:
+        return ""
+    shown = _aware(value).astimezone(tz or local_zone())
+    return f"{shown.strftime('%H:%M')} {shown.tzname() or ''}".rstrip()
+
+
 def sort_key(value: datetime | None) -> float:
     """A number that sorts datetimes chronologically; missing ones first."""
     if value is None:

@@ -121,8 +121,8 @@ class MainWindow(QMainWindow):
         self._activity_changed(activity().count, "")
 
         self.resize(1280, 780)
-        self.resizeDocks([self.connections_dock, self.composer_dock], [310, 400], Qt.Orientation.Horizontal)
-        self.restore_ui_state()
+        if not self.restore_ui_state():
+            self.fit_docks()
         if demo:
             self.show_status("Demo mode: the servers run inside meetdesk on this computer; nothing real is changed.")
 
@@ -349,6 +349,13 @@ class MainWindow(QMainWindow):
         self._about = box
         return box
 
+    def fit_docks(self, width: int | None = None) -> None:
+        """Dock widths for a window ``width`` wide that leave the tables room for their important columns."""
+        width = width or self.width()
+        left = max(190, min(260, int(width * 0.165)))
+        right = max(320, min(420, int(width * 0.28)))
+        self.resizeDocks([self.connections_dock, self.composer_dock], [left, right], Qt.Orientation.Horizontal)
+
     # state -------------------------------------------------------------------------------------
     def ui_state(self) -> dict[str, Any]:
         return {
@@ -356,7 +363,13 @@ class MainWindow(QMainWindow):
             "window_state": encode_bytes(self.saveState(STATE_VERSION)),
             "tab": self.tabs.currentIndex(),
             "color_scheme": self.color_scheme,
+            **{f"{name}_columns": tab.columns.state() for name, tab in self._tables().items()},
         }
+
+    def _tables(self) -> dict[str, Any]:
+        """The tabs with a column layout (a placeholder label has none)."""
+        return {name: tab for name, tab in (("rooms", self.rooms_tab), ("meetings", self.meetings_tab))
+                if hasattr(tab, "columns")}
 
     def save_ui_state(self) -> bool:
         return save_ui_state(self.ui_state())
@@ -370,6 +383,8 @@ class MainWindow(QMainWindow):
             restored = self.restoreGeometry(geometry)
         if window_state is not None:
             restored = self.restoreState(window_state, STATE_VERSION) and restored
+        for name, tab in self._tables().items():
+            tab.columns.restore(state.get(f"{name}_columns"))
         scheme = state.get("color_scheme")
         self.set_color_scheme(scheme if isinstance(scheme, str) else theme.SYSTEM)
         tab = state.get("tab")

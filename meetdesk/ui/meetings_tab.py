@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import ClassVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
@@ -14,6 +15,7 @@ from meetdesk.ui import local_time
 from meetdesk.ui.dialog_parts import eligible_profiles
 from meetdesk.ui.meeting_dialog import MeetingDialog
 from meetdesk.ui.messages import confirm
+from meetdesk.ui.table_header import ColumnDefault
 from meetdesk.ui.table_models import MeetingsModel
 from meetdesk.ui.table_tab import RowKey, TableTab, capabilities_of, connected
 from meetdesk.ui.tasks import AsyncOp
@@ -26,6 +28,10 @@ EMPTY_NOT_CONNECTED = ("No meetings yet. Connect a server in the Connections pan
 
 class MeetingsTab(TableTab[Meeting]):
     noun = "meetings"
+    column_defaults: ClassVar[dict[str, ColumnDefault]] = {
+        "title": ColumnDefault(170), "start": ColumnDefault(125), "end": ColumnDefault(60),
+        "room": ColumnDefault(130), "owner": ColumnDefault(90), "profile": ColumnDefault(100)}
+    column_order = ("title", "start", "end", "room", "owner", "profile")
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         self.meetings_model = MeetingsModel()

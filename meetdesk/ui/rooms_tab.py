@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import ClassVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QWidget
@@ -19,6 +20,7 @@ from meetdesk.ui.dialog_parts import eligible_profiles
 from meetdesk.ui.messages import confirm, show_error
 from meetdesk.ui.recordings_dialog import RecordingsDialog
 from meetdesk.ui.room_dialog import RoomDialog
+from meetdesk.ui.table_header import ColumnDefault
 from meetdesk.ui.table_models import RoomsModel
 from meetdesk.ui.table_tab import RowKey, TableTab, capabilities_of, connected
 from meetdesk.ui.tasks import AsyncOp
@@ -36,6 +38,11 @@ class RoomsTab(TableTab[Room]):
     """
 
     noun = "rooms"
+    # fits 1280×720 with both docks open: what a coordinator checks first, the profile compact
+    column_defaults: ClassVar[dict[str, ColumnDefault]] = {
+        "profile": ColumnDefault(110), "name": ColumnDefault(190), "status": ColumnDefault(80),
+        "participants": ColumnDefault(95), "id": ColumnDefault(110), "created": ColumnDefault(130, hidden=True)}
+    column_order = ("profile", "name", "status", "participants", "id", "created")
     room_selected = Signal(str, str)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:

@@ -360,6 +360,13 @@ def _meeting_time_tip(meeting: Meeting, value: datetime) -> str:
     return tip
 
 
+def _end_text(meeting: Meeting, tz: tzinfo | None) -> str:
+    """The end's time alone when it is on the start's day (the date is in the Start column already)."""
+    if local_time.same_day(meeting.start, meeting.end, tz):
+        return local_time.format_time(meeting.end, tz)
+    return local_time.format_datetime(meeting.end, tz)
+
+
 class MeetingsModel(RowTableModel[Meeting]):
     FIXED: ClassVar[tuple[str, ...]] = ("title", "start", "end", "room", "owner", "profile")
     ALIASES = ("room_name", "room_id", "Room ID", "name")
@@ -377,7 +384,7 @@ class MeetingsModel(RowTableModel[Meeting]):
             TableColumn("start", "Start", lambda m: local_time.format_datetime(m.start, tz),
                         sort=lambda m: local_time.sort_key(m.start),
                         tooltip=lambda m: _meeting_time_tip(m, m.start), header_tip=_zone_tip(tz)),
-            TableColumn("end", "End", lambda m: local_time.format_datetime(m.end, tz),
+            TableColumn("end", "End", lambda m: _end_text(m, tz),
                         sort=lambda m: local_time.sort_key(m.end),
                         tooltip=lambda m: _meeting_time_tip(m, m.end), header_tip=_zone_tip(tz)),
             TableColumn("room", "Room", _meeting_room,

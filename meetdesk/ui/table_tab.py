@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
@@ -26,6 +26,7 @@ from meetdesk.backends.base import Capability
 from meetdesk.services.session import Connection, Session
 from meetdesk.ui.session_bridge import bridge_for
 from meetdesk.ui.tab_widgets import Banner, EmptyOverlay
+from meetdesk.ui.table_header import ColumnDefault, ColumnLayout
 from meetdesk.ui.table_models import ROW_ROLE, RowTableModel, SearchProxy
 
 log = logging.getLogger("meetdesk.ui.table_tab")
@@ -51,6 +52,9 @@ class TableTab(QWidget, Generic[R]):
 
     #: plural noun for texts ("rooms", "meetings")
     noun = "rows"
+    #: widths (and hidden columns) before the user changes them; the visual order of the important ones
+    column_defaults: ClassVar[dict[str, ColumnDefault]] = {}
+    column_order: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, session: Session, model: RowTableModel[R], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,6 +103,7 @@ class TableTab(QWidget, Generic[R]):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setHighlightSections(False)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.columns = ColumnLayout(self.table, model, self.column_defaults, self.column_order)
         self.overlay = EmptyOverlay(self.table)
 
         self.summary = QLabel(self)
@@ -118,7 +123,6 @@ class TableTab(QWidget, Generic[R]):
         # keys handled on the table only, so Delete in the search box still deletes text
         self.table.installEventFilter(self)
 
-        self._sized_columns: list[str] = []
         self._notice = ""
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -244,15 +248,7 @@ class TableTab(QWidget, Generic[R]):
         self._update_summary()
 
     def _size_columns(self) -> None:
-        # size columns to their contents once per column set, then leave them to the user
-        keys = self.model.column_keys()
-        if keys == self._sized_columns or self.model.rowCount() == 0:
-            return
-        self._sized_columns = keys
-        header = self.table.horizontalHeader()
-        for column in range(self.model.columnCount()):
-            self.table.resizeColumnToContents(column)
-            header.resizeSection(column, min(max(header.sectionSize(column) + 12, 70), 260))  # room for italics
+        self.columns.apply()
 
     def _update_overlay(self) -> None:
         if self.proxy.rowCount() > 0:

@@ -155,11 +155,14 @@ def test_meetings_show_local_time_with_zone(qtbot: QtBot) -> None:
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(6)] == \
         ["Title", "Start", "End", "Room", "Owner", "Profile"]
     assert model.text(0, "start") == "Mon 15 Jan 2024, 10:30 CET"
-    assert model.text(0, "end") == "Mon 15 Jan 2024, 10:45 CET"
+    assert model.text(0, "end") == "10:45 CET"  # the same day: the date is in the Start column
     tip = model.index(0, model.column_of("start")).data(Qt.ItemDataRole.ToolTipRole)
     assert "Scheduled in America/New_York: Mon 15 Jan 2024, 04:30 EST" in tip
     header_tip = model.headerData(model.column_of("start"), Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
     assert "Europe/Berlin" in header_tip
+    model.set_meetings([Meeting(id="2", title="Retreat", start=start, end=start + timedelta(days=1), profile="Office")],
+                       columns=[])
+    assert model.text(0, "end") == "Tue 16 Jan 2024, 10:30 CET"  # another day: said in full
 
 
 def test_default_zone_is_the_users(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
