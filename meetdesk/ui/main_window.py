@@ -10,7 +10,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -121,8 +121,7 @@ class MainWindow(QMainWindow):
         self._activity_changed(activity().count, "")
 
         self.resize(1280, 780)
-        if not self.restore_ui_state():
-            self.fit_docks()
+        self._fit_on_show = not self.restore_ui_state()
         if demo:
             self.show_status("Demo mode: the servers run inside meetdesk on this computer; nothing real is changed.")
 
@@ -391,6 +390,12 @@ class MainWindow(QMainWindow):
         if isinstance(tab, int) and 0 <= tab < self.tabs.count():
             self.tabs.setCurrentIndex(tab)
         return restored
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._fit_on_show:  # the first time, at the size the screen allowed: docks that leave the tables room
+            self._fit_on_show = False
+            self.fit_docks()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_ui_state()

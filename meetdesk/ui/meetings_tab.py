@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import ClassVar
 
 from PySide6.QtCore import Qt
@@ -14,6 +15,7 @@ from meetdesk.services.session import Connection, ConnectionState, Session
 from meetdesk.ui import local_time
 from meetdesk.ui.dialog_parts import eligible_profiles
 from meetdesk.ui.meeting_dialog import MeetingDialog
+from meetdesk.ui.meeting_range import MeetingRangeBar
 from meetdesk.ui.messages import confirm
 from meetdesk.ui.table_header import ColumnDefault
 from meetdesk.ui.table_models import MeetingsModel
@@ -29,8 +31,8 @@ EMPTY_NOT_CONNECTED = ("No meetings yet. Connect a server in the Connections pan
 class MeetingsTab(TableTab[Meeting]):
     noun = "meetings"
     column_defaults: ClassVar[dict[str, ColumnDefault]] = {
-        "title": ColumnDefault(170), "start": ColumnDefault(125), "end": ColumnDefault(60),
-        "room": ColumnDefault(130), "owner": ColumnDefault(90), "profile": ColumnDefault(100)}
+        "title": ColumnDefault(150), "start": ColumnDefault(175), "end": ColumnDefault(80),
+        "room": ColumnDefault(120), "owner": ColumnDefault(70), "profile": ColumnDefault(100)}
     column_order = ("title", "start", "end", "room", "owner", "profile")
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -41,7 +43,10 @@ class MeetingsTab(TableTab[Meeting]):
         self.range_label.setObjectName("meetingRange")
         self.range_label.setTextFormat(Qt.TextFormat.PlainText)
         self.range_label.setWordWrap(True)
-        self.main_layout.insertWidget(2, self.range_label)
+        self.range_bar = MeetingRangeBar(self)
+        self.range_bar.changed.connect(self._period_changed)
+        self.main_layout.insertWidget(2, self.range_bar)
+        self.main_layout.insertWidget(3, self.range_label)
 
         self.new_action = self.add_action("New meeting…", self.new_meeting,
                                           "Schedule a meeting on a connected server.", "newMeeting")
@@ -51,7 +56,8 @@ class MeetingsTab(TableTab[Meeting]):
                                              "Cancel the selected meeting and remove it from the calendar.",
                                              "cancelMeeting")
         self.refresh_action = self.add_action("Refresh", self.refresh_servers,
-                                              "Ask every connected server for its meetings again.", "refreshMeetings")
+                                              "Ask every connected server for its meetings again.", "refreshMeetings",
+                                              beside_search=True)
         self.table.sortByColumn(self.model.column_of("start"), Qt.SortOrder.AscendingOrder)
         self.refresh_view()
 
@@ -146,6 +152,10 @@ class MeetingsTab(TableTab[Meeting]):
         keep = box.button(QMessageBox.StandardButton.Cancel)
         if keep is not None:  # two buttons both saying "Cancel" would be a riddle
             keep.setText("Keep meeting")
+
+    def _period_changed(self, start: datetime, end: datetime) -> None:
+        self.session.set_meeting_window(start, end)
+        self.refresh_servers()
 
     def refresh_servers(self) -> None:
         AsyncOp(self, lambda: self.session.refresh(raise_errors=False)).with_progress("Refreshing meetings…").run()

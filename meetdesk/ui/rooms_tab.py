@@ -77,7 +77,8 @@ class RoomsTab(TableTab[Room]):
                                                  "The recordings of the selected room (or of a server).",
                                                  "roomRecordings")
         self.refresh_action = self.add_action("Refresh", self.refresh_servers,
-                                              "Ask every connected server for its rooms again.", "refreshRooms")
+                                              "Ask every connected server for its rooms again.", "refreshRooms",
+                                              beside_search=True)
         # grouped by server; within a server the order stays the server's own (the sort is stable)
         self.table.sortByColumn(self.model.column_of("profile"), Qt.SortOrder.AscendingOrder)
         self.refresh_view()

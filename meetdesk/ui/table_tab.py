@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QTableView,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -77,7 +78,7 @@ class TableTab(QWidget, Generic[R]):
         self.search.setPlaceholderText(f"Search {self.noun}…")
         self.search.setToolTip(f"Show only {self.noun} whose text contains these words (any column, any case).")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(200)
+        self.search.setMinimumWidth(140)
         self.search.textChanged.connect(self._on_search)
 
         # actions get a row of their own so none hides in the overflow menu when the window is narrow
@@ -147,14 +148,24 @@ class TableTab(QWidget, Generic[R]):
                 return True
         return super().eventFilter(watched, event)
 
-    def add_action(self, text: str, slot: Callable[[], None], tip: str, name: str) -> QAction:
+    def add_action(self, text: str, slot: Callable[[], None], tip: str, name: str, *,
+                   beside_search: bool = False) -> QAction:
+        """A toolbar action; ``beside_search`` puts it at the end of the search row instead, where the search
+        field gives way, so the toolbar still fits a 1024-pixel window with both panels open."""
         action = QAction(text, self)
         action.setObjectName(name)
         action.setToolTip(tip)
         action.setStatusTip(tip)
         action.setData(tip)
         action.triggered.connect(slot)
-        self.toolbar.addAction(action)
+        if beside_search:
+            button = QToolButton(self)
+            button.setObjectName(f"{name}Button")
+            button.setDefaultAction(action)
+            self.search_row.addWidget(button)
+            self.addAction(action)
+        else:
+            self.toolbar.addAction(action)
         return action
 
     @staticmethod

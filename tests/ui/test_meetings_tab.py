@@ -197,3 +197,51 @@ async def test_schedule_and_cancel_against_the_openmeetings_simulator(qtbot: QtB
     click(confirm_box(tab), "Cancel meeting")
     await until(lambda: "Parents' evening" not in titles(tab), timeout=20, what="the cancellation")
     assert tab.proxy.rowCount() == seeded
+
+
+@pytest.mark.asyncio
+async def test_day_week_custom_and_today_against_the_openmeetings_simulator(
+        qtbot: QtBot, session: Session, openmeetings: Any, lisbon: None) -> None:
+    from datetime import date
+
+    from meetdesk.ui.meeting_range import CUSTOM, DAY, WEEK
+
+    definition = openmeetings.definition
+    await session.add_profile(Profile("OM", "openmeetings", openmeetings.base_url, fields=dict(definition.fields)),
+                              definition.secret)
+    await session.connect("OM")
+    tab = make_tab(qtbot, session)
+    bar = tab.range_bar
+    zone = local_time.local_zone()
+
+    def loaded_within() -> bool:
+        start, end = session.meeting_window()
+        meetings = session.connection("OM").meetings
+        return all(m.end > start and m.start < end for m in meetings)
+
+    bar.set_period(DAY)
+    start, end = session.meeting_window()
+    today = date.today()
+    assert start == datetime.combine(today, datetime.min.time(), zone) and end - start == timedelta(days=1)
+    await until(lambda: not session.connection("OM").refresh_error and loaded_within(), what="one day's meetings")
+    assert all(m.start.astimezone(zone).date() <= today for m in session.connection("OM").meetings)
+    assert f"Meetings from {local_time.format_datetime(start)}" in tab.range_label.text()
+
+    bar.next.click()
+    assert session.meeting_window()[0] == start + timedelta(days=1)
+    bar.today.click()
+    assert session.meeting_window()[0] == start
+
+    bar.set_period(WEEK)
+    week_start, week_end = session.meeting_window()
+    assert week_start.weekday() == 0 and week_end - week_start == timedelta(days=7)
+    assert week_start <= start < week_end
+
+    bar.set_period(CUSTOM)
+    assert bar.first.isVisible() and bar.last.isVisible()
+    bar.last.setDate(bar.first.date().addDays(-3))  # an end before the start is corrected, not accepted
+    assert bar.last.date() == bar.first.date()
+    custom_start, custom_end = session.meeting_window()
+    assert custom_end - custom_start == timedelta(days=1)
+    await until(lambda: loaded_within(), what="the custom range's meetings")
+    await session.aclose()
