@@ -27,6 +27,7 @@ from meetdesk import APP_NAME, __version__
 from meetdesk.backends.base import available_kinds
 from meetdesk.services.session import Session
 from meetdesk.ui import theme
+from meetdesk.ui.auto_refresh import INTERVALS, AutoRefresh
 from meetdesk.ui.connections_panel import ConnectionsPanel
 from meetdesk.ui.icons import app_icon
 from meetdesk.ui.messages import show_error
@@ -39,6 +40,7 @@ from meetdesk.ui.ui_state import decode_bytes, encode_bytes, load_ui_state, save
 log = logging.getLogger("meetdesk.ui.main_window")
 
 STATE_VERSION = 1
+DEFAULT_AUTO_REFRESH = 60
 
 
 def _optional_widget(module: str, class_name: str, args: tuple[Any, ...], placeholder: str) -> QWidget:
@@ -78,6 +80,8 @@ class MainWindow(QMainWindow):
         self._shutdown_done = False
         self._about: QMessageBox | None = None
         self.color_scheme = theme.SYSTEM
+        self.auto_refresh = AutoRefresh(session, self)
+        self.auto_refresh.paused.connect(lambda reason: self.show_status(reason or "Auto-refresh running again."))
         self.setObjectName("mainWindow")
         # Qt appends the application's display name to a title that does not end with it ("… — meetdesk"):
         # in demo mode the display name says so too, and the title is that name alone
@@ -201,6 +205,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.meetings_action)
         view_menu.addSeparator()
         view_menu.addAction(self.composer_action)
+        self._build_auto_refresh_menu(view_menu.addMenu("&Auto-refresh"))
         self._build_scheme_menu(view_menu.addMenu("Colour &scheme"))
         panels = view_menu.addMenu("&Panels")
         panels.addAction(self.connections_dock.toggleViewAction())
@@ -224,6 +229,24 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
             self.scheme_actions[scheme] = action
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._desktop_scheme_changed)
+
+    def _build_auto_refresh_menu(self, menu: QMenu) -> None:
+        group = QActionGroup(self)
+        self.auto_refresh_actions: dict[int, QAction] = {}
+        for seconds, text in INTERVALS:
+            action = QAction(text, self)
+            action.setCheckable(True)
+            action.setObjectName(f"autoRefresh_{seconds}")
+            action.triggered.connect(lambda _checked=False, s=seconds: self.set_auto_refresh(s))
+            group.addAction(action)
+            menu.addAction(action)
+            self.auto_refresh_actions[seconds] = action
+
+    def set_auto_refresh(self, seconds: int) -> None:
+        """Refresh every connected server every ``seconds`` (0: only on F5); backs off while one fails."""
+        seconds = seconds if seconds in self.auto_refresh_actions else DEFAULT_AUTO_REFRESH
+        self.auto_refresh_actions[seconds].setChecked(True)
+        self.auto_refresh.set_interval(seconds)
 
     def set_color_scheme(self, scheme: str) -> None:
         self.color_scheme = scheme if scheme in theme.SCHEMES else theme.SYSTEM
@@ -362,6 +385,7 @@ class MainWindow(QMainWindow):
             "window_state": encode_bytes(self.saveState(STATE_VERSION)),
             "tab": self.tabs.currentIndex(),
             "color_scheme": self.color_scheme,
+            "auto_refresh": int(self.auto_refresh.interval_s),
             **{f"{name}_columns": tab.columns.state() for name, tab in self._tables().items()},
         }
 
@@ -384,6 +408,8 @@ class MainWindow(QMainWindow):
             restored = self.restoreState(window_state, STATE_VERSION) and restored
         for name, tab in self._tables().items():
             tab.columns.restore(state.get(f"{name}_columns"))
+        interval = state.get("auto_refresh")
+        self.set_auto_refresh(interval if isinstance(interval, int) else DEFAULT_AUTO_REFRESH)
         scheme = state.get("color_scheme")
         self.set_color_scheme(scheme if isinstance(scheme, str) else theme.SYSTEM)
         tab = state.get("tab")
@@ -408,6 +434,7 @@ class MainWindow(QMainWindow):
         if self._shutdown_done:
             return
         self._shutdown_done = True
+        await self.auto_refresh.stop()
         await activity().cancel_all()
         await self.session.aclose()
         self.bridge.detach()
