@@ -205,6 +205,11 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.meetings_action)
         view_menu.addSeparator()
         view_menu.addAction(self.composer_action)
+        self.composer_window_action = self._action("Join-link composer in its own &window", "Ctrl+Shift+L",
+                                                   self.composer_in_window,
+                                                   "Give the composer a window of its own, preview beside the form",
+                                                   "composerWindowAction")
+        view_menu.addAction(self.composer_window_action)
         self._build_auto_refresh_menu(view_menu.addMenu("&Auto-refresh"))
         self._build_scheme_menu(view_menu.addMenu("Colour &scheme"))
         panels = view_menu.addMenu("&Panels")
@@ -334,6 +339,17 @@ class MainWindow(QMainWindow):
         self.composer_dock.show()
         self.composer_dock.raise_()
         self.composer.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def composer_in_window(self) -> None:
+        """Float the composer dock as a window with room for the form and the preview side by side."""
+        dock = self.composer_dock
+        dock.show()
+        dock.setFloating(True)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        width = min(980, screen.width() - 40) if screen is not None else 980
+        height = min(760, screen.height() - 60) if screen is not None else 760
+        dock.resize(width, height)
+        dock.raise_()
 
     def _room_selected(self, profile: str, room_id: str) -> None:
         if profile:  # an empty selection leaves the composer as it is

@@ -31,7 +31,7 @@ EMPTY_NOT_CONNECTED = ("No meetings yet. Connect a server in the Connections pan
 class MeetingsTab(TableTab[Meeting]):
     noun = "meetings"
     column_defaults: ClassVar[dict[str, ColumnDefault]] = {
-        "title": ColumnDefault(150), "start": ColumnDefault(175), "end": ColumnDefault(80),
+        "title": ColumnDefault(160), "start": ColumnDefault(150), "end": ColumnDefault(80),
         "room": ColumnDefault(120), "owner": ColumnDefault(70), "profile": ColumnDefault(100)}
     column_order = ("title", "start", "end", "room", "owner", "profile")
 

@@ -364,7 +364,7 @@ def _end_text(meeting: Meeting, tz: tzinfo | None) -> str:
     """The end's time alone when it is on the start's day (the date is in the Start column already)."""
     if local_time.same_day(meeting.start, meeting.end, tz):
         return local_time.format_time(meeting.end, tz)
-    return local_time.format_datetime(meeting.end, tz)
+    return local_time.format_compact(meeting.end, tz)
 
 
 class MeetingsModel(RowTableModel[Meeting]):
@@ -381,7 +381,7 @@ class MeetingsModel(RowTableModel[Meeting]):
         return [
             TableColumn("title", "Title", lambda m: m.title,
                         tooltip=lambda m: "\n\n".join(t for t in (m.title, m.description) if t)),
-            TableColumn("start", "Start", lambda m: local_time.format_datetime(m.start, tz),
+            TableColumn("start", "Start", lambda m: local_time.format_compact(m.start, tz),
                         sort=lambda m: local_time.sort_key(m.start),
                         tooltip=lambda m: _meeting_time_tip(m, m.start), header_tip=_zone_tip(tz)),
             TableColumn("end", "End", lambda m: _end_text(m, tz),

@@ -5,6 +5,7 @@ scroll area, the preview pinned below them, the Create button and the link panel
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -28,6 +29,8 @@ from meetdesk.ui.theme import set_tone
 
 HINT_STYLE = "color: palette(placeholder-text);"
 PREVIEW_PANE_HEIGHT = 230
+#: from this width (a floating composer, a wide dock) the preview sits beside the form instead of under it
+SIDE_BY_SIDE_WIDTH = 760
 
 
 class ComposerLayout(QWidget):
@@ -121,6 +124,27 @@ class ComposerLayout(QWidget):
         self.preview_pane = pane
         return pane
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_preview()
+
+    def _fit_preview(self) -> None:
+        """Beside the form when there is room; under it otherwise, taking at most a third of the height so the
+        form stays usable in a short dock (720 pixels, 150 % scale)."""
+        wide = self.width() >= SIDE_BY_SIDE_WIDTH
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self.splitter.orientation() != orientation:
+            self.splitter.setOrientation(orientation)
+            self._preview_sized = False
+        if getattr(self, "_preview_sized", False) or not self.preview_pane.isVisibleTo(self):
+            return
+        total = self.splitter.width() if wide else self.splitter.height()
+        if total <= 0:
+            return
+        pane = int(total * 0.45) if wide else max(130, min(PREVIEW_PANE_HEIGHT, total // 3))
+        self.splitter.setSizes([total - pane, pane])
+        self._preview_sized = True
+
     def _section_clicked(self, section: Section, expanded: bool) -> None:
         if expanded:  # bring what was just unfolded into view, once the layout has made room for it
             QTimer.singleShot(0, self, lambda: self._scroll_to(section))
@@ -141,6 +165,8 @@ class ComposerLayout(QWidget):
 
     def _update_preview_pane(self) -> None:
         self.preview_pane.setVisible(self.design_section.isVisibleTo(self) and self.design_section.is_expanded())
+        self._preview_sized = False
+        self._fit_preview()
 
     def _build_room_box(self) -> QWidget:
         box = QWidget(self)
