@@ -392,6 +392,9 @@ class MainWindow(QMainWindow):
         width = width or self.width()
         left = max(190, min(260, int(width * 0.165)))
         right = max(320, min(420, int(width * 0.28)))
+        comfortable = getattr(self.composer, "comfortable_width", None)
+        if callable(comfortable):
+            right = max(right, int(comfortable()))
         self.resizeDocks([self.connections_dock, self.composer_dock], [left, right], Qt.Orientation.Horizontal)
 
     # state -------------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ def dark_palette() -> QPalette:
         QPalette.ColorRole.Highlight: "#2F6FB5", QPalette.ColorRole.HighlightedText: "#FFFFFF",
         QPalette.ColorRole.Link: "#8AB4F8", QPalette.ColorRole.LinkVisited: "#C58AF9",
         QPalette.ColorRole.ToolTipBase: "#34363B", QPalette.ColorRole.ToolTipText: "#E8E8E8",
-        QPalette.ColorRole.PlaceholderText: "#9AA0A6", QPalette.ColorRole.Light: "#4A4D53",
+        QPalette.ColorRole.PlaceholderText: "#8E949B", QPalette.ColorRole.Light: "#4A4D53",
         QPalette.ColorRole.Midlight: "#3E4046", QPalette.ColorRole.Mid: "#55585E",
         QPalette.ColorRole.Dark: "#151618", QPalette.ColorRole.Shadow: "#000000",
     }

@@ -86,6 +86,8 @@ async def test_1024x680_toolbars_fit_and_the_composer_keeps_its_form(qtbot: QtBo
     composer.select("Demo plugNmeet", None)
     composer.design_section.set_expanded(True)
     QApplication.processEvents()
+    content = composer.scroll_area.widget()
+    assert content is not None and content.minimumSizeHint().width() <= composer.scroll_area.viewport().width()
     form, preview = composer.scroll_area.height(), composer.preview_pane.height()
     assert composer.splitter.orientation() == Qt.Orientation.Vertical
     assert preview <= form / 1.5, (form, preview)  # the form keeps most of the dock

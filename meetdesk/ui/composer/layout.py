@@ -124,6 +124,17 @@ class ComposerLayout(QWidget):
         self.preview_pane = pane
         return pane
 
+    def comfortable_width(self) -> int:
+        """The width at which the form needs no clipping: its widest row, the scroll bar and the margins."""
+        content = self.scroll_area.widget()
+        # folded sections count too: unfolding the design must not clip it
+        inner = max(content.minimumSizeHint().width() if content is not None else 0,
+                    self.design_section.minimumSizeHint().width(), self.design.minimumSizeHint().width())
+        bar = self.scroll_area.verticalScrollBar().sizeHint().width()
+        layout = self.layout()
+        margins = layout.contentsMargins().left() + layout.contentsMargins().right() if layout is not None else 0
+        return inner + bar + margins + 12
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_preview()
