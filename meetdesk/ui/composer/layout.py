@@ -152,7 +152,8 @@ class ComposerLayout(QWidget):
         total = self.splitter.width() if wide else self.splitter.height()
         if total <= 0:
             return
-        pane = int(total * 0.45) if wide else max(130, min(PREVIEW_PANE_HEIGHT, total // 3))
+        share = 3 if total >= 600 else 4  # a short dock (720 px, or 150 %) keeps more of itself for the form
+        pane = int(total * 0.45) if wide else max(120, min(PREVIEW_PANE_HEIGHT, total // share))
         self.splitter.setSizes([total - pane, pane])
         self._preview_sized = True
 
