@@ -117,7 +117,7 @@ class ComposerLayout(QWidget):
         self.design.preview.set_keep_aspect(False)
         self.design.preview.setMinimumHeight(120)
         layout.addWidget(self.design.preview, 1)
-        self.contrast_summary = QLabel(pane)
+        self.contrast_summary = WrapLabel(pane)  # claims the two lines a warning may need
         self.contrast_summary.setObjectName("pinnedContrastSummary")
         self.contrast_summary.setWordWrap(True)
         layout.addWidget(self.contrast_summary)
@@ -153,7 +153,8 @@ class ComposerLayout(QWidget):
         if total <= 0:
             return
         share = 3 if total >= 600 else 4  # a short dock (720 px, or 150 %) keeps more of itself for the form
-        pane = int(total * 0.45) if wide else max(120, min(PREVIEW_PANE_HEIGHT, total // share))
+        least = self.preview_pane.minimumSizeHint().height()  # title, a readable preview and the summary
+        pane = int(total * 0.45) if wide else max(least, min(PREVIEW_PANE_HEIGHT, total // share))
         self.splitter.setSizes([total - pane, pane])
         self._preview_sized = True
 
