@@ -50,6 +50,13 @@ def set_tone(widget: QWidget, tone: str | None, *, bold: bool | None = None) -> 
     widget.update()
 
 
+def copy_tone(source: QWidget, target: QWidget) -> None:
+    """Give ``target`` the tone ``source`` has (a mirrored message)."""
+    value = str(source.property(_PROPERTY) or "")
+    tone, _, bold = value.partition("-")
+    set_tone(target, tone or None, bold=bool(bold))
+
+
 def tone_style_sheet(dark: bool) -> str:
     rules = []
     for tone in TONES:

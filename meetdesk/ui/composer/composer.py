@@ -16,9 +16,11 @@ from PySide6.QtWidgets import (
 
 from meetdesk.backends.base import Capability, Provider, provider_class
 from meetdesk.domain.errors import ValidationError
-from meetdesk.domain.models import JoinLink, JoinRequest
+from meetdesk.domain.models import JoinLink, JoinRequest, Meeting
+from meetdesk.services.bulk_links import meeting_window
 from meetdesk.services.profile_store import ProfileStore
 from meetdesk.services.session import ConnectionState, Session
+from meetdesk.ui.composer.invitation_bar import InvitationBar
 from meetdesk.ui.composer.layout import HINT_STYLE, ComposerLayout
 from meetdesk.ui.composer.participant import (
     ALIASES,
@@ -28,6 +30,7 @@ from meetdesk.ui.composer.participant import (
     participant_fields,
     user_id_deriver,
 )
+from meetdesk.ui.composer.section import Section
 from meetdesk.ui.focus_order import apply_visual_tab_order
 from meetdesk.ui.forms import FieldForm
 from meetdesk.ui.messages import error_text
@@ -68,6 +71,7 @@ class JoinLinkComposer(ComposerLayout):
         self._requested_name: str | None = None
         self._task: asyncio.Task[None] | None = None
         self._build()
+        self._build_invitation()
         self._update_preview_pane()
         self.create_button.clicked.connect(self.create_link)
         self.design.editor.changed.connect(self._on_input_changed)
@@ -80,6 +84,22 @@ class JoinLinkComposer(ComposerLayout):
         bridge.data_changed.connect(self._on_data_changed)
         self._reload_profiles()
         apply_visual_tab_order(self)
+
+    # invitations -------------------------------------------------------------------------------
+    def _build_invitation(self) -> None:
+        self.invitation = InvitationBar(self.session, lambda: (self.profile_name(), self.room_id()), parent=self)
+        self.invitation_section = Section("Invitation", self.invitation, expanded=False,
+                                          parent=self.scroll_area.widget())
+        self._content.insertWidget(self._content.count() - 1, self.invitation_section)
+        self.link_created.connect(self.invitation.set_link)
+
+    def invite(self, meeting: Meeting) -> None:
+        """Fill in the meeting's profile, room and time (the Meetings tab's "Invite…")."""
+        self.select(meeting.profile, meeting.room_id or None)
+        self.invitation.set_meeting(meeting)
+        self.invitation_section.set_title(f"Invitation — {meeting.title}")
+        self.invitation_section.set_expanded(True)
+        self.link_panel.clear()
 
     # profiles and rooms ------------------------------------------------------------------------
     def _eligible(self) -> list[tuple[str, str]]:
@@ -220,6 +240,7 @@ class JoinLinkComposer(ComposerLayout):
         self._update_preview_pane()
         self._derive = user_id_deriver(kind)
         self._kind = kind
+        self.link_panel.set_policy(cls.link_policy if cls is not None else None)
         self._update_user_id_placeholder()
         apply_visual_tab_order(self)
 
@@ -394,7 +415,13 @@ class JoinLinkComposer(ComposerLayout):
         self.create_button.setText("Creating link…")
         session = self.session
 
+        meeting = self.invitation.meeting()
+        if meeting is not None and (meeting.profile != name or meeting.room_id != request.room_id):
+            meeting = None  # the form was pointed elsewhere since "Invite…"
+
         async def op() -> JoinLink:
+            if meeting is not None:  # a link that works at the meeting's time, where the back end can make one
+                return await session.provider(name).invitation_link(request, *meeting_window(meeting))
             return await session.join_link(name, request)
 
         self._task = (AsyncOp(self, op)

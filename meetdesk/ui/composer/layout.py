@@ -25,7 +25,7 @@ from meetdesk.ui.composer.link_panel import LinkPanel
 from meetdesk.ui.composer.room_picker import RoomPicker
 from meetdesk.ui.composer.section import Section
 from meetdesk.ui.forms import WrapLabel
-from meetdesk.ui.theme import set_tone
+from meetdesk.ui.theme import copy_tone, set_tone
 
 HINT_STYLE = "color: palette(placeholder-text);"
 PREVIEW_PANE_HEIGHT = 230
@@ -174,7 +174,7 @@ class ComposerLayout(QWidget):
     def _mirror_contrast_summary(self) -> None:
         source = self.design.contrast.summary
         self.contrast_summary.setText(source.text())
-        self.contrast_summary.setStyleSheet(source.styleSheet())
+        copy_tone(source, self.contrast_summary)
 
     def _update_preview_pane(self) -> None:
         self.preview_pane.setVisible(self.design_section.isVisibleTo(self) and self.design_section.is_expanded())
