@@ -70,3 +70,13 @@ async def test_view_menu_switches_scheme_and_recolours_messages(qtbot: QtBot, se
     assert again.color_scheme == theme.DARK and theme.is_dark()
     again.set_color_scheme(theme.SYSTEM)
     assert not theme.is_dark()
+
+
+def test_banner_colours_are_readable_in_both_schemes() -> None:
+    from meetdesk.ui.tab_widgets import _DARK_STYLES, _STYLES
+
+    for styles in (_STYLES, _DARK_STYLES):
+        for background, _border, text in styles.values():
+            assert _ratio(text, background) >= 7.0
+    window = theme.dark_palette().color(QPalette.ColorRole.Window).name()
+    assert all(_ratio(bg, window) < 2 for bg, _b, _t in _DARK_STYLES.values())  # no pale box in a dark window
