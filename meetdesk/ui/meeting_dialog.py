@@ -35,6 +35,7 @@ from meetdesk.domain.models import Meeting, MeetingDraft
 from meetdesk.services.session import Session
 from meetdesk.ui import local_time
 from meetdesk.ui.dialog_parts import EditorDialog, OptionsArea, eligible_profiles, field_of, profile_combo, provider_of
+from meetdesk.ui.forms import WrapLabel
 from meetdesk.ui.messages import error_text
 from meetdesk.ui.tab_widgets import Banner, field_with_error, show_field_error
 from meetdesk.ui.theme import set_tone
@@ -122,7 +123,7 @@ class MeetingDialog(EditorDialog):
         end_layout.addWidget(self.duration_label)
         end_layout.addStretch(1)
         form.addRow("End *", self._with_error(end_row, "end", focus=self.end_edit))
-        self.past_warning = QLabel(self)
+        self.past_warning = WrapLabel(self)
         self.past_warning.setObjectName("pastWarning")
         self.past_warning.setWordWrap(True)
         set_tone(self.past_warning, "warning", bold=False)
@@ -253,7 +254,7 @@ class MeetingDialog(EditorDialog):
         target = self.zone() or local_time.local_zone()
         start = self.start_datetime_naive().replace(tzinfo=target)
         past = start < datetime.now(target) - timedelta(minutes=1)
-        self.past_warning.setText("⚠ This start is in the past. Participants will find a meeting that has "
+        self.past_warning.setText("⚠ This start is in the past: participants would find a meeting that has "
                                   "already begun or ended." if past else "")
         self.past_warning.setVisible(past)
 
