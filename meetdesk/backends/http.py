@@ -33,7 +33,7 @@ IDEMPOTENT_EXTENSION = "meetdesk_idempotent"
 
 SENSITIVE_HEADERS = frozenset(
     {"authorization", "api-key", "hash-signature", "x-api-key", "x-access-token", "cookie", "set-cookie",
-     "x-auth-token", "proxy-authorization"}
+     "x-auth-token", "proxy-authorization", "x-password", "x-conference-authorization"}
 )
 SENSITIVE_QUERY_KEYS = frozenset(
     {"access_token", "secure", "securehash", "jwt", "token", "sid", "pass", "password", "secret",
