@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from meetdesk.backends.base import available_kinds, provider_class
@@ -12,6 +14,8 @@ from meetdesk.ui.composer.participant import PARTICIPANT_FIELDS
 def looks_like_a_value(text: str) -> bool:
     text = text.strip()
     if not text or text.lower().startswith("e.g.") or "…" in text:
+        return False
+    if re.fullmatch(r"[A-Z#/:. -]+", text):  # a format such as YYYY-MM-DD or #RRGGBB: plainly not a value
         return False
     return len(text.split()) < 3  # "admin", "Europe/Berlin", "https://example.org/x": a value, not a hint
 
