@@ -352,3 +352,17 @@ def test_log_level_from_the_environment(tmp_path: Path, monkeypatch: pytest.Monk
     finally:
         for handler in quiet:
             logging.getLogger("meetdesk").removeHandler(handler)
+
+
+@pytest.mark.asyncio
+async def test_demo_title_is_not_doubled_by_the_display_name(qtbot: QtBot, session: Session) -> None:
+    """Qt appends the display name to a title that does not end with it (xcb: "meetdesk (demo) — meetdesk")."""
+    from PySide6.QtGui import QGuiApplication
+
+    window = MainWindow(session, demo=True)
+    qtbot.addWidget(window)
+    assert window.windowTitle() == "meetdesk (demo)"
+    assert window.windowTitle().endswith(QGuiApplication.applicationDisplayName())
+    plain = MainWindow(session)
+    qtbot.addWidget(plain)
+    assert plain.windowTitle() == QGuiApplication.applicationDisplayName() == "meetdesk"
