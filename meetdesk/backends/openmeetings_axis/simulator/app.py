@@ -27,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from meetdesk.backends.openmeetings_axis.simulator import rooms as room_listing
 from meetdesk.backends.openmeetings_axis.simulator.state import (
     ADMIN_LOGIN,
     ADMIN_PASSWORD,
@@ -40,6 +41,7 @@ from meetdesk.backends.openmeetings_axis.simulator.state import (
     NS_ERROR_BEAN,
     NS_PRE_APACHE,
     NS_SESSION_BEAN,
+    NS_SESSION_BEAN_30,
     NS_SOAP12,
     NS_XSI,
     ROOM_TYPE_NAMES,
@@ -82,6 +84,9 @@ class AxisWriter:
     def __init__(self, namespace: str) -> None:
         self.namespace = namespace
 
+    def document(self, method: str, inner: str) -> str:
+        return self._document(method, inner)
+
     def _document(self, method: str, inner: str) -> str:
         return (f"<?xml version='1.0' encoding='UTF-8'?><ns:{method}Response xmlns:ns={quoteattr(self.namespace)}>"
                 f"{inner}</ns:{method}Response>")
@@ -119,8 +124,11 @@ Handler = Callable[[AxisState, AxisWriter, dict[str, str]], str]
 
 def _get_session(state: AxisState, out: AxisWriter, params: dict[str, str]) -> str:
     session = state.new_session()
-    return out.bean("getSession", "org.apache.openmeetings.persistence.beans.basic.Sessiondata", "ax24",
-                    NS_SESSION_BEAN, [
+    # the bean's class moved between the versions: 2.x persistence.beans.basic, 3.0.x db.entity.server
+    java_type, namespace = (("org.apache.openmeetings.db.entity.server.Sessiondata", NS_SESSION_BEAN_30)
+                            if state.dialect == "3.0" else
+                            ("org.apache.openmeetings.persistence.beans.basic.Sessiondata", NS_SESSION_BEAN))
+    return out.bean("getSession", java_type, "ax24", namespace, [
                         ("id", session.row_id), ("language_id", None), ("organization_id", None),
                         ("refresh_time", _iso(session.refreshed)), ("sessionXml", None),
                         ("session_id", session.sid), ("starttermin_time", _iso(session.started)),
@@ -137,6 +145,10 @@ def _get_error_by_code(state: AxisState, out: AxisWriter, params: dict[str, str]
     error_id = _long(params, "errorid")
     if error_id is None:
         raise AxisFault("errorid must not be null")
+    # the language parameter is "language_id" in 2.x and "langId" in 3.0.x (getErrorByCode(SID, errorid,
+    # langId)); Axis2 binds by name, so the other name leaves it 0 and labelDao finds no text: a null answer
+    if error_id < 0 and _long(params, "langId" if state.dialect == "3.0" else "language_id") is None:
+        return out.null("getErrorByCode")
     if error_id >= 0:
         fields: list[tuple[str, object]] = [("errmessage", "Error ... please check your input"),
                                             ("errorId", error_id), ("errortype", "Error")]
@@ -233,6 +245,11 @@ def _entry_page(state: AxisState, request: Request) -> HTMLResponse:
         return _page("OpenMeetings - Error", f"<h1>Error</h1><p class=\"error\">{html.escape(error)}</p>",
                      attrs='data-page="error"')
     name = " ".join(p for p in (details["firstname"], details["lastname"]) if p) or details["username"]
+    with state.lock:
+        if room.closed:
+            return _page("OpenMeetings - Error", "<h1>Error</h1><p class=\"error\">This room is closed.</p>",
+                         attrs='data-page="error"')
+        room.present.append(len(room.present) + 1)
     role = "Moderator" if login.moderator else "Participant"
     scope = request.query_params.get("scopeRoomId", "")
     attrs = (f'data-page="room" data-room-id="{room.id}" data-scope-room-id={quoteattr(scope)} '
@@ -249,13 +266,35 @@ def _entry_page(state: AxisState, request: Request) -> HTMLResponse:
 
 
 # app --------------------------------------------------------------------------------------------
-def create_app(state: AxisState, *, namespace: str = NS_APACHE) -> Starlette:
+def _room_methods(dialect: str) -> dict[str, Handler]:
+    def listing(function: Callable[..., str]) -> Handler:
+        def handler(state: AxisState, out: AxisWriter, params: dict[str, str]) -> str:
+            return str(function(state, out.document, params, dialect))
+        return handler
+
+    def counters(state: AxisState, out: AxisWriter, params: dict[str, str]) -> str:
+        ids = [i for i in params.get("roomId", "").split(",") if i]
+        return room_listing.get_room_counters(state, out.document, params, dialect, ids)
+
+    return {
+        "getRooms": listing(room_listing.get_rooms),
+        "getRoomById": listing(room_listing.get_room_by_id),
+        "getRoomsPublic": listing(room_listing.get_rooms_public),
+        "deleteRoom": listing(room_listing.delete_room),
+        "closeRoom": listing(room_listing.close_room),
+        "getRoomCounters": counters,
+    }
+
+
+def create_app(state: AxisState, *, namespace: str = NS_APACHE, dialect: str = "3.0") -> Starlette:
     writer = AxisWriter(namespace)
+    services = {name: dict(methods) for name, methods in SERVICES.items()}
+    services["RoomService"].update(_room_methods(dialect))
 
     async def service(request: Request) -> Response:
         service_name = request.path_params["service"]
         method = request.path_params["method"]
-        methods = SERVICES.get(service_name)
+        methods = services.get(service_name)
         if methods is None:
             return _fault(f"The service cannot be found for the endpoint reference (EPR) "
                           f"{BASE_PATH}/services/{service_name}/{method}")
@@ -266,7 +305,10 @@ def create_app(state: AxisState, *, namespace: str = NS_APACHE) -> Starlette:
         with state.lock:
             state.calls.append((service_name, method))
         try:
-            body = handler(state, writer, dict(request.query_params))
+            params = dict(request.query_params)
+            if len(request.query_params.getlist("roomId")) > 1:  # an Axis2 array: the element repeated
+                params["roomId"] = ",".join(request.query_params.getlist("roomId"))
+            body = handler(state, writer, params)
         except AxisFault as fault:
             return _fault(str(fault))
         return Response(body, media_type="application/xml; charset=UTF-8")
@@ -300,9 +342,11 @@ def build(*, seed: bool = True, **options: Any) -> SimulatorDefinition:
         namespace: "apache" (2.x/3.0, default) or "pre-apache" (``http://services.axis.openmeetings.org``).
         session_timeout: seconds of inactivity after which a session is forgotten (default 1800).
         clock: a ``time.time``-like callable, for tests that move time forward.
+        dialect: "3.0" (default: rooms as 3.0.x ``RoomDTO``) or "2.x" (rooms as the 2.x ``Room`` entity).
     """
     namespace = NS_PRE_APACHE if options.get("namespace") == "pre-apache" else NS_APACHE
     state = AxisState(clock=options.get("clock", time.time),
+                      dialect="2.x" if options.get("dialect") == "2.x" else "3.0",
                       session_timeout=float(options.get("session_timeout", SESSION_TIMEOUT_S)))
     state.add_user(ADMIN_LOGIN, ADMIN_PASSWORD, firstname="Olivia", lastname="Admin", level=LEVEL_ADMIN)
     state.add_user("soap", "soap-gateway-1", firstname="SOAP", lastname="Gateway", level=LEVEL_WEB_SERVICE)
@@ -315,7 +359,7 @@ def build(*, seed: bool = True, **options: Any) -> SimulatorDefinition:
         _seed_rooms(state)
     return SimulatorDefinition(
         kind="openmeetings-axis",
-        app=create_app(state, namespace=namespace),
+        app=create_app(state, namespace=namespace, dialect=state.dialect),
         base_path=BASE_PATH,
         fields={"user": ADMIN_LOGIN},
         secret=ADMIN_PASSWORD,
