@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from shiboken6 import isValid
 
 from meetdesk.services.session import Session
 
@@ -116,7 +117,8 @@ class AutoRefresh(QObject):
             self.paused.emit(reason)
 
     async def stop(self) -> None:
-        self._timer.stop()
+        if isValid(self._timer):  # the window (and with it the timer) may already be gone when shutdown runs
+            self._timer.stop()
         running = list(self._running.values())
         for task in running:
             task.cancel()
