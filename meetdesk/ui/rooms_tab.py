@@ -7,7 +7,7 @@ change here.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QWidget
@@ -40,6 +40,7 @@ class RoomsTab(TableTab[Room]):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         self.rooms_model = RoomsModel()
+        self._local = 0
         super().__init__(session, self.rooms_model, parent)
         self.rooms_model.setParent(self)
         self.filter = QComboBox(self)
@@ -79,19 +80,35 @@ class RoomsTab(TableTab[Room]):
     def mode(self) -> str:
         return str(self.filter.currentData())
 
-    def _load(self) -> None:
+    def _rooms_of(self, profile: str) -> Sequence[Room]:
+        conn = self.session.connections.get(profile)
+        if conn is None:
+            return ()
         mode = self.mode()
-        conns = self.session.connections.values()
-        rooms: list[Room] = []
-        for conn in conns:
-            if mode in (ACTIVE, ALL):
-                rooms.extend(conn.rooms)
-            if mode in (PAST, ALL):
-                rooms.extend(conn.past_rooms)
-        self.rooms_model.set_rooms(rooms)
+        if mode == ACTIVE:
+            return conn.rooms
+        if mode == PAST:
+            return conn.past_rooms
+        return [*conn.rooms, *conn.past_rooms]
+
+    def _load(self) -> None:
+        # one block of rows per server: a refresh of one server replaces only its block
+        self.rooms_model.set_room_blocks({name: self._rooms_of(name) for name in self.session.connections})
+        self._count_local()
+
+    def _load_profiles(self, profiles: set[str]) -> None:
+        self.rooms_model.set_room_blocks({name: self._rooms_of(name) for name in sorted(profiles)},
+                                         replace_all=False)
+        self._count_local()
+
+    def _count_local(self) -> None:
+        self._local = sum(1 for conn in self.session.connections.values() for r in conn.rooms if r.local_only)
+
+    def _count_servers(self) -> int:
+        return len(self.rooms_model.block_names())
 
     def _row_key(self, row: Room) -> RowKey:
-        return (row.profile, row.id + ("\x00past" if row.past else ""))
+        return self.rooms_model.row_key(row)
 
     def _empty_text(self) -> str:
         conns = connected(self.session)
@@ -108,7 +125,7 @@ class RoomsTab(TableTab[Room]):
         return "No rooms on the connected servers."
 
     def _summary_suffix(self) -> str:
-        local = sum(1 for r in self.model.rows() if r.local_only)
+        local = self._local if self.mode() != PAST else 0
         return f" ({local} created from meetdesk: their server cannot list rooms)" if local else ""
 
     def selected_room(self) -> Room | None:
