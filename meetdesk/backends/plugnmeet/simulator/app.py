@@ -37,6 +37,7 @@ from meetdesk.backends.plugnmeet.simulator.wire import (
     protobuf_common_response,
     signature,
 )
+from meetdesk.simulators.bulk import bulk_rooms
 from meetdesk.simulators.host import SimulatorDefinition
 
 __all__ = ["PlugNmeetState", "build"]
@@ -172,7 +173,8 @@ _SECRET_SHAPE = re.compile(r"^\S{8,}$")
 
 
 def build(*, seed: bool = True, api_key: str = SAMPLE_API_KEY, secret: str = SAMPLE_SECRET,
-          token_validity: int = 600, merge_quirk: bool = False, **_options: Any) -> SimulatorDefinition:
+          token_validity: int = 600, merge_quirk: bool = False, seed_rooms: int = 0,
+          **_options: Any) -> SimulatorDefinition:
     """A plugNmeet simulator.
 
     Args:
@@ -180,12 +182,15 @@ def build(*, seed: bool = True, api_key: str = SAMPLE_API_KEY, secret: str = SAM
         api_key, secret: the credentials it accepts (default: the documented sample pair).
         token_validity: seconds a join token stays valid.
         merge_quirk: imitate server ≥ 2.3 dropping ``false`` for default-true room features.
+        seed_rooms: this many more active rooms ("bulk-1", …), for load tests and the large demo.
     """
     if not api_key or not _SECRET_SHAPE.match(secret):
         raise ValueError("the simulator needs an API key and a secret of at least 8 characters")
     state = PlugNmeetState(api_key=api_key, secret=secret, token_validity=token_validity, merge_quirk=merge_quirk)
     if seed:
         seed_state(state)
+    started = state.now()
+    state.add_bulk_rooms((f"bulk-{n}", name, started - n * 60) for n, name in bulk_rooms(seed_rooms))
     return SimulatorDefinition(kind="plugnmeet", app=_make_app(state), base_path="",
                                fields={"api_key": api_key}, secret=secret, state=state)
 
