@@ -18,7 +18,7 @@ from meetdesk.backends.base import available_kinds, provider_class
 from meetdesk.domain.models import Profile
 from meetdesk.services.paths import CONFIG_DIR_ENV
 from meetdesk.services.profile_store import ProfileStore
-from meetdesk.services.secret_store import MemoryKeyring, SecretStore
+from meetdesk.services.secret_store import SecretStore
 from meetdesk.services.session import Session
 from meetdesk.simulators import SIMULATOR_MODULES
 
@@ -79,6 +79,8 @@ class DemoEnvironment:
         self.servers: list[DemoServer] = []
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._old_env: str | None = None
+        from meetdesk.services.memory_keyring import MemoryKeyring  # keyring's import is not free
+
         self._keyring = MemoryKeyring()
 
     @property
