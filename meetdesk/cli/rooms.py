@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 from dataclasses import replace
 from typing import Any
 
@@ -38,13 +39,21 @@ def _show_room(ctx: Context, room: Room, cls: type[Provider], heading: str) -> N
 
 async def cmd_rooms(ctx: Context, args: argparse.Namespace) -> int:
     need = Capability.LIST_ROOMS | (Capability.PAST_ROOMS if args.past else Capability.NONE)
-    session, conn, cls = await ctx.connect(args.name, need, "listing past rooms" if args.past else "listing rooms")
-    rooms, past = conn.rooms, conn.past_rooms
-    if conn.refresh_error:  # the session kept the error as text: ask again so the real error (and exit code) shows
-        provider = session.provider(args.name)
-        rooms = stamp(await provider.list_rooms(), conn)
-        if args.past:
-            past = [replace(r, past=True) for r in stamp(await provider.list_past_rooms(), conn)]
+    session, conn, cls = await ctx.connect(args.name, need, "listing past rooms" if args.past else "listing rooms",
+                                           load=False)
+    # only the lists shown are asked for (no meetings), concurrently; errors keep their own exit codes
+    provider = session.provider(args.name)
+
+    async def active() -> list[Room]:
+        listed = await provider.list_rooms()
+        return await provider.complete_rooms(listed) or listed  # user counts where they cost a call per room
+
+    async def ended() -> list[Room]:
+        return await provider.list_past_rooms() if args.past else []
+
+    listed, ended_rooms = await asyncio.gather(active(), ended())
+    rooms = stamp(listed, conn)
+    past = [replace(r, past=True) for r in stamp(ended_rooms, conn)]
     shown = list(rooms) + (list(past) if args.past else [])
     text = rooms_table(shown, cls.room_columns) if shown else f"No rooms on “{args.name}”."
     if Capability.LOCAL_ROOM_LIST in cls.capabilities:

@@ -181,8 +181,9 @@ class Session:
     def _lock(self, name: str) -> asyncio.Lock:
         return self._locks.setdefault(name, asyncio.Lock())
 
-    async def connect(self, name: str, secret: str | None = None) -> ServerInfo:
-        """Connect a profile and load its data. Errors are recorded in the status *and* raised."""
+    async def connect(self, name: str, secret: str | None = None, *, load: bool = True) -> ServerInfo:
+        """Connect a profile and (unless ``load`` is false) load its data. Errors are recorded in the status
+        *and* raised."""
         conn = self.connection(name)
         async with self._lock(name):
             if conn.provider is not None and conn.state is ConnectionState.CONNECTED:
@@ -217,7 +218,8 @@ class Session:
                 raise
             conn.provider, conn.server = provider, server
             self._set_state(conn, ConnectionState.CONNECTED)
-        await self.refresh(name, raise_errors=False)
+        if load:
+            await self.refresh(name, raise_errors=False)
         return server
 
     async def disconnect(self, name: str) -> None:
@@ -297,6 +299,21 @@ class Session:
         conn.refreshed_at = datetime.now(UTC)
         if conn.state is not ConnectionState.CONNECTED:
             self._set_state(conn, ConnectionState.CONNECTED)
+        self._emit(SessionEvent.DATA, name)
+        if type(provider).complete_rooms is not Provider.complete_rooms and conn.rooms:
+            self.spawn(self._complete_rooms(name, provider, conn.rooms))
+
+    async def _complete_rooms(self, name: str, provider: Provider, rooms: list[Room]) -> None:
+        """The rooms' per-room details (user counts), after they are shown; dropped if newer data came."""
+        try:
+            completed = await provider.complete_rooms(rooms)
+        except MeetdeskError as exc:
+            log.warning("details of the rooms of %s: %s", name, exc.user_text())
+            return
+        conn = self.connections.get(name)
+        if completed is None or conn is None or conn.rooms is not rooms or conn.provider is not provider:
+            return
+        conn.rooms = completed
         self._emit(SessionEvent.DATA, name)
 
     def rooms(self, *, include_past: bool = False) -> list[Room]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -77,6 +78,10 @@ log = logging.getLogger("meetdesk.backends.plugnmeet")
 PAGE_SIZE = 100
 MAX_PAGES = 20
 
+#: how long the room list read by connect() stands in for a list_rooms() call (connect is followed by a refresh)
+FRESH_ROOMS_S = 2.0
+
+
 class PlugNmeetProvider(Provider):
     kind: ClassVar[str] = "plugnmeet"
     display_name: ClassVar[str] = "plugNmeet"
@@ -107,6 +112,8 @@ class PlugNmeetProvider(Provider):
     )
 
     _client: httpx.AsyncClient | None = None
+    #: the room list connect() just read (monotonic time, answer): the refresh after it uses it
+    _fresh_rooms: tuple[float, dict[str, Any]] | None = None
 
     @classmethod
     def normalize_base_url(cls, url: str) -> str:
@@ -197,16 +204,22 @@ class PlugNmeetProvider(Provider):
             body = await self.request("room/getActiveRoomsInfo", {}, idempotent=True)
             with self._reading("room/getActiveRoomsInfo"):
                 active = len(as_list(body.get("rooms"), "rooms"))
+            # the list of rooms that follows a connect reads this answer instead of asking again
+            self._fresh_rooms = (time.monotonic(), body)
         except NotFoundError:
             active = 0  # "no active room found" still proves the credentials
         return ServerInfo(product="plugNmeet", version="", extra={"active_rooms": active})
 
     # rooms -----------------------------------------------------------------------------------
     async def list_rooms(self) -> list[Room]:
-        try:
-            body = await self.request("room/getActiveRoomsInfo", {}, idempotent=True)
-        except NotFoundError:
-            return []
+        fresh, self._fresh_rooms = self._fresh_rooms, None
+        if fresh is not None and time.monotonic() - fresh[0] < FRESH_ROOMS_S:
+            body = fresh[1]
+        else:
+            try:
+                body = await self.request("room/getActiveRoomsInfo", {}, idempotent=True)
+            except NotFoundError:
+                return []
         with self._reading("room/getActiveRoomsInfo"):
             return [self._active_room(as_dict(item, "rooms[]")) for item in as_list(body.get("rooms"), "rooms")]
 

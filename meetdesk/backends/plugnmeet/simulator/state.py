@@ -208,12 +208,15 @@ class PlugNmeetState:
         shared = {"room_features": copy.deepcopy(DEFAULT_FEATURES), "default_lock_settings": dict(DEFAULT_LOCKS),
                   "copyright_conf": dict(COPYRIGHT), "extra_data": {}}
         made = {}
+        now = self.now()
         for room_id, title, created in rooms:
             metadata: dict[str, Any] = {"room_title": title, "is_recording": False, "is_active_rtmp": False,
                                         "parent_room_id": "", "is_breakout_room": False, "started_at": int(created),
                                         "metadata_id": str(uuid.uuid4()), **shared}
             made[room_id] = SimRoom(room_id=room_id, title=title, metadata=metadata, created=created,
-                                    empty_since=created, sid="RM_" + uuid.uuid4().hex[:12])
+                                    sid="RM_" + uuid.uuid4().hex[:12],
+                                    # created with a week's empty_timeout (a create option), so they stay listed
+                                    empty_since=now, empty_timeout=7 * 86400)
         with self.lock:
             self.rooms.update(made)
 
