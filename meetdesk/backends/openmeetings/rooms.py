@@ -29,6 +29,7 @@ log = logging.getLogger("meetdesk.backends.openmeetings")
 T = TypeVar("T")
 #: rooms whose user count is asked for after a refresh (one call each)
 COUNTED_ROOMS = 2000
+COUNT_CONCURRENCY = 8
 
 #: room option key → RoomDTO field. The server reads only "isPublic" (the spec's "public" is ignored).
 _ROOM_FLAGS = {
@@ -179,7 +180,13 @@ class OpenMeetingsRooms(OpenMeetingsSession):
         counted = rooms[:COUNTED_ROOMS]
         if len(rooms) > COUNTED_ROOMS:
             log.info("user counts of the first %d of %d rooms only", COUNTED_ROOMS, len(rooms))
-        counts = await self._gather(self._count_or_none(r.id) for r in counted)
+        limit = asyncio.Semaphore(COUNT_CONCURRENCY)
+
+        async def one(room_id: str) -> int | None:  # the call is made inside: a cancelled task leaves none unsent
+            async with limit:
+                return await self._count_or_none(room_id)
+
+        counts = await asyncio.gather(*(one(r.id) for r in counted))
         return [self._with_count(r, c) for r, c in zip(counted, counts, strict=True)] + rooms[COUNTED_ROOMS:]
 
     @staticmethod
