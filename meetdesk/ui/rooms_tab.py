@@ -41,6 +41,7 @@ class RoomsTab(TableTab[Room]):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         self.rooms_model = RoomsModel()
         self._local = 0
+        self._local_counts: dict[str, tuple[list[Room], int]] = {}
         super().__init__(session, self.rooms_model, parent)
         self.rooms_model.setParent(self)
         self.filter = QComboBox(self)
@@ -91,18 +92,28 @@ class RoomsTab(TableTab[Room]):
             return conn.past_rooms
         return [*conn.rooms, *conn.past_rooms]
 
+    def _kinds(self) -> set[str]:
+        return {c.profile.kind for c in self.session.connections.values()}
+
     def _load(self) -> None:
         # one block of rows per server: a refresh of one server replaces only its block
-        self.rooms_model.set_room_blocks({name: self._rooms_of(name) for name in self.session.connections})
+        self.rooms_model.set_room_blocks({name: self._rooms_of(name) for name in self.session.connections},
+                                         kinds=self._kinds())
         self._count_local()
 
     def _load_profiles(self, profiles: set[str]) -> None:
         self.rooms_model.set_room_blocks({name: self._rooms_of(name) for name in sorted(profiles)},
-                                         replace_all=False)
+                                         replace_all=False, kinds=self._kinds())
         self._count_local()
 
     def _count_local(self) -> None:
-        self._local = sum(1 for conn in self.session.connections.values() for r in conn.rooms if r.local_only)
+        total = 0
+        for name, conn in self.session.connections.items():
+            cached = self._local_counts.get(name)
+            if cached is None or cached[0] is not conn.rooms:  # counted again only when the list changed
+                cached = self._local_counts[name] = (conn.rooms, sum(1 for r in conn.rooms if r.local_only))
+            total += cached[1]
+        self._local = total
 
     def _count_servers(self) -> int:
         return len(self.rooms_model.block_names())

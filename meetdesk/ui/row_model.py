@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import bisect
 import time
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,10 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 #: all of a row's texts in one folded string; the search filters on it
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 3
 
+_DISPLAY, _ROW, _SORT = int(Qt.ItemDataRole.DisplayRole.value), int(ROW_ROLE), int(SORT_ROLE)
+_ALIGN, _FONT = int(Qt.ItemDataRole.TextAlignmentRole.value), int(Qt.ItemDataRole.FontRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_ANSWERED = frozenset({_DISPLAY, _ROW, _SORT, _ALIGN, _FONT, _TOOLTIP, int(SEARCH_ROLE)})
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 #: how long one idle-time slice of building the search index may take (the UI's budget is 50 ms)
@@ -83,13 +88,13 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self._rows: list[R] = []                       # every row, block after block
         self._blocks: dict[str, tuple[int, int]] = {}  # block name → [start, end) in _rows
         self._columns: list[TableColumn[R]] = []
-        self._cells: list[list[str | None] | None] = []  # per column, per row: the text once shown
+        self._cells: list[dict[int, str]] = []           # per column: row → its text, once shown
         self._keys: list[list[Any] | None] = []          # per column, per row: sort keys once sorted by it
         self._hay: list[str | None] = []                 # per row: the search text
         self._hay_next = 0                               # rows before this have their search text
         self._order: list[int] = []                      # every row, in sort order
         self._view: list[int] = []                       # the shown rows, in sort order
-        self._pos: list[int] | None = None               # row → its place in _view (-1: hidden); lazy
+        self._rank: list[int] | None = None              # row → its place in _order; lazy
         self._key_index: dict[Hashable, int] | None = None  # row key → row; lazy
         self._words: list[str] = []
         self._sort_column = -1
@@ -148,11 +153,9 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         names = [n for n in self._blocks if not replace_all or n in blocks]
         names += [n for n in blocks if n not in self._blocks]
         ncols = len(columns)
-        old_cells = self._cells if keep_caches else [None] * ncols
         old_keys = self._keys if keep_caches else [None] * ncols
         rows: list[R] = []
         hay: list[str | None] = []
-        cells: list[list[str | None]] = [[] for _ in range(ncols)]
         keys: list[list[Any] | None] = [[] if k is not None else None for k in old_keys]
         spans: dict[str, tuple[int, int]] = {}
         for name in names:
@@ -161,8 +164,6 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
                 fresh = list(blocks[name])
                 rows += fresh
                 hay += [None] * len(fresh)
-                for col in cells:
-                    col += [None] * len(fresh)
                 for c, key_list in enumerate(keys):
                     if key_list is not None:
                         key_list += self._sort_keys_of(fresh, c, columns)
@@ -170,16 +171,13 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
                 s, e = self._blocks[name]
                 rows += self._rows[s:e]
                 hay += self._hay[s:e] if keep_caches else [None] * (e - s)
-                for c, col in enumerate(cells):
-                    old = old_cells[c]
-                    col += old[s:e] if old is not None else [None] * (e - s)
                 for c, key_list in enumerate(keys):
                     old_key_list = old_keys[c]
                     if key_list is not None and old_key_list is not None:
                         key_list += old_key_list[s:e]
             spans[name] = (start, len(rows))
         self._rows, self._blocks, self._columns = rows, spans, list(columns)
-        self._cells = list(cells)
+        self._cells = [{} for _ in range(ncols)]  # only shown cells were cached: cheap to make again
         self._keys = keys
         self._hay = hay
         self._hay_next = 0  # kept blocks may have moved; the idle pass skips rows that have their text
@@ -189,7 +187,8 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         spec = columns[column]
         if spec.sort is not None:
             return [spec.sort(r) for r in rows]
-        return [spec.text(r).casefold() for r in rows]
+        same: dict[str, str] = {}  # equal keys share one string (a server's name on each of its rooms)
+        return [same.setdefault(key, key) for key in (spec.text(r).casefold() for r in rows)]
 
     # ordering and filtering --------------------------------------------------------------------
     def _arrange(self) -> None:
@@ -201,17 +200,17 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             self._order = sorted(range(n), key=keys.__getitem__, reverse=descending)  # stable
         else:
             self._order = list(range(n))
+        self._rank = None
         self._filter()
 
-    def _filter(self) -> None:
-        shown = self._order
+    def _filter(self, within: list[int] | None = None) -> None:
+        shown = self._order if within is None else within
         if self._words:
             self._complete_index()
             hay = self._hay
             for word in self._words:  # word by word: each pass scans only what the previous one kept
                 shown = [i for i in shown if word in hay[i]]  # type: ignore[operator]
         self._view = shown
-        self._pos = None
 
     def _column_keys(self, column: int) -> list[Any]:
         keys = self._keys[column]
@@ -230,8 +229,10 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         words = [w.casefold() for w in text.split()]
         if words == self._words:
             return
+        # typing on narrows: when every earlier word is inside a new one, only the rows shown now can match
+        narrowing = bool(self._words) and all(any(old in new for new in words) for old in self._words)
         self._words = words
-        self._relayout(self._filter)
+        self._relayout(lambda: self._filter(within=self._view if narrowing else None))
 
     def search_text(self) -> str:
         return " ".join(self._words)
@@ -246,25 +247,32 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         change()
         if persistent:
             after = [self._view_row_of_key(k) if k is not None else -1 for k in keys] if by_key else \
-                [self._positions()[i] if i >= 0 else -1 for i in before]
+                [self._view_row_of(i) if i >= 0 else -1 for i in before]
             self.changePersistentIndexList(
                 persistent, [self.index(r, p.column()) if r >= 0 else QModelIndex()
                              for p, r in zip(persistent, after, strict=True)])
         self.layoutChanged.emit()
 
-    def _positions(self) -> list[int]:
-        if self._pos is None:
-            pos = [-1] * len(self._rows)
-            for place, i in enumerate(self._view):
-                pos[i] = place
-            self._pos = pos
-        return self._pos
+    def _view_row_of(self, i: int) -> int:
+        """Where row ``i`` is shown (-1: hidden), by bisection: the view keeps the sort order's ranks ascending."""
+        rank = self._ranks()
+        view = self._view
+        place = bisect.bisect_left(view, rank[i], key=rank.__getitem__)
+        return place if place < len(view) and view[place] == i else -1
+
+    def _ranks(self) -> list[int]:
+        if self._rank is None:
+            rank = [0] * len(self._rows)
+            for place, i in enumerate(self._order):
+                rank[i] = place
+            self._rank = rank
+        return self._rank
 
     def _view_row_of_key(self, key: Hashable) -> int:
         if self._key_index is None:
             self._key_index = {self.row_key(r): i for i, r in enumerate(self._rows)}
         i = self._key_index.get(key, -1)
-        return self._positions()[i] if i >= 0 else -1
+        return self._view_row_of(i) if i >= 0 else -1
 
     def view_row_of(self, key: Hashable) -> int:
         """The shown row whose ``row_key`` is ``key``; -1 if it is not shown."""
@@ -359,9 +367,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
 
     def _cell(self, i: int, c: int) -> str:
         cells = self._cells[c]
-        if cells is None:
-            cells = self._cells[c] = [None] * len(self._rows)
-        text = cells[i]
+        text = cells.get(i)
         if text is None:
             text = cells[i] = self._columns[c].text(self._rows[i])
         return text
@@ -374,28 +380,27 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         return 0 if parent.isValid() else len(self._columns)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # a painted cell asks for ~10 roles: the ones not answered leave first, roles compared as plain ints
+        if role not in _ANSWERED or not index.isValid():
             return None
         i, c = self._view[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return self._cell(i, c)
-        if role == ROW_ROLE:
+        if role == _ROW:
             return self._rows[i]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        if role == _ALIGN:
             return _RIGHT if self._columns[c].numeric else _LEFT
-        if role == Qt.ItemDataRole.FontRole:
+        if role == _FONT:
             return self._row_font(self._rows[i])
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             column = self._columns[c]
             if column.tooltip is not None:
                 return column.tooltip(self._rows[i]) or None
             text = self._cell(i, c)
             return text if len(text) > 30 else None
-        if role == SORT_ROLE:
+        if role == _SORT:
             return self._column_keys(c)[i]
-        if role == SEARCH_ROLE:
-            return self.haystack(index.row())
-        return None
+        return self.haystack(index.row())  # SEARCH_ROLE
 
     def _row_font(self, row: R) -> QFont | None:
         return None

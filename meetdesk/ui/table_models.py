@@ -55,6 +55,23 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _value_kind(rows: Sequence[Any], key: str) -> tuple[bool, bool]:
+    """(all numbers, all datetimes) of the present ``extra[key]`` values; stops at the first that is neither
+    (a text column is told by its first row, not after 100,000)."""
+    numeric = dated = True
+    present = False
+    for row in rows:
+        value = row.extra.get(key)
+        if value is None:
+            continue
+        present = True
+        numeric = numeric and _is_number(value)
+        dated = dated and isinstance(value, datetime)
+        if not numeric and not dated:
+            break
+    return present and numeric, present and dated
+
+
 def extra_columns(columns: Iterable[Column], rows: Sequence[Any], tz: tzinfo | None) -> list[TableColumn[Any]]:
     """Table columns for provider columns read from ``row.extra[key]``.
 
@@ -62,10 +79,7 @@ def extra_columns(columns: Iterable[Column], rows: Sequence[Any], tz: tzinfo | N
     """
     out: list[TableColumn[Any]] = []
     for column in columns:
-        values = [r.extra.get(column.key) for r in rows]
-        present = [v for v in values if v is not None]
-        numeric = bool(present) and all(_is_number(v) for v in present)
-        dated = bool(present) and all(isinstance(v, datetime) for v in present)
+        numeric, dated = _value_kind(rows, column.key)
 
         def text(row: Any, key: str = column.key) -> str:
             return _value_text(row.extra.get(key), tz)
@@ -164,11 +178,13 @@ class RoomsModel(RowTableModel[Room]):
         self.set_room_blocks({"": rooms}, columns=columns)
 
     def set_room_blocks(self, blocks: Mapping[str, Sequence[Room]], *, replace_all: bool = True,
-                        columns: Sequence[Column] | None = None) -> None:
-        """Show ``blocks`` (name → rooms, one per server); without ``replace_all`` other blocks stay as they are."""
+                        columns: Sequence[Column] | None = None, kinds: Iterable[str] | None = None) -> None:
+        """Show ``blocks`` (name → rooms, one per server); without ``replace_all`` other blocks stay as they are.
+        Extra columns are ``columns``, else those of ``kinds`` (the servers' back ends), else of the rooms' kinds."""
         rooms = self._rows_with(blocks, replace_all)
         if columns is None:
-            columns = provider_columns({r.kind for r in rooms}, "room_columns")
+            columns = provider_columns(set(kinds) if kinds is not None else {r.kind for r in rooms},
+                                       "room_columns")
         tz = self._tz or local_time.local_zone()
         extra = extra_columns(self._new_columns(columns), rooms, tz)
         self._set_blocks(blocks, [*self._fixed_columns(), *extra], replace_all=replace_all)

@@ -30,6 +30,8 @@ from meetdesk.ui.table_models import ROW_ROLE, RowTableModel, SearchProxy
 log = logging.getLogger("meetdesk.ui.table_tab")
 R = TypeVar("R")
 RowKey = tuple[str, str]
+#: rows measured for a column's first width
+SIZE_SAMPLE_ROWS = 100
 
 
 def capabilities_of(conn: Connection) -> Capability:
@@ -282,11 +284,14 @@ class TableTab(QWidget, Generic[R]):
             return
         self._sized_columns = keys
         header = self.table.horizontalHeader()
-        # Qt measures at most this many rows (the first ones, by default 1000) for a content size
-        header.setResizeContentsPrecision(200)
+        # measured on the first rows (resizeColumnToContents reads thousands of cells of a hidden tab)
+        metrics = self.table.fontMetrics()
+        sample = range(min(self.model.rowCount(), SIZE_SAMPLE_ROWS))
         for column in range(self.model.columnCount()):
-            self.table.resizeColumnToContents(column)
-            header.resizeSection(column, min(max(header.sectionSize(column) + 12, 70), 260))  # room for italics
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+            widest = max([metrics.horizontalAdvance(title) + 24,
+                          *(metrics.horizontalAdvance(self.model.text(r, keys[column])) for r in sample)])
+            header.resizeSection(column, min(max(widest + 20, 70), 260))  # room for padding and italics
 
     def _update_overlay(self) -> None:
         if self.proxy.rowCount() > 0:

@@ -197,7 +197,8 @@ class OpenMeetingsState:
                 seed_demo(self)
             first = max(self.rooms, default=0) + 1
             for n, name in bulk_rooms(self.seed_rooms):
-                self.rooms[first + n - 1] = OMRoom(first + n - 1, name, "CONFERENCE", capacity=32)
+                self.rooms[first + n - 1] = OMRoom(first + n - 1, name, ROOM_TYPES[n % len(ROOM_TYPES)],
+                                                   capacity=32, is_public=True)
             if self.seed_rooms:
                 self._bump("room", first + self.seed_rooms - 1)
 
