@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import subprocess
 import sys
@@ -13,11 +14,13 @@ KINDS = ("plugnmeet", "openmeetings", "openmeetings-axis")
 
 
 @contextmanager
-def simulators(latency_ms: int = 0, seed_rooms: dict[str, int] | None = None) -> Iterator[dict[str, dict[str, Any]]]:
+def simulators(latency_ms: int = 0, seed_rooms: dict[str, int] | None = None,
+               kinds: tuple[str, ...] = KINDS) -> Iterator[dict[str, dict[str, Any]]]:
     """Start one simulator per kind; yields kind → its info line (base_url, fields, secret, ca_file)."""
     procs: dict[str, subprocess.Popen[str]] = {}
+    atexit.register(_stop, procs)  # also when the benchmark itself is interrupted
     try:
-        for kind in KINDS:
+        for kind in kinds:
             extra = ["--seed-rooms", str(seed_rooms[kind])] if seed_rooms and seed_rooms.get(kind) else []
             procs[kind] = subprocess.Popen(
                 [sys.executable, "-m", "meetdesk.simulators", "--provider", kind, "--latency-ms", str(latency_ms),
@@ -31,10 +34,16 @@ def simulators(latency_ms: int = 0, seed_rooms: dict[str, int] | None = None) ->
             infos[kind] = json.loads(line)
         yield infos
     finally:
-        for proc in procs.values():
+        _stop(procs)
+        atexit.unregister(_stop)
+
+
+def _stop(procs: dict[str, subprocess.Popen[str]]) -> None:
+    for proc in procs.values():
+        if proc.poll() is None:
             proc.terminate()
-        for proc in procs.values():
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    for proc in procs.values():
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
