@@ -246,6 +246,8 @@ async def _run_window(options: argparse.Namespace, holder: dict[str, MainWindow]
     try:
         if options.demo:
             # the window shows first; the demo servers start after it is painted (see _start_demo)
+            from meetdesk.services.demo import DemoEnvironment  # only for the demo
+
             env = DemoEnvironment(seed_rooms=options.seed_rooms).prepare()
             session = await env.open_session()
         else:

@@ -27,8 +27,8 @@ from meetdesk.backends.base import available_kinds
 from meetdesk.services.session import Session
 from meetdesk.ui.connections_panel import ConnectionsPanel
 from meetdesk.ui.icons import app_icon
+from meetdesk.ui.kinds import kind_display_name
 from meetdesk.ui.messages import show_error
-from meetdesk.ui.profile_dialog import kind_display_name
 from meetdesk.ui.session_bridge import SessionBridge, bridge_for
 from meetdesk.ui.tasks import AsyncOp, activity
 from meetdesk.ui.ui_state import decode_bytes, encode_bytes, load_ui_state, save_ui_state

@@ -12,7 +12,6 @@ from meetdesk.domain.models import Meeting
 from meetdesk.services.session import ConnectionState, Session
 from meetdesk.ui import local_time
 from meetdesk.ui.dialog_parts import eligible_profiles
-from meetdesk.ui.meeting_dialog import MeetingDialog
 from meetdesk.ui.messages import confirm
 from meetdesk.ui.table_models import MeetingsModel
 from meetdesk.ui.table_tab import RowKey, TableTab, capabilities_of, connected
@@ -97,6 +96,8 @@ class MeetingsTab(TableTab[Meeting]):
         if not self.new_action.isEnabled():
             return
         meeting = self.selected()
+        from meetdesk.ui.meeting_dialog import MeetingDialog  # imported when first opened
+
         dialog = MeetingDialog(self.session, profile=meeting.profile if meeting else None, parent=self)
         dialog.saved.connect(self._meeting_saved)
         self._open_dialog(dialog)
@@ -105,6 +106,8 @@ class MeetingsTab(TableTab[Meeting]):
         meeting = self.selected()
         if meeting is None or not self.edit_action.isEnabled():
             return
+        from meetdesk.ui.meeting_dialog import MeetingDialog
+
         dialog = MeetingDialog(self.session, meeting=meeting, parent=self)
         dialog.saved.connect(self._meeting_saved)
         self._open_dialog(dialog)

@@ -17,8 +17,6 @@ from meetdesk.domain.models import Room
 from meetdesk.services.session import ConnectionState, Session
 from meetdesk.ui.dialog_parts import eligible_profiles
 from meetdesk.ui.messages import confirm, show_error
-from meetdesk.ui.recordings_dialog import RecordingsDialog
-from meetdesk.ui.room_dialog import RoomDialog
 from meetdesk.ui.table_models import RoomsModel
 from meetdesk.ui.table_tab import RowKey, TableTab, capabilities_of, connected
 from meetdesk.ui.tasks import AsyncOp
@@ -180,6 +178,8 @@ class RoomsTab(TableTab[Room]):
         if not self.new_action.isEnabled():
             return
         room = self.selected()
+        from meetdesk.ui.room_dialog import RoomDialog  # dialogs are imported when first opened
+
         dialog = RoomDialog(self.session, profile=room.profile if room else None, parent=self)
         dialog.saved.connect(self._room_saved)
         self._open_dialog(dialog)
@@ -188,6 +188,8 @@ class RoomsTab(TableTab[Room]):
         room = self.selected()
         if room is None or not self.edit_action.isEnabled():
             return
+        from meetdesk.ui.room_dialog import RoomDialog
+
         dialog = RoomDialog(self.session, room=room, parent=self)
         dialog.saved.connect(self._room_saved)
         self._open_dialog(dialog)
@@ -259,6 +261,8 @@ class RoomsTab(TableTab[Room]):
         room = self.selected()
         profiles = eligible_profiles(self.session, Capability.RECORDINGS)
         profile = room.profile if room is not None else profiles[0]
+        from meetdesk.ui.recordings_dialog import RecordingsDialog
+
         dialog = RecordingsDialog(self.session, profile, room, parent=self)
         self._open_dialog(dialog)
 
