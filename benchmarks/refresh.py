@@ -144,6 +144,7 @@ async def measure(runs: int) -> dict[str, Any]:
 def main() -> int:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)  # as meetdesk's own bootstrap: closing the window must not stop the loop
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

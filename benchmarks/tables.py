@@ -97,8 +97,10 @@ def main() -> int:
     from meetdesk.services.secret_store import SecretStore
     from meetdesk.services.session import ConnectionState, Session, SessionEvent
     from meetdesk.ui.main_window import MainWindow
+    from meetdesk.ui.rooms_tab import RoomsTab
 
     app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
     out: dict[str, Any] = {}
     store = ProfileStore(Path(os.environ["MEETDESK_CONFIG_DIR"]) / "profiles.json")
     store.load()
@@ -109,6 +111,7 @@ def main() -> int:
     window.show()
     app.processEvents()
     tab = window.rooms_tab
+    assert isinstance(tab, RoomsTab)
     table = tab.table
     conn = session.connection("Bench")
     conn.state = ConnectionState.CONNECTED
@@ -146,7 +149,7 @@ def main() -> int:
         assert selected is not None and selected.id == "bulk-500", selected
         table.sortByColumn(tab.model.column_of("profile"), Qt.SortOrder.AscendingOrder)
         if not run:  # memory after the first load, sort and search (later runs only repeat them)
-            window.composer.select("Bench", "bulk-99")  # the composer's room picker holds them too
+            window.composer.select("Bench", "bulk-99")  # type: ignore[attr-defined]  # the composer's room picker holds them too
             app.processEvents()
             rss_after, peak = rss_mib(), peak_mib()
     # baseline (after the memory figures, so its garbage is not counted): the minimal model in a bare view

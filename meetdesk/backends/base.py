@@ -18,10 +18,15 @@ from meetdesk.backends.registry import BACKENDS, client_target
 from meetdesk.domain.errors import UnsupportedOperationError, ValidationError
 from meetdesk.domain.fields import FieldKind, FieldSpec
 from meetdesk.domain.models import (
+    Account,
+    AccountDraft,
+    AccountUser,
     JoinLink,
     JoinRequest,
+    LinkPolicy,
     Meeting,
     MeetingDraft,
+    Participant,
     Profile,
     Recording,
     Room,
@@ -52,6 +57,11 @@ class Capability(enum.Flag):
     CUSTOM_DESIGN = enum.auto()
     #: rooms are listed from what meetdesk remembers, not from the server
     LOCAL_ROOM_LIST = enum.auto()
+    #: when the server will not list meetings, the meetings created from meetdesk are listed instead
+    #: (``Provider.meetings_local_only`` says which one the last list was)
+    LOCAL_MEETING_LIST = enum.auto()
+    #: create accounts on a multi-tenant instance and look up their administrators
+    ACCOUNTS = enum.auto()
 
 
 @dataclass(frozen=True)
@@ -95,11 +105,19 @@ class Provider:
     join_request_fields: ClassVar[frozenset[str] | None] = None
     room_columns: ClassVar[tuple[Column, ...]] = ()
     meeting_columns: ClassVar[tuple[Column, ...]] = ()
+    #: options of a new account besides its administrator's name, e-mail and language (Capability.ACCOUNTS)
+    account_fields: ClassVar[tuple[FieldSpec, ...]] = ()
+    #: what this back end's join links are (lifetime, single/multi-use, per person or shared, role-bearing);
+    #: the default is a personal, role-bearing, reusable link without a clock of its own — declare yours
+    link_policy: ClassVar[LinkPolicy] = LinkPolicy(
+        summary="A personal link; meetdesk does not know when this server lets it expire.")
 
     def __init__(self, profile: Profile, secret: str, *, persist: PersistHook | None = None) -> None:
         self.profile = profile
         self._secret = secret
         self._persist = persist or _no_persist
+        #: True when the last ``list_meetings`` listed only what meetdesk remembers (LOCAL_MEETING_LIST)
+        self.meetings_local_only = False
 
     def __repr__(self) -> str:  # never show the secret
         return f"<{type(self).__name__} profile={self.profile.name!r}>"
@@ -191,6 +209,30 @@ class Provider:
     # join links ------------------------------------------------------------------------------
     async def join_link(self, request: JoinRequest) -> JoinLink:
         raise self._unsupported("join links")
+
+    def meeting_invitees(self, meeting_id: str) -> list[Participant]:
+        """The people the back end lists as invited to a meeting it returned (``extra["email"]`` holds the address);
+        empty where the back end keeps no such list."""
+        return []
+
+    async def invitation_link(self, request: JoinRequest, valid_from: datetime, valid_to: datetime, *,
+                              password: str = "", send_mail: bool = False, subject: str = "",
+                              message: str = "") -> JoinLink:
+        """A link to send ahead of a meeting that runs from ``valid_from`` to ``valid_to``.
+
+        Back ends whose ``link_policy`` has ``valid_window`` override this to make a link for that period;
+        the others hand out their ordinary join link (callers check ``made_at_join_time`` first).
+        ``password``, ``send_mail`` (the server e-mails the link), ``subject`` and ``message`` are honoured where
+        the back end has them.
+        """
+        return await self.join_link(request)
+
+    # accounts (multi-tenant instances) -------------------------------------------------------
+    async def create_account(self, draft: AccountDraft) -> Account:
+        raise self._unsupported("creating accounts")
+
+    async def account_admins(self, account_id: str) -> list[AccountUser]:
+        raise self._unsupported("looking up account administrators")
 
 
 #: kind → "module:ClassName", derived from the registry (tests add fakes here)

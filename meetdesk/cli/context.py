@@ -68,13 +68,12 @@ class Context:
         return cls
 
     async def connect(self, name: str, need: Capability = Capability.NONE,
-                      what: str = "", *, load: bool = True) -> tuple[Session, Connection, type[Provider]]:
-        """Connect profile ``name`` (and load its data, unless ``load`` is false: a command that asks for just
-        what it shows saves the other calls) after checking the back end can do ``need``."""
+                      what: str = "") -> tuple[Session, Connection, type[Provider]]:
+        """Connect profile ``name`` (which loads its data) after checking the back end can do ``need``."""
         cls = self.profile_class(name, need, what)
         session = self.session()
         try:
-            await session.connect(name, load=load)
+            await session.connect(name)
         except AuthenticationError:
             if session.connection(name).state is not ConnectionState.NEEDS_SECRET:
                 raise

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from meetdesk.domain.errors import ValidationError
 from meetdesk.domain.fields import FieldKind, FieldSpec, parse_options
+from meetdesk.domain.times import EARLIEST, LATEST, check_range, localize
 
 
 def in_sentence(label: str) -> str:
@@ -38,14 +39,25 @@ def parse_cli_options(specs: Sequence[FieldSpec], raw: Mapping[str, str],
     room or meeting has now: they are kept unless overridden, so an update changes only what was given.
     """
     known = {s.key for s in specs}
-    merged = {k: v for k, v in (current or {}).items() if k in known and v is not None}
-    merged.update(raw)
+    merged: dict[str, Any] = {k: v for k, v in (current or {}).items() if k in known and v is not None}
+    by_key = {s.key: s for s in specs}
+    for key, value in raw.items():
+        base = key[:-1]
+        if key.endswith(APPEND) and base in by_key and by_key[base].kind is FieldKind.PARTICIPANTS:
+            # KEY+=… adds people to those the meeting has (or to those given with KEY=… before it)
+            merged[base] = [*by_key[base].parse(merged.get(base) or []), *by_key[base].parse(value)]
+        else:
+            merged[key] = value
     return parse_options(specs, merged, strict=True)
+
+
+#: ``--option invited+=ada@example.org`` appends to a list of people instead of replacing it
+APPEND = "+"
 
 
 def check_option_keys(specs: Sequence[FieldSpec], raw: Mapping[str, str]) -> Mapping[str, str]:
     """Refuse unknown option keys (with the list of known ones) before anything is sent anywhere."""
-    known = {s.key for s in specs}
+    known = {s.key for s in specs} | {s.key + APPEND for s in specs if s.kind is FieldKind.PARTICIPANTS}
     for key in raw:
         if key not in known:
             parse_options(specs, {key: raw[key]}, strict=True)
@@ -88,6 +100,7 @@ def parse_when(text: str, *, flag: str, zone: tzinfo | None = None, end_of_day: 
     the whole 7th.
     """
     raw = text.strip()
+    field = flag.lstrip("-")
     try:
         if len(raw) == 10:
             day = date.fromisoformat(raw)
@@ -96,10 +109,19 @@ def parse_when(text: str, *, flag: str, zone: tzinfo | None = None, end_of_day: 
             value = datetime.fromisoformat(raw.replace(" ", "T", 1))
     except ValueError:
         raise ValidationError(f"{flag} must be a date or date and time like 2025-03-07 or 2025-03-07T14:30, "
-                              f"not “{text}”.", field=flag.lstrip("-")) from None
+                              f"not “{text}”.", field=field) from None
+    except OverflowError:  # the day after 9999-12-31
+        raise ValidationError(f"{flag} must be between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}.",
+                              field=field) from None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=zone) if zone is not None else value.astimezone()
-    return value
+        try:
+            value = localize(value, zone, label=flag, field=field) if zone is not None else value.astimezone()
+        except (OverflowError, OSError, ValueError) as exc:
+            if isinstance(exc, ValidationError):
+                raise
+            raise ValidationError(f"{flag} must be between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}.",
+                                  field=field) from None
+    return check_range(value, label=flag, field=field)
 
 
 def read_secret(label: str, *, from_stdin: bool, profile: str, stdin: TextIO | None = None) -> str:

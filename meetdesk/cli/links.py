@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from meetdesk.backends.base import Capability, Provider
@@ -20,6 +21,7 @@ from meetdesk.domain.design import validate_design
 from meetdesk.domain.errors import UnsupportedOperationError, ValidationError
 from meetdesk.domain.models import JoinRequest
 from meetdesk.services.designs import contrast_warnings, load_preset
+from meetdesk.services.qr import save_qr
 from meetdesk.services.session import Connection, Session
 
 _PARTICIPANT_FLAGS = {"user_id": "--user-id", "moderator": "--moderator", "hidden": "--hidden",
@@ -78,6 +80,8 @@ async def cmd_link(ctx: Context, args: argparse.Namespace) -> int:
                           moderator=args.moderator, hidden=args.hidden, language=args.language or "",
                           avatar_url=args.avatar_url or "", email=args.email or "", options=options, design=design)
     link = await session.join_link(args.name, request)
+    if getattr(args, "qr", None):
+        save_qr(link.url, Path(args.qr))
     rows: list[tuple[str, Any]] = [("Link", link.url), ("Room", link.room_id), ("For", link.display_name),
                                    ("Role", link.role.value), ("Expires", link.expires_at),
                                    ("Single use", True if link.single_use else None), ("Note", link.note)]

@@ -1,7 +1,8 @@
 """meetdesk without a window: the same services as the GUI, driven from the command line.
 
 Exit codes: 0 ok, 1 error, 2 usage (bad input, unsupported operation), 3 authentication, 4 not found,
-5 unreachable. Errors are one sentence (+ hint) on stderr, and with ``--json`` also a JSON object on stdout.
+5 unreachable (also: no complete answer within the profile's deadline). Errors are one sentence (+ hint) on
+stderr, and with ``--json`` also a JSON object on stdout.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import NoReturn, TextIO
 
 from meetdesk import __version__
+from meetdesk.cli.accounts import cmd_account_admin, cmd_account_create
 from meetdesk.cli.context import Context
+from meetdesk.cli.invitations import cmd_invitation, cmd_links
 from meetdesk.cli.links import cmd_link
 from meetdesk.cli.meetings import cmd_meeting_cancel, cmd_meeting_create, cmd_meeting_update, cmd_meetings
 from meetdesk.cli.output import Output
@@ -101,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--secret-stdin", action="store_true", help="read the secret from one line of standard input")
     p.add_argument("--ca-file", metavar="PATH", help="a CA certificate (PEM) to trust for this server")
     p.add_argument("--allow-http", action="store_true", help="allow plain http:// to a server that is not local")
+    p.add_argument("--deadline", type=float, metavar="SECONDS",
+                   help="give up on a call to this server after this many seconds in all (default 60)")
     leaf(profiles, "list", cmd_profile_list, "list the saved profiles")
     for action, handler, text in (("show", cmd_profile_show, "show one profile (never its secret)"),
                                   ("remove", cmd_profile_remove, "remove a profile and its saved secret")):
@@ -138,6 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     _options(p, "join")
     p.add_argument("--design", action="append", metavar="KEY=VALUE", help="a custom design setting; repeatable")
     p.add_argument("--preset", metavar="NAME", help="start from a saved design (--design overrides its keys)")
+    p.add_argument("--qr", metavar="FILE", help="also save the link as a QR code (FILE.png or FILE.svg)")
+    _invitation_commands(sub, leaf)
 
     rooms = nested("room", "create, edit, delete, end, open or close a room")
     p = leaf(rooms, "create", cmd_room_create, "create a room")
@@ -179,6 +186,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", metavar="PROFILE", help="the profile's name")
     p.add_argument("--room", metavar="ID", help="only this room's recordings")
 
+    accounts = nested("account", "create accounts on a multi-tenant instance and look up their administrators")
+    p = leaf(accounts, "create", cmd_account_create, "create an account and its first administrator")
+    p.add_argument("name", metavar="PROFILE", help="the profile's name (an instance-level key)")
+    p.add_argument("--email", required=True, metavar="E", help="the administrator's e-mail address")
+    p.add_argument("--first-name", required=True, metavar="F")
+    p.add_argument("--last-name", required=True, metavar="L")
+    p.add_argument("--language", metavar="L", help="the administrator's language, e.g. de (default en)")
+    _options(p, "account")
+    p = leaf(accounts, "admin", cmd_account_admin, "show an account's administrators and their user ids")
+    p.add_argument("name", metavar="PROFILE", help="the profile's name")
+    p.add_argument("account_id", metavar="ACCOUNT_ID")
+
     presets = nested("preset", "saved custom designs for join links")
     leaf(presets, "list", cmd_preset_list, "list saved designs")
     leaf(presets, "show", cmd_preset_show, "show a saved design").add_argument("name", metavar="DESIGN")
@@ -187,6 +206,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", metavar="DESIGN")
     p.add_argument("--design", action="append", required=True, metavar="KEY=VALUE", help="repeatable")
     return parser
+
+
+def _invitation_commands(sub: argparse._SubParsersAction[_Parser],
+                         leaf: Callable[..., argparse.ArgumentParser]) -> None:
+    p = leaf(sub, "links", cmd_links, "make a personal join link for everybody on a list (CSV: name, e-mail, role)")
+    p.add_argument("name", metavar="PROFILE", help="the profile's name")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--room", metavar="ID", help="the room's id (links to join now)")
+    target.add_argument("--meeting", metavar="ID", help="the meeting's id (links that work at its time)")
+    p.add_argument("--csv", required=True, metavar="FILE", help="the participant list; - reads standard input")
+    p.add_argument("--out", metavar="FILE", help="write the links as CSV here (default: standard output)")
+    p.add_argument("--design", action="append", metavar="KEY=VALUE", help="a custom design setting; repeatable")
+    p = leaf(sub, "invitation", cmd_invitation, "print a meeting's invitation text and write its calendar file")
+    p.add_argument("name", metavar="PROFILE", help="the profile's name")
+    p.add_argument("--meeting", metavar="ID", help="the meeting's id")
+    p.add_argument("--save-template", metavar="FILE",
+                   help="first save FILE as this profile's invitation template ({title} {start} {end} {zone} "
+                        "{link} {password} {organiser} {dial_in})")
+    p.add_argument("--ics", metavar="FILE", help="write the meeting as an iCalendar file (.ics)")
+    p.add_argument("--for", dest="for_name", metavar="NAME", help="put this person's own link into the invitation")
+    p.add_argument("--email", metavar="E", help="that person's e-mail address")
+    p.add_argument("--organiser", metavar="NAME", help="who signs the invitation (default: the meeting's owner)")
+    p.add_argument("--organiser-email", metavar="E", help="the organiser's address in the calendar file")
 
 
 # running -------------------------------------------------------------------------------------------

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-from dataclasses import replace
 from typing import Any
 
 from meetdesk.backends.base import Capability, Provider
-from meetdesk.cli.common import raw_options, stamp
+from meetdesk.cli.common import raw_options, warn_skipped
 from meetdesk.cli.context import Context
 from meetdesk.cli.input import (
     parse_cli_options,
@@ -39,24 +37,18 @@ def _show_room(ctx: Context, room: Room, cls: type[Provider], heading: str) -> N
 
 async def cmd_rooms(ctx: Context, args: argparse.Namespace) -> int:
     need = Capability.LIST_ROOMS | (Capability.PAST_ROOMS if args.past else Capability.NONE)
-    session, conn, cls = await ctx.connect(args.name, need, "listing past rooms" if args.past else "listing rooms",
-                                           load=False)
-    # only the lists shown are asked for (no meetings), concurrently; errors keep their own exit codes
-    provider = session.provider(args.name)
-
-    async def active() -> list[Room]:
-        listed = await provider.list_rooms()
-        return await provider.complete_rooms(listed) or listed  # user counts where they cost a call per room
-
-    async def ended() -> list[Room]:
-        return await provider.list_past_rooms() if args.past else []
-
-    listed, ended_rooms = await asyncio.gather(active(), ended())
-    rooms = stamp(listed, conn)
-    past = [replace(r, past=True) for r in stamp(ended_rooms, conn)]
+    session, conn, cls = await ctx.connect(args.name, need, "listing past rooms" if args.past else "listing rooms")
+    if conn.refresh_failure is not None:  # the refresh failed: its error (and exit code), never "No rooms"
+        raise conn.refresh_failure
+    warn_skipped(ctx, conn)
+    rooms, past = conn.rooms, conn.past_rooms
+    # details the window fetches after showing the rooms (OpenMeetings' user counts): here before printing
+    completed = await session.provider(args.name).complete_rooms(list(rooms)) if rooms else None
+    if completed is not None:
+        rooms = completed
     shown = list(rooms) + (list(past) if args.past else [])
     text = rooms_table(shown, cls.room_columns) if shown else f"No rooms on “{args.name}”."
-    if Capability.LOCAL_ROOM_LIST in cls.capabilities:
+    if Capability.LOCAL_ROOM_LIST in cls.capabilities or any(r.local_only for r in shown):
         text += f"\n({cls.display_name} cannot list rooms: these are the rooms meetdesk created or remembers.)"
     ctx.out.result([room_json(r, hidden_keys(cls.room_fields)) for r in shown], text)
     return 0

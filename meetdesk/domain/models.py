@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 
@@ -24,9 +24,11 @@ class Profile:
     ca_file: str | None = None
     allow_http: bool = False
     data: dict[str, Any] = field(default_factory=dict)
+    #: seconds every call to this server may take in all (None: meetdesk's default)
+    deadline_s: float | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "name": self.name,
             "kind": self.kind,
             "base_url": self.base_url,
@@ -35,6 +37,9 @@ class Profile:
             "allow_http": self.allow_http,
             "data": self.data,
         }
+        if self.deadline_s is not None:
+            out["deadline_s"] = self.deadline_s
+        return out
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> Profile:
@@ -46,7 +51,20 @@ class Profile:
             ca_file=obj.get("ca_file") or None,
             allow_http=bool(obj.get("allow_http", False)),
             data=dict(obj.get("data") or {}),
+            deadline_s=_deadline(obj.get("deadline_s")),
         )
+
+
+#: seconds every call to a server may take in all (retries and the whole answer), unless a profile says otherwise
+DEFAULT_DEADLINE_S = 60.0
+
+
+def _deadline(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 1 <= value <= 3600:
+        raise ValueError("deadline_s must be a number of seconds from 1 to 3600")
+    return float(value)
 
 
 @dataclass(frozen=True)
@@ -117,6 +135,8 @@ class Meeting:
     timezone: str = ""
     options: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: True for a meeting meetdesk only remembers (the server would not list its meetings)
+    local_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -187,3 +207,80 @@ class JoinLink:
     expires_at: datetime | None = None
     single_use: bool = False
     note: str = ""
+
+
+@dataclass(frozen=True)
+class AccountDraft:
+    """A new account on a multi-tenant instance, with its first administrator (an organiser).
+
+    ``options`` holds values parsed against the provider's ``account_fields`` (account type, paid until …).
+    """
+
+    admin_email: str
+    admin_first_name: str
+    admin_last_name: str
+    language: str = "en"
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account as the server stored it. ``extra`` holds what the server said besides (counts, defaults)."""
+
+    id: str
+    name: str
+    account_type: str = ""
+    paid_until: datetime | None = None
+    profile: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AccountUser:
+    """A user of an account (its administrator): ``id`` is what meeting calls name as the organiser."""
+
+    id: str
+    email: str
+    first_name: str = ""
+    last_name: str = ""
+    language: str = ""
+    timezone: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p) or self.email
+
+
+@dataclass(frozen=True)
+class LinkPolicy:
+    """What a back end's join links are, so the composer, the invitation and the reminder can say it plainly.
+
+    ``lifetime`` is how long a link works after it is made (None: it has no clock of its own). A back end with
+    ``valid_window`` can make links that work during a given period (OpenMeetings invitations), so they can
+    be sent the day before. ``made_at_join_time`` means links die too soon to be sent ahead: meetdesk makes
+    them when the meeting is about to start (at the reminder) instead.
+    """
+
+    lifetime: timedelta | None = None
+    single_use: bool = False
+    #: one link per person (False: one shared link for everybody, e.g. a meeting's guest link)
+    per_person: bool = True
+    #: the link itself says whether its holder is a moderator
+    role_bearing: bool = True
+    valid_window: bool = False
+    made_at_join_time: bool = False
+    #: one sentence for coordinators: what the link is and how long it lasts
+    summary: str = ""
+
+    @property
+    def can_send_ahead(self) -> bool:
+        return not self.made_at_join_time
+
+    def works_until(self, made_at: datetime, meeting_end: datetime | None = None) -> datetime | None:
+        """When a link made at ``made_at`` stops working, as far as the back end's rules say (None: no end)."""
+        if self.valid_window and meeting_end is not None:
+            return meeting_end
+        if self.lifetime is not None:
+            return made_at + self.lifetime
+        return None

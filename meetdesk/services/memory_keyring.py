@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import keyring.backend
 import keyring.errors
+from jaraco.classes import properties
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring that forgets everything when the process ends (demo mode and tests)."""
+    """A keyring that forgets everything when the process ends (demo mode and tests).
 
-    priority = 0  # never chosen automatically
+    Only ever used when meetdesk passes it explicitly: keyring's discovery treats every subclass as a
+    candidate, and one of priority 0 can win against "no keyring" — then secrets would vanish at exit while
+    meetdesk said "stored in the keyring". A priority that raises makes it not viable for discovery.
+    """
+
+    @properties.classproperty
+    def priority(cls) -> float:
+        raise RuntimeError("meetdesk's memory keyring is never chosen automatically")
 
     def __init__(self) -> None:
         super().__init__()

@@ -66,7 +66,7 @@ class SecretStore:
         if self._degraded_reason is None:
             return None
         return ("The system keyring is not available (" + self._degraded_reason + "). "
-                "Passwords are kept in memory for this session only and will be asked for again next time.")
+                "Passwords are kept for this run only and will be asked for again next time.")
 
     @property
     def degraded(self) -> bool:

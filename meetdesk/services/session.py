@@ -10,13 +10,16 @@ import asyncio
 import contextlib
 import enum
 import logging
+import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from meetdesk.backends.base import Capability, Provider, create_provider, provider_class
+from meetdesk.backends.rows import as_protocol_error, collect_skipped
 from meetdesk.domain.errors import (
+    AnswerLostError,
     AuthenticationError,
     MeetdeskError,
     NotFoundError,
@@ -25,6 +28,9 @@ from meetdesk.domain.errors import (
     ValidationError,
 )
 from meetdesk.domain.models import (
+    Account,
+    AccountDraft,
+    AccountUser,
     JoinLink,
     JoinRequest,
     Meeting,
@@ -66,9 +72,18 @@ class Connection:
     rooms: list[Room] = field(default_factory=list)
     past_rooms: list[Room] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
-    #: the last refresh error (data above is then the last known data)
+    #: the last refresh error (data above is then the last known data, marked stale)
     refresh_error: str = ""
+    #: the error itself, so the CLI reports it (and its exit code) without asking the server again
+    refresh_failure: MeetdeskError | None = None
+    #: rows the last refresh skipped because they could not be read (sentences naming them)
+    skipped_rows: list[str] = field(default_factory=list)
     refreshed_at: datetime | None = None
+
+    @property
+    def stale(self) -> bool:
+        """True when the data shown is the last known data, because the latest refresh failed."""
+        return bool(self.refresh_error)
 
     @property
     def capabilities(self) -> Capability:
@@ -108,6 +123,8 @@ class Session:
         self.connections: dict[str, Connection] = {p.name: Connection(p) for p in store.profiles()}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._locks: dict[str, asyncio.Lock] = {}
+        #: the task connecting each profile, so that disconnect() can cancel a connection attempt at any moment
+        self._connecting: dict[str, asyncio.Task[Any]] = {}
         secrets.on_warning = lambda text: self._emit(SessionEvent.WARNING, text)
 
     # events ------------------------------------------------------------------------------------
@@ -131,6 +148,10 @@ class Session:
         try:
             return self.connections[name]
         except KeyError:
+            pass
+        try:  # names are stored in NFC: "Café" typed with a combining accent is the same profile
+            return self.connections[unicodedata.normalize("NFC", name)]
+        except KeyError:
             raise NotFoundError(f"There is no profile named “{name}”.") from None
 
     async def add_profile(self, profile: Profile, secret: str | None) -> Profile:
@@ -148,7 +169,8 @@ class Session:
         """Save an edited profile; ``secret`` None keeps the stored one. Reconnects if it was connected."""
         was_connected = self.connection(old_name).state is ConnectionState.CONNECTED
         await self.disconnect(old_name)
-        profile = replace(profile, data=profile.data or self.store.get(old_name).data)
+        old = self.store.get(old_name)
+        profile = replace(profile, data=profile.data or old.data, deadline_s=profile.deadline_s or old.deadline_s)
         profile = self.store.update(old_name, profile)
         if profile.name != old_name:
             await self.secrets.rename(old_name, profile.name)
@@ -181,10 +203,10 @@ class Session:
     def _lock(self, name: str) -> asyncio.Lock:
         return self._locks.setdefault(name, asyncio.Lock())
 
-    async def connect(self, name: str, secret: str | None = None, *, load: bool = True) -> ServerInfo:
-        """Connect a profile and (unless ``load`` is false) load its data. Errors are recorded in the status
-        *and* raised."""
+    async def connect(self, name: str, secret: str | None = None) -> ServerInfo:
+        """Connect a profile and load its data. Errors are recorded in the status *and* raised."""
         conn = self.connection(name)
+        name = conn.profile.name
         async with self._lock(name):
             if conn.provider is not None and conn.state is ConnectionState.CONNECTED:
                 assert conn.server is not None
@@ -206,6 +228,9 @@ class Session:
                     current.profile = self.store.get(conn.profile.name)
 
             provider = create_provider(conn.profile, stored or "", persist=persist)
+            task = asyncio.current_task()
+            if task is not None:
+                self._connecting[name] = task
             try:
                 server = await provider.connect()
             except asyncio.CancelledError:
@@ -216,20 +241,25 @@ class Session:
                 await _quiet_close(provider)
                 self._set_state(conn, _state_for(exc), exc.user_text())
                 raise
+            finally:
+                self._connecting.pop(name, None)
             conn.provider, conn.server = provider, server
             self._set_state(conn, ConnectionState.CONNECTED)
-        if load:
-            await self.refresh(name, raise_errors=False)
+        await self.refresh(name, raise_errors=False)
         return server
 
     async def disconnect(self, name: str) -> None:
         conn = self.connection(name)
+        attempt = self._connecting.get(name)
+        if attempt is not None and attempt is not asyncio.current_task() and not attempt.done():
+            attempt.cancel()
+            await asyncio.gather(attempt, return_exceptions=True)
         provider, conn.provider, conn.server = conn.provider, None, None
         if provider is not None:
             await _quiet_close(provider)
         had_data = bool(conn.rooms or conn.meetings or conn.past_rooms)
         conn.rooms, conn.meetings, conn.past_rooms = [], [], []
-        conn.refresh_error = ""
+        conn.refresh_error, conn.refresh_failure = "", None
         if conn.state is not ConnectionState.DISCONNECTED:
             self._set_state(conn, ConnectionState.DISCONNECTED)
         if had_data:
@@ -278,25 +308,31 @@ class Session:
             return await call() if cap in caps else None
 
         try:
-            rooms, past, meetings = await asyncio.gather(
-                maybe(Capability.LIST_ROOMS, provider.list_rooms),
-                maybe(Capability.PAST_ROOMS, provider.list_past_rooms),
-                maybe(Capability.LIST_MEETINGS, lambda: provider.list_meetings(start, end)),
-            )
-        except MeetdeskError as exc:
-            conn.refresh_error = exc.user_text()
+            with collect_skipped() as skipped:
+                rooms, past, meetings = await asyncio.gather(
+                    maybe(Capability.LIST_ROOMS, provider.list_rooms),
+                    maybe(Capability.PAST_ROOMS, provider.list_past_rooms),
+                    maybe(Capability.LIST_MEETINGS, lambda: provider.list_meetings(start, end)),
+                )
+        except Exception as raw:  # never swallowed: a failed refresh keeps the last known data, marked stale
+            exc = as_protocol_error(raw, name, "rooms and meetings")
+            if exc is not raw:
+                log.warning("refreshing %s failed unexpectedly", name, exc_info=raw)
+            conn.refresh_error, conn.refresh_failure = exc.user_text(), exc
             if isinstance(exc, AuthenticationError | UnreachableError):
                 self._set_state(conn, _state_for(exc), exc.user_text())
             self._emit(SessionEvent.DATA, name)
-            raise
+            raise exc from None
         if conn.provider is not provider:  # disconnected meanwhile
             return
         kind = conn.profile.kind
         conn.rooms = [replace(r, profile=name, kind=kind) for r in rooms or []]
         conn.past_rooms = [replace(r, past=True, profile=name, kind=kind) for r in past or []]
         conn.meetings = [replace(m, profile=name, kind=kind) for m in meetings or []]
-        conn.refresh_error = ""
+        conn.refresh_error, conn.refresh_failure, conn.skipped_rows = "", None, list(skipped)
         conn.refreshed_at = datetime.now(UTC)
+        for warning in skipped:
+            self._emit(SessionEvent.WARNING, warning)
         if conn.state is not ConnectionState.CONNECTED:
             self._set_state(conn, ConnectionState.CONNECTED)
         self._emit(SessionEvent.DATA, name)
@@ -344,12 +380,27 @@ class Session:
         return await self._then_refresh(name, replace(room, profile=name, kind=self.connection(name).profile.kind))
 
     async def delete_room(self, name: str, room_id: str) -> None:
-        await self.provider(name).delete_room(room_id)
+        await self._until_gone(name, room_id, self.provider(name).delete_room)
         await self._then_refresh(name, None)
 
     async def end_room(self, name: str, room_id: str) -> None:
-        await self.provider(name).end_room(room_id)
+        await self._until_gone(name, room_id, self.provider(name).end_room)
         await self._then_refresh(name, None)
+
+    async def _until_gone(self, name: str, room_id: str, call: Callable[[str], Awaitable[None]]) -> None:
+        """Delete or end a room; when the answer was lost, ask the server whether it happened before failing."""
+        provider = self.provider(name)
+        try:
+            await call(room_id)
+        except AnswerLostError as lost:  # not on a timeout: a black hole is waited for once, not twice
+            try:
+                await provider.get_room(room_id)
+            except NotFoundError:
+                log.info("%s: the answer was lost, but room %s is gone: done", name, room_id)
+                return
+            except MeetdeskError:
+                raise lost from None
+            raise
 
     async def open_room(self, name: str, room_id: str) -> None:
         await self.provider(name).open_room(room_id)
@@ -370,7 +421,15 @@ class Session:
         return await self._then_refresh(name, replace(meeting, profile=name, kind=kind))
 
     async def cancel_meeting(self, name: str, meeting_id: str) -> None:
-        await self.provider(name).cancel_meeting(meeting_id)
+        provider = self.provider(name)
+        known = next((m for m in self.connection(name).meetings if m.id == meeting_id), None)
+        start, end = (known.start - timedelta(days=1), known.end + timedelta(days=1)) if known \
+            else self.meeting_window()
+
+        async def still_there() -> bool:
+            return any(m.id == meeting_id for m in await provider.list_meetings(start, end))
+
+        await _checked_when_lost(provider.cancel_meeting(meeting_id), still_there)
         await self._then_refresh(name, None)
 
     async def list_recordings(self, name: str, room_id: str | None = None) -> list[Recording]:
@@ -378,13 +437,25 @@ class Session:
         return [replace(r, profile=name) for r in recordings]
 
     async def delete_recording(self, name: str, recording_id: str) -> None:
-        await self.provider(name).delete_recording(recording_id)
+        provider = self.provider(name)
+
+        async def still_there() -> bool:
+            return any(r.id == recording_id for r in await provider.list_recordings())
+
+        await _checked_when_lost(provider.delete_recording(recording_id), still_there)
 
     async def recording_download_url(self, name: str, recording_id: str) -> str:
         return await self.provider(name).recording_download_url(recording_id)
 
     async def join_link(self, name: str, request: JoinRequest) -> JoinLink:
         return await self.provider(name).join_link(request)
+
+    async def create_account(self, name: str, draft: AccountDraft) -> Account:
+        account = await self.provider(name).create_account(draft)
+        return replace(account, profile=name)
+
+    async def account_admins(self, name: str, account_id: str) -> list[AccountUser]:
+        return await self.provider(name).account_admins(account_id)
 
     # shutdown ----------------------------------------------------------------------------------
     def spawn(self, coro: Awaitable[T]) -> asyncio.Task[T]:
@@ -411,3 +482,17 @@ async def _quiet_close(provider: Provider) -> None:
         await asyncio.wait_for(provider.aclose(), 3)
     except Exception as exc:
         log.debug("closing %r failed: %s", provider, type(exc).__name__)
+
+
+async def _checked_when_lost(call: Awaitable[None], still_there: Callable[[], Awaitable[bool]]) -> None:
+    """Run a removal; when its answer was lost on the way back, ask the server whether it happened."""
+    try:
+        await call
+    except AnswerLostError as lost:
+        try:
+            if not await still_there():
+                log.info("the answer was lost, but the removal happened: done")
+                return
+        except MeetdeskError:
+            pass
+        raise lost from None

@@ -10,6 +10,7 @@ login, and only a second refusal is reported (then it is the account's rights, n
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from datetime import datetime, timedelta
@@ -30,8 +31,10 @@ from meetdesk.backends.openmeetings.fields import (
     ROOM_TYPES,
     language_id,
 )
+from meetdesk.backends.openmeetings.invitations import INVITATION_POLICY, create_invitation
 from meetdesk.backends.openmeetings.rooms import OpenMeetingsRooms
 from meetdesk.backends.openmeetings.session import PRIVATE_ROOMS_KEY, dump_json
+from meetdesk.backends.rows import parse_rows
 from meetdesk.domain.errors import (
     NotFoundError,
     ProtocolError,
@@ -41,11 +44,14 @@ from meetdesk.domain.fields import FieldSpec
 from meetdesk.domain.models import (
     JoinLink,
     JoinRequest,
+    LinkPolicy,
     Meeting,
     MeetingDraft,
+    Participant,
     Recording,
     Role,
 )
+from meetdesk.domain.times import check_range, ends_after
 
 log = logging.getLogger("meetdesk.backends.openmeetings")
 T = TypeVar("T")
@@ -82,6 +88,7 @@ class OpenMeetingsProvider(OpenMeetingsRooms):
     join_fields: ClassVar[tuple[FieldSpec, ...]] = JOIN_FIELDS
     room_columns: ClassVar[tuple[Column, ...]] = ROOM_COLUMNS
     meeting_columns: ClassVar[tuple[Column, ...]] = MEETING_COLUMNS
+    link_policy: ClassVar[LinkPolicy] = INVITATION_POLICY
 
 
     def _aware(self, moment: datetime) -> datetime:
@@ -96,20 +103,29 @@ class OpenMeetingsProvider(OpenMeetingsRooms):
         if start is None or end is None:
             raise ProtocolError(f"OpenMeetings answered {call} in an unexpected format.",
                                 detail=f"appointment {meeting_id} without a readable start or end")
+        for key, value in (("start", start), ("end", end)):
+            try:
+                check_range(value, label=key)
+            except ValidationError:
+                raise ProtocolError(f"OpenMeetings answered {call} with a date meetdesk cannot show.",
+                                    detail=f"appointment {meeting_id}: {key} {dto.get(key)!r} out of range") from None
+        start, end = start.astimezone(self._zone), end.astimezone(self._zone)
         room, owner = omj.child(dto, "room"), omj.child(dto, "owner")
         owner_name = " ".join(p for p in (omj.text(owner.get("firstname")), omj.text(owner.get("lastname"))) if p)
         owner_text = omj.text(owner.get("login")) or owner_name
         room_name = omj.text(room.get("name"))
         self._appointments[meeting_id] = dto
         return Meeting(
-            id=meeting_id, title=omj.text(dto.get("title")), start=start.astimezone(self._zone),
-            end=end.astimezone(self._zone), kind=self.kind, room_id=omj.text(room.get("id")),
+            id=meeting_id, title=omj.text(dto.get("title")), start=start,
+            end=end, kind=self.kind, room_id=omj.text(room.get("id")),
             room_name=room_name, owner=owner_text, location=omj.text(dto.get("location")),
             description=omj.text(dto.get("description")), timezone=self._zone_name,
             options={"reminder": omj.text(dto.get("reminder")) or "NONE",
                      "password_protected": omj.as_bool(dto.get("passwordProtected")),
                      "new_room_type": omj.text(room.get("type")) or "CONFERENCE"},
-            extra={"room": room_name, "owner": owner_text, "ical_id": omj.text(dto.get("icalId"))},
+            extra={"room": room_name, "owner": owner_text, "ical_id": omj.text(dto.get("icalId")),
+                   # set on appointments the user is only a member of (AppointmentDao.getInRange)
+                   "attending_only": "yes" if omj.as_bool(dto.get("connectedEvent")) else ""},
         )
 
     async def list_meetings(self, start: datetime, end: datetime) -> list[Meeting]:
@@ -118,9 +134,12 @@ class OpenMeetingsProvider(OpenMeetingsRooms):
         path = (f"services/calendar/{quote(omj.format_datetime(start, self._zone), safe='')}"
                 f"/{quote(omj.format_datetime(end, self._zone), safe='')}")
         body = await self._get_json(path, call, right="ROOM")
-        dtos = [] if body is None else omj.unwrap_list(body, "appointmentDTO", call)
-        meetings = [self._meeting_from_dto(d, call) for d in dtos]
-        return sorted(meetings, key=lambda m: m.start)
+        dtos = [] if body is None else omj.unwrap_rows(body, "appointmentDTO", call)
+        meetings = await parse_rows(dtos, lambda d: self._meeting_from_dto(omj.as_object(d, call), call),
+                                    server=self._server, call=call, what="meeting")
+        # the server's range includes both bounds (BETWEEN in appointmentsInRange); meetdesk's windows are
+        # half-open, so a meeting that only touches the window is left out
+        return sorted((m for m in meetings if m.end > start and m.start < end), key=lambda m: m.start)
 
     async def next_meeting(self) -> Meeting | None:
         """The account's next appointment, or None (the server answers 204)."""
@@ -158,7 +177,7 @@ class OpenMeetingsProvider(OpenMeetingsRooms):
         if not draft.title.strip():
             raise ValidationError("Give the meeting a title.", field="title")
         start, end = self._aware(draft.start), self._aware(draft.end)
-        if end <= start:
+        if not ends_after(start, end):
             raise ValidationError("The meeting must end after it starts.", field="end")
         protected = bool(draft.options.get("password_protected", False))
         password = str(draft.options.get("password") or "")
@@ -221,14 +240,16 @@ class OpenMeetingsProvider(OpenMeetingsRooms):
     async def _room_recordings(self, room_id: str) -> list[Recording]:
         call = f"the recordings of room {room_id}"
         body = await self._get_json(f"services/record/room/{room_id}", call)
-        dtos = [] if body is None else omj.unwrap_list(body, "recordingDTO", call)
-        return [self._recording_from_dto(d, call, room_id) for d in dtos]
+        dtos = [] if body is None else omj.unwrap_rows(body, "recordingDTO", call)
+        return await parse_rows(dtos, lambda d: self._recording_from_dto(omj.as_object(d, call), call, room_id),
+                                server=self._server, call=call, what="recording")
 
     async def list_recordings(self, room_id: str | None = None) -> list[Recording]:
         if room_id is not None:
             return await self._room_recordings(self._id_path(room_id, "room"))
-        ids = [omj.req_id(d, "the room list", "room") for d in await self._all_room_dtos()]
-        per_room = await self._gather(self._room_recordings(i) for i in ids)
+        ids = [i for i in (omj.opt_int(d.get("id")) if isinstance(d, dict) else None
+                           for d in await self._all_room_dtos()) if i is not None]
+        per_room = await self._gather(self._room_recordings(str(i)) for i in ids)
         return sorted((r for group in per_room for r in group),
                       key=lambda r: r.created.timestamp() if r.created else 0.0, reverse=True)
 
@@ -255,8 +276,8 @@ class OpenMeetingsProvider(OpenMeetingsRooms):
             user["profilePictureUrl"] = request.avatar_url
         options = {"roomId": int(room_id), "moderator": request.moderator, "allowSameURLMultipleTimes": multiple}
         call = "creating the join link (user/hash)"
-        response = await self._call("POST", "services/user/hash", call,
-                                    data={"user": dump_json(user), "options": dump_json(options)})
+        response = await self._call_with_own_sid("POST", "services/user/hash", call,
+                                                 data={"user": dump_json(user), "options": dump_json(options)})
         if response.status_code == 200:
             result = omj.service_result(json_body(response, call), call)
             if not result.ok:
@@ -268,8 +289,40 @@ class OpenMeetingsProvider(OpenMeetingsRooms):
         language = self._language(request)
         base = self.normalize_base_url(self.profile.base_url)
         url = f"{base}/hash?{urlencode({'secure': result.message, 'language': language})}"
-        note = ("The link can be used again and again." if multiple
-                else "The link admits one entry; OpenMeetings discards unused links after about 15 minutes.")
+        # a hash has no lifetime of its own: it dies with its SID, which the server's cleanup job drops after
+        # 30 idle minutes unless allowSameURLMultipleTimes made it permanent (CleanupJob, SessiondataDao)
+        note = ("The link can be used again and again; it stays valid as long as its server session."
+                if multiple else
+                "The link admits one entry. It has no expiry of its own but dies with its server session, "
+                "which OpenMeetings ends about 30 minutes after the link was made.")
         return JoinLink(url=url, room_id=room_id, display_name=display_name,
                         role=Role.MODERATOR if request.moderator else Role.ATTENDEE, single_use=not multiple,
                         note=note)
+
+    async def invitation_link(self, request: JoinRequest, valid_from: datetime, valid_to: datetime, *,
+                              password: str = "", send_mail: bool = False, subject: str = "",
+                              message: str = "") -> JoinLink:
+        """An invitation (``room/hash``) for the meeting's time; a moderator gets a reusable join link instead,
+        since invitations cannot carry the role."""
+        if request.moderator:
+            reusable = {**request.options, "allow_same_url_multiple_times": True}
+            link = await self.join_link(dataclasses.replace(request, options=reusable))
+            return dataclasses.replace(link, note="A moderator link (OpenMeetings invitations cannot carry the "
+                                                  "role): it works again and again, with no end date.")
+        return await create_invitation(self, request, valid_from, valid_to, password=password,
+                                       send_mail=send_mail, subject=subject, message=message)
+
+    def meeting_invitees(self, meeting_id: str) -> list[Participant]:
+        """The appointment's members as last read (AppointmentDTO ``meetingMembers``), the owner left out."""
+        dto = self._appointments.get(meeting_id) or {}
+        owner_id = omj.text(omj.child(dto, "owner").get("id"))
+        people = []
+        for member in omj.as_list(dto.get("meetingMembers")):
+            user = omj.child(member, "user") if isinstance(member, dict) else {}
+            user_id = omj.text(user.get("id"))
+            if not user or user_id == owner_id:
+                continue
+            name = " ".join(p for p in (omj.text(user.get("firstname")), omj.text(user.get("lastname"))) if p)
+            email = omj.text(omj.child(user, "address").get("email"))
+            people.append(Participant(id=user_id, name=name or omj.text(user.get("login")), extra={"email": email}))
+        return people

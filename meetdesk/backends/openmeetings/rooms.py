@@ -13,6 +13,7 @@ from meetdesk.backends.openmeetings.fields import (
     ROOM_TYPES,
 )
 from meetdesk.backends.openmeetings.session import PRIVATE_ROOMS_KEY, OpenMeetingsSession, dump_json
+from meetdesk.backends.rows import parse_rows
 from meetdesk.domain.errors import (
     NotFoundError,
     ProtocolError,
@@ -57,6 +58,11 @@ def _type_label(value: str) -> str:
     return dict(ROOM_TYPES).get(value, value.title())
 
 
+def _row_id(dto: object) -> str | None:
+    value = omj.opt_int(dto.get("id")) if isinstance(dto, dict) else None
+    return None if value is None else str(value)
+
+
 class OpenMeetingsRooms(OpenMeetingsSession):
     """The room half of the provider."""
 
@@ -88,7 +94,7 @@ class OpenMeetingsRooms(OpenMeetingsSession):
     async def _public_rooms(self, room_type: str) -> list[dict[str, Any]]:
         call = f"the list of public {room_type.lower()} rooms"
         body = await self._get_json(f"services/room/public/{room_type}", call, right="ROOM")
-        return [] if body is None else omj.unwrap_list(body, "roomDTO", call)
+        return [] if body is None else omj.unwrap_rows(body, "roomDTO", call)
 
     async def _room_dto(self, room_id: str) -> dict[str, Any]:
         room_id = self._id_path(room_id, "room")
@@ -135,8 +141,11 @@ class OpenMeetingsRooms(OpenMeetingsSession):
             self.profile.data[PRIVATE_ROOMS_KEY] = ids
             await self._persist(self.profile.data)
 
-    async def _all_room_dtos(self) -> list[dict[str, Any]]:
-        """Public rooms of every type plus the private rooms meetdesk created (the API lists no others)."""
+    async def _all_room_dtos(self) -> list[Any]:
+        """Public rooms of every type plus the private rooms meetdesk created (the API lists no others).
+
+        An entry without a readable id is kept (under its position) so that reading it reports it.
+        """
         remembered = self._remembered_rooms()
 
         async def fetch(room_id: str) -> dict[str, Any] | None:
@@ -149,9 +158,9 @@ class OpenMeetingsRooms(OpenMeetingsSession):
         per_type, privates = await asyncio.gather(
             asyncio.gather(*(self._public_rooms(t) for t, _ in ROOM_TYPES)),
             self._gather(fetch(i) for i in remembered))
-        seen: dict[str, dict[str, Any]] = {}
-        for dto in (d for group in per_type for d in group):
-            seen.setdefault(omj.req_id(dto, "the room list", "room"), dto)
+        seen: dict[str, Any] = {}
+        for index, dto in enumerate(d for group in per_type for d in group):
+            seen.setdefault(_row_id(dto) or f"#{index}", dto)
         gone: set[str] = set()
         for room_id, found in zip(remembered, privates, strict=True):
             if found is not None:
@@ -162,7 +171,9 @@ class OpenMeetingsRooms(OpenMeetingsSession):
             await self._remember_rooms([i for i in remembered if i not in gone])
         return list(seen.values())
 
-    async def _count_or_none(self, room_id: str) -> int | None:
+    async def _count_or_none(self, room_id: str | None) -> int | None:
+        if room_id is None:
+            return None
         try:
             return await self._count(room_id)
         except (ServerError, ProtocolError) as exc:  # one odd room must not hide the others
@@ -170,9 +181,11 @@ class OpenMeetingsRooms(OpenMeetingsSession):
             return None
 
     async def list_rooms(self) -> list[Room]:
-        # the user counts (a call per room) come after the rooms are shown: see complete_rooms
         dtos = await self._all_room_dtos()
-        rooms = [self._room_from_dto(d, "the room list") for d in dtos]
+        # the user counts (a call per room) come after the rooms are shown: see complete_rooms
+        rooms = await parse_rows(
+            dtos, lambda dto: self._room_from_dto(omj.as_object(dto, "the room list"), "the room list"),
+            server=self._server, call="the room list", what="room", label=lambda dto: dto)
         return sorted(rooms, key=lambda r: int(r.id))
 
     async def complete_rooms(self, rooms: list[Room]) -> list[Room] | None:

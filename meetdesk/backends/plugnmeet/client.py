@@ -12,7 +12,7 @@ import dataclasses
 import logging
 import time
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -43,13 +43,16 @@ from meetdesk.backends.plugnmeet.wire import (
     float_of,
     int_of,
     json_object,
+    participant_from_info,
     rfc3339,
     sign,
     text_of,
     yes_no,
 )
+from meetdesk.backends.rows import parse_rows
 from meetdesk.domain.design import encode_custom_design
 from meetdesk.domain.errors import (
+    AnswerLostError,
     MeetdeskError,
     NotFoundError,
     ProtocolError,
@@ -61,7 +64,7 @@ from meetdesk.domain.fields import FieldKind, FieldSpec, parse_options
 from meetdesk.domain.models import (
     JoinLink,
     JoinRequest,
-    Participant,
+    LinkPolicy,
     Recording,
     Role,
     Room,
@@ -77,6 +80,8 @@ log = logging.getLogger("meetdesk.backends.plugnmeet")
 #: pages of 100 (the server's maximum) — more than 20 pages is more history than a table can show
 PAGE_SIZE = 100
 MAX_PAGES = 20
+#: how long a room this provider ended is shown as "ending…" while the server still lists it
+ENDING_GRACE_S = 30.0
 
 #: how long the room list read by connect() stands in for a list_rooms() call (connect is followed by a refresh)
 FRESH_ROOMS_S = 2.0
@@ -119,6 +124,13 @@ class PlugNmeetProvider(Provider):
     url_placeholder: ClassVar[str] = "https://plugnmeet.example.org"
     room_fields: ClassVar[tuple[FieldSpec, ...]] = ROOM_FIELDS
     join_fields: ClassVar[tuple[FieldSpec, ...]] = JOIN_FIELDS
+    # getJoinToken: exp = now + client.token_validity (10 min in the sample config), one join per token
+    # [plugnmeet-protocol:auth/access_token.go GeneratePlugNmeetJWTAccessToken]
+    link_policy: ClassVar[LinkPolicy] = LinkPolicy(
+        lifetime=timedelta(minutes=10), single_use=True, per_person=True, role_bearing=True,
+        made_at_join_time=True,
+        summary="plugNmeet links are made at join time: each works once and only for about 10 minutes, so "
+                "invitations carry the meeting time and meetdesk makes fresh personal links at the reminder.")
     room_columns: ClassVar[tuple[Column, ...]] = (
         Column("room_id", "Room ID"),
         Column("recording", "Recording"),
@@ -130,6 +142,12 @@ class PlugNmeetProvider(Provider):
     _client: httpx.AsyncClient | None = None
     #: the room list connect() just read (monotonic time, answer): the refresh after it uses it
     _fresh_rooms: tuple[float, dict[str, Any]] | None = None
+    #: rooms this provider ended → when (monotonic); shown as "ending…" while the server still lists them
+    _ending: dict[str, float]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._ending = {}
 
     @classmethod
     def normalize_base_url(cls, url: str) -> str:
@@ -157,6 +175,10 @@ class PlugNmeetProvider(Provider):
         if not key:
             raise ValidationError("The profile has no API key.", field="api_key",
                                   hint="Enter client.api_key from the server's config.yaml.")
+        if not key.isascii() or not key.isprintable():
+            # it travels in an HTTP header, which carries ASCII only
+            raise ValidationError("The API key may only contain plain ASCII letters, digits and punctuation.",
+                                  field="api_key", hint="Copy client.api_key from the server's config.yaml again.")
         return key
 
     async def request(self, path: str, payload: Mapping[str, Any], *, idempotent: bool = False) -> dict[str, Any]:
@@ -210,6 +232,9 @@ class PlugNmeetProvider(Provider):
         except (Shape, KeyError, TypeError, AttributeError, ValueError) as exc:
             raise ProtocolError(f"meetdesk could not read {self._server}'s answer to {call}.",
                                 detail=f"{call}: {exc}") from None
+        except (RecursionError, OverflowError, ArithmeticError) as exc:  # nested too deeply, dates out of range
+            raise ProtocolError(f"meetdesk could not read {self._server}'s answer to {call}.",
+                                detail=f"{call}: {type(exc).__name__}") from None
 
     # lifecycle -------------------------------------------------------------------------------
     async def connect(self) -> ServerInfo:
@@ -237,7 +262,13 @@ class PlugNmeetProvider(Provider):
             except NotFoundError:
                 return []
         with self._reading("room/getActiveRoomsInfo"):
-            return [self._active_room(as_dict(item, "rooms[]")) for item in as_list(body.get("rooms"), "rooms")]
+            items = as_list(body.get("rooms"), "rooms")
+        rooms = await parse_rows(items, lambda item: self._active_room(as_dict(item, "rooms[]")),
+                                 server=self._server, call="room/getActiveRoomsInfo", what="room")
+        now = time.monotonic()
+        self._ending = {r: t for r, t in self._ending.items() if now - t < ENDING_GRACE_S}
+        return [dataclasses.replace(r, status="ending…", running=False) if r.id in self._ending else r
+                for r in rooms]
 
     async def get_room(self, room_id: str) -> Room:
         try:
@@ -249,19 +280,33 @@ class PlugNmeetProvider(Provider):
             return self._active_room(as_dict(body.get("room"), "room"))
 
     async def room_state(self, room_id: str) -> str:
-        """"active", "ended" (known but not running) or "unknown" — from ``/room/isRoomActive``."""
+        """"active", "ending" (ended, being cleaned up), "ended" (in the past-room list) or "unknown".
+
+        ``isRoomActive`` says "room is not active" only while an ended room is cleaned up and "room not found"
+        afterwards, as for a room that never existed (pkg/models/room_info.go reads the NATS status, which
+        the cleanup deletes), so an ended room is told apart by the past-room list.
+        """
         body = await self.request("room/isRoomActive", {"room_id": room_id}, idempotent=True)
         with self._reading("room/isRoomActive"):
             if body.get("is_active") is True:
                 return "active"
-            return "ended" if str(body.get("status_code", "")) == "ROOM_NOT_ACTIVE" else "unknown"
+            if str(body.get("status_code", "")) == "ROOM_NOT_ACTIVE":
+                return "ending"
+        try:
+            past = await self.request("room/fetchPastRooms", {"room_ids": [room_id], "limit": 1},
+                                      idempotent=True)
+        except NotFoundError:
+            return "unknown"
+        with self._reading("room/fetchPastRooms"):
+            total = int_of(as_dict(past.get("result"), "result"), "total_rooms")
+        return "ended" if total else "unknown"
 
     def _active_room(self, item: Mapping[str, Any]) -> Room:
         info = as_dict(item.get("room_info"), "room_info")
         room_id = text_of(info, "room_id", required=True)
         metadata = json_object(text_of(info, "metadata"))
         participants = tuple(
-            self._participant(as_dict(p, "participants_info[]"))
+            participant_from_info(as_dict(p, "participants_info[]"))
             for p in as_list(item.get("participants_info"), "participants_info")
         )
         visible = [p for p in participants if not p.extra.get("hidden")]
@@ -289,29 +334,26 @@ class PlugNmeetProvider(Provider):
             },
         )
 
-    def _participant(self, p: Mapping[str, Any]) -> Participant:
-        metadata = json_object(text_of(p, "metadata"))
-        permission = p.get("permission") if isinstance(p.get("permission"), dict) else {}
-        hidden = bool(permission.get("hidden")) if isinstance(permission, dict) else False
-        is_admin = bool(metadata.get("is_admin"))
-        return Participant(
-            id=text_of(p, "identity"),
-            name=text_of(p, "name") or text_of(p, "identity"),
-            role="moderator" if is_admin else "attendee",
-            joined_at=epoch(int_of(p, "joined_at")),
-            extra={"hidden": hidden, "state": text_of(p, "state"), "presenter": bool(metadata.get("is_presenter"))},
-        )
-
     async def list_past_rooms(self) -> list[Room]:
-        rooms: list[Room] = []
-        for item in await self._paged("room/fetchPastRooms", {"room_ids": []}, "rooms_list", "total_rooms"):
-            with self._reading("room/fetchPastRooms"):
-                rooms.append(self._past_room(as_dict(item, "rooms_list[]")))
-        return rooms
+        """Rooms that ended. The server's list holds running rooms too (see ``_past_room``); they are left
+        out here because the active-room list already shows them, with their participants."""
+        items = await self._paged("room/fetchPastRooms", {"room_ids": []}, "rooms_list", "total_rooms")
+        rows = await parse_rows(items, lambda item: self._past_room(as_dict(item, "rooms_list[]")),
+                                server=self._server, call="room/fetchPastRooms", what="past room")
+        return [room for room in rows if room is not None]
 
-    def _past_room(self, info: Mapping[str, Any]) -> Room:
+    def _past_room(self, info: Mapping[str, Any]) -> Room | None:
+        """One row of ``fetchPastRooms``, or None for a room that has not ended.
+
+        plugNmeet-server's ``GetPastRooms`` (``pkg/services/db/room_info.go``) filters with the GORM struct
+        condition ``&RoomInfo{IsRunning: 0}``; GORM drops zero-valued fields from struct conditions, so
+        running rooms come back too, with ``ended`` = Go's zero time ``0001-01-01T00:00:00Z``.
+        """
         room_id = text_of(info, "room_id", required=True)
-        ended = rfc3339(text_of(info, "ended"))
+        created = rfc3339(text_of(info, "created"))
+        ended = rfc3339(text_of(info, "ended", required=True))
+        if ended is None or ended.year <= 1:
+            return None
         return Room(
             id=room_id,
             name=text_of(info, "room_title") or room_id,
@@ -319,7 +361,7 @@ class PlugNmeetProvider(Provider):
             status="ended",
             running=False,
             participant_count=int_of(info, "joined_participants"),
-            created=rfc3339(text_of(info, "created")),
+            created=created,
             past=True,
             extra={
                 "room_id": room_id,
@@ -360,6 +402,7 @@ class PlugNmeetProvider(Provider):
             else derive_room_id(title)
         options = parse_options(self.room_fields, draft.options)
         body = await self.request("room/create", create_room_request(room_id, title, options))
+        self._ending.pop(room_id, None)  # a room made again after its end is a new session
         with self._reading("room/create"):
             room = self._active_room({"room_info": as_dict(body.get("room_info"), "room_info"),
                                       "participants_info": []})
@@ -373,20 +416,29 @@ class PlugNmeetProvider(Provider):
         return room
 
     async def end_room(self, room_id: str) -> None:
+        """End a room. The server answers first and ends it afterwards (up to ~10 s while participants are
+        removed, pkg/models/room_end.go), so a refresh right after may still list it: shown as "ending…"."""
         try:
             await self.request("room/endRoom", {"room_id": room_id})
+        except AnswerLostError as lost:  # ask whether it happened; an ended room lingers while it is cleaned up
+            try:
+                state = await self.room_state(room_id)
+            except MeetdeskError:
+                raise lost from None
+            if state == "active":
+                raise
+            log.info("room %s: the answer to endRoom was lost, but the room is %s", room_id, state)
         except NotFoundError as exc:
             raise NotFoundError(f"The room “{room_id}” is not running on {self._server}, so it cannot be ended.",
                                 detail=exc.detail, hint="It may have ended already; refresh the list.") from None
+        self._ending[room_id] = time.monotonic()
 
     # recordings ------------------------------------------------------------------------------
     async def list_recordings(self, room_id: str | None = None) -> list[Recording]:
         query = {"room_ids": [room_id] if room_id else []}
-        out: list[Recording] = []
-        for item in await self._paged("recording/fetch", query, "recordings_list", "total_recordings"):
-            with self._reading("recording/fetch"):
-                out.append(self._recording(as_dict(item, "recordings_list[]")))
-        return out
+        items = await self._paged("recording/fetch", query, "recordings_list", "total_recordings")
+        return await parse_rows(items, lambda item: self._recording(as_dict(item, "recordings_list[]")),
+                                server=self._server, call="recording/fetch", what="recording")
 
     def _recording(self, info: Mapping[str, Any]) -> Recording:
         record_id = text_of(info, "record_id", required=True)
@@ -462,8 +514,7 @@ class PlugNmeetProvider(Provider):
         url = f"{client_root}?access_token={quote(token, safe='')}"
         if design:
             url += f"&custom_design={design}"
-        exp = decode_jwt_claims(token).get("exp")
-        expires = datetime.fromtimestamp(exp, UTC) if isinstance(exp, int | float) and exp > 0 else None
+        expires = _expiry(decode_jwt_claims(token).get("exp"))
         role = Role.MODERATOR if request.moderator else Role.ATTENDEE
         note = "The link works for one join"
         if expires:
@@ -476,7 +527,7 @@ class PlugNmeetProvider(Provider):
             state = await self.room_state(room_id)
         except MeetdeskError:
             state = "unknown"
-        what = "has ended" if state == "ended" else "is not running"
+        what = {"ended": "has ended", "ending": "is ending"}.get(state, "is not running")
         return NotFoundError(f"The room “{room_id}” {what} on {self._server}, so nobody can join it now.",
                              detail=original.detail,
                              hint="Create or start the room first, then make the link again.")
@@ -486,3 +537,14 @@ class PlugNmeetProvider(Provider):
         root = validate_url(client_url, field="client_url", label="Client URL") if client_url \
             else self.profile.base_url
         return root.rstrip("/") + "/"
+
+
+def _expiry(exp: object) -> datetime | None:
+    """The token's ``exp`` as a time; None when absent or out of range (the issued link is never lost over it)."""
+    if not isinstance(exp, int | float) or isinstance(exp, bool) or not exp > 0:
+        return None
+    try:
+        return datetime.fromtimestamp(exp, UTC)
+    except (OverflowError, OSError, ValueError):
+        log.warning("join token expiry %r is out of range; showing the link without it", exp)
+        return None

@@ -16,9 +16,11 @@ from PySide6.QtWidgets import (
 
 from meetdesk.backends.base import Capability, Provider, provider_class
 from meetdesk.domain.errors import ValidationError
-from meetdesk.domain.models import JoinLink, JoinRequest
+from meetdesk.domain.models import JoinLink, JoinRequest, Meeting
+from meetdesk.services.bulk_links import meeting_window
 from meetdesk.services.profile_store import ProfileStore
 from meetdesk.services.session import ConnectionState, Session
+from meetdesk.ui.composer.invitation_bar import InvitationBar
 from meetdesk.ui.composer.layout import HINT_STYLE, ComposerLayout
 from meetdesk.ui.composer.participant import (
     ALIASES,
@@ -28,6 +30,7 @@ from meetdesk.ui.composer.participant import (
     participant_fields,
     user_id_deriver,
 )
+from meetdesk.ui.composer.section import Section
 from meetdesk.ui.forms import FieldForm
 from meetdesk.ui.messages import error_text
 from meetdesk.ui.session_bridge import bridge_for
@@ -62,6 +65,7 @@ class JoinLinkComposer(ComposerLayout):
         self._changed_since_request = False
         self._task: asyncio.Task[None] | None = None
         self._build()
+        self._build_invitation()
         self._update_preview_pane()
         self.create_button.clicked.connect(self.create_link)
         self.design.editor.changed.connect(self._on_input_changed)
@@ -74,6 +78,22 @@ class JoinLinkComposer(ComposerLayout):
         bridge.data_changed.connect(self._on_data_changed)
         self._reload_profiles()
 
+    # invitations -------------------------------------------------------------------------------
+    def _build_invitation(self) -> None:
+        self.invitation = InvitationBar(self.session, lambda: (self.profile_name(), self.room_id()), parent=self)
+        self.invitation_section = Section("Invitation", self.invitation, expanded=False,
+                                          parent=self.scroll_area.widget())
+        self._content.insertWidget(self._content.count() - 1, self.invitation_section)
+        self.link_created.connect(self.invitation.set_link)
+
+    def invite(self, meeting: Meeting) -> None:
+        """Fill in the meeting's profile, room and time (the Meetings tab's "Invite…")."""
+        self.select(meeting.profile, meeting.room_id or None)
+        self.invitation.set_meeting(meeting)
+        self.invitation_section.set_title(f"Invitation — {meeting.title}")
+        self.invitation_section.set_expanded(True)
+        self.link_panel.clear()
+
     # profiles and rooms ------------------------------------------------------------------------
     def _eligible(self) -> list[tuple[str, str]]:
         """(profile name, label) of the connected profiles whose back end makes join links."""
@@ -82,6 +102,8 @@ class JoinLinkComposer(ComposerLayout):
             cls = _provider_class(conn.profile.kind)
             if cls is None or Capability.JOIN_LINK not in cls.capabilities:
                 continue
+            if Capability.MEETING_JOIN_LINK in cls.capabilities and Capability.LIST_ROOMS not in cls.capabilities:
+                continue  # its links belong to meetings, not rooms: the Meetings tab's “Copy link” gives them
             if conn.state is ConnectionState.CONNECTED and conn.provider is not None:
                 kind = cls.display_name or conn.profile.kind
                 out.append((name, name if kind.casefold() in name.casefold() else f"{name} ({kind})"))
@@ -208,6 +230,7 @@ class JoinLinkComposer(ComposerLayout):
         self._update_preview_pane()
         self._derive = user_id_deriver(kind)
         self._kind = kind
+        self.link_panel.set_policy(cls.link_policy if cls is not None else None)
         self._update_user_id_placeholder()
 
     def participant_form(self) -> FieldForm | None:
@@ -330,7 +353,13 @@ class JoinLinkComposer(ComposerLayout):
         self.create_button.setText("Creating link…")
         session = self.session
 
+        meeting = self.invitation.meeting()
+        if meeting is not None and (meeting.profile != name or meeting.room_id != request.room_id):
+            meeting = None  # the form was pointed elsewhere since "Invite…"
+
         async def op() -> JoinLink:
+            if meeting is not None:  # a link that works at the meeting's time, where the back end can make one
+                return await session.provider(name).invitation_link(request, *meeting_window(meeting))
             return await session.join_link(name, request)
 
         self._task = (AsyncOp(self, op)

@@ -22,6 +22,7 @@ from meetdesk.backends.openmeetings_axis.simulator.app import ADMIN_PASSWORD, Ax
 from meetdesk.domain.errors import (
     AuthenticationError,
     ConfigError,
+    NotFoundError,
     PermissionDeniedError,
     ProtocolError,
     ServerError,
@@ -95,7 +96,7 @@ def test_registered_with_honest_capabilities_and_forms() -> None:
     cls = provider_class("openmeetings-axis")
     assert cls is OpenMeetingsAxisProvider
     assert cls.capabilities == (Capability.CREATE_ROOM | Capability.JOIN_LINK | Capability.LIST_ROOMS
-                                | Capability.LOCAL_ROOM_LIST)
+                                | Capability.DELETE_ROOM | Capability.OPEN_CLOSE_ROOM)
     assert [f.key for f in cls.connection_fields] == ["user", "password"]
     secret = cls.secret_field()
     assert secret is not None and secret.key == "password" and secret.kind is FieldKind.SECRET
@@ -245,24 +246,26 @@ async def test_defaults_fill_what_the_draft_leaves_out(server: SimulatorHost,
 
 
 @pytest.mark.asyncio
-async def test_list_rooms_shows_remembered_rooms_only(server: SimulatorHost) -> None:
-    profile = profile_for(server)
-    first = OpenMeetingsAxisProvider(profile, ADMIN_PASSWORD, persist=PersistSpy())
+async def test_list_rooms_falls_back_to_remembered_rooms_when_the_server_refuses(server: SimulatorHost) -> None:
+    # a web-service account (level 4) is below the admin level that ConferenceService.getRooms needs
+    profile = profile_for(server, "soap")
+    first = OpenMeetingsAxisProvider(profile, "soap-gateway-1", persist=PersistSpy())
     assert await first.list_rooms() == []
     a = await first.create_room(RoomDraft(name="Alpha", options={"room_type": "4"}))
     b = await first.create_room(RoomDraft(name="Beta"))
     await first.aclose()
     calls_before = len(state_of(server).calls)
 
-    # a later run: a new provider on the saved profile data, no server call needed to list
-    again = OpenMeetingsAxisProvider(Profile.from_json(profile.to_json()), ADMIN_PASSWORD)
+    # a later run: a new provider on the saved profile data; the server refuses the list, the profile has it
+    again = OpenMeetingsAxisProvider(Profile.from_json(profile.to_json()), "soap-gateway-1")
     rooms = await again.list_rooms()
     assert [(r.id, r.name, r.extra["type"]) for r in rooms] == [(a.id, "Alpha", "Interview"), (b.id, "Beta",
                                                                                                  "Conference")]
     assert all(r.local_only for r in rooms)
     assert rooms[0].created is not None and rooms[0].created.tzinfo is not None
     assert (await again.get_room(b.id)).name == "Beta"
-    assert len(state_of(server).calls) == calls_before
+    assert [c for c in state_of(server).calls[calls_before:] if c[0] == "RoomService"] == [
+        ("RoomService", "getRooms"), ("RoomService", "getRooms")]
     assert len(state_of(server).rooms) >= 2
 
 
@@ -271,8 +274,44 @@ async def test_malformed_remembered_rooms_are_skipped(server: SimulatorHost) -> 
     profile = profile_for(server, rooms=[{"name": "no id"}, "junk", {"id": 7, "name": "Seven",
                                                                      "options": {"capacity": "oops"}},
                                          {"id": "8", "name": "Eight", "created": "not a date"}])
-    rooms = await OpenMeetingsAxisProvider(profile, ADMIN_PASSWORD).list_rooms()
+    profile.fields["user"] = "soap"
+    rooms = await OpenMeetingsAxisProvider(profile, "soap-gateway-1").list_rooms()
     assert [(r.id, r.name) for r in rooms] == [("7", "Seven"), ("8", "Eight")]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("dialect", ["3.0", "2.x"])
+async def test_admin_lists_the_servers_rooms_with_counters_then_closes_and_deletes(dialect: str) -> None:
+    # 3.0.x RoomWebService.getRooms answers RoomDTO beans (id, public, closed); 2.x the Room entity (rooms_id,
+    # ispublic, isClosed); getRoomCounters counts the people in each room
+    with SimulatorHost.for_definition(build(dialect=dialect)) as host:
+        state = state_of(host)
+        provider = OpenMeetingsAxisProvider(profile_for(host), ADMIN_PASSWORD, persist=PersistSpy())
+        try:
+            link = await provider.join_link(JoinRequest(room_id="2", display_name="Ana Lima", user_id="ana"))
+            assert 'data-page="room"' in httpx.get(link.url).text
+            rooms = await provider.list_rooms()
+            assert [r.id for r in rooms] == [str(i) for i in sorted(state.rooms)]
+            assert not any(r.local_only for r in rooms)
+            second = next(r for r in rooms if r.id == "2")
+            stored = state.rooms[2]
+            assert second.name == stored.name and second.participant_count == 1
+            assert second.options["capacity"] == stored.capacity and second.options["public"] is True
+            assert second.options["room_type"] == str(stored.type_id) and second.status == "open"
+            assert next(r for r in rooms if r.id == "1").participant_count == 0
+
+            await provider.close_room("2")
+            assert state.rooms[2].closed
+            assert next(r for r in await provider.list_rooms() if r.id == "2").status == "closed"
+            await provider.open_room("2")
+            assert not state.rooms[2].closed
+
+            await provider.delete_room("3")
+            assert 3 not in state.rooms and "3" not in {r.id for r in await provider.list_rooms()}
+            with pytest.raises(NotFoundError):
+                await provider.delete_room("3")
+        finally:
+            await provider.aclose()
     assert rooms[1].created is None
 
 
@@ -316,8 +355,9 @@ async def test_account_without_rights_gets_a_permission_error(server: SimulatorH
         await provider.aclose()
     assert len(state_of(server).rooms) == rooms_before
     assert provider.profile.data.get("rooms") is None
-    # an expired session looks the same to the client, so each refusal was retried once after a new sign-in
-    assert count(server, ADD_ROOM) == 2 and count(server, ROOM_HASH) == 2
+    # an expired session looks the same to the client, so the room refusal was retried once after a new
+    # sign-in; a join link is made on a session of its own, so its refusal is final at once
+    assert count(server, ADD_ROOM) == 2 and count(server, ROOM_HASH) == 1
     assert count(server, GET_SESSION) == 3
 
 
@@ -343,7 +383,7 @@ async def test_expired_session_is_reestablished_transparently(server: SimulatorH
     clock.now += 31 * 60  # the server forgets idle sessions after 30 minutes
     link = await admin.join_link(JoinRequest(room_id=room.id, display_name="Late Comer"))
     assert "secureHash=" in link.url
-    assert count(server, GET_SESSION) == 3 and count(server, ROOM_HASH) == 2
+    assert count(server, GET_SESSION) == 3 and count(server, ROOM_HASH) == 1  # on a session of its own
 
 
 @pytest.mark.asyncio
@@ -351,8 +391,11 @@ async def test_session_is_reused_while_valid(server: SimulatorHost, admin: OpenM
     await admin.connect()
     await admin.create_room(RoomDraft(name="One"))
     await admin.create_room(RoomDraft(name="Two"))
-    await admin.join_link(JoinRequest(room_id="1", display_name="X"))
     assert count(server, GET_SESSION) == 1 and count(server, LOGIN) == 1
+    # every join link gets a session of its own (the server keeps the participant on the SID)
+    await admin.join_link(JoinRequest(room_id="1", display_name="X"))
+    await admin.join_link(JoinRequest(room_id="1", display_name="Y"))
+    assert count(server, GET_SESSION) == 3 and count(server, LOGIN) == 3
 
 
 @pytest.mark.asyncio
@@ -397,12 +440,14 @@ async def test_join_link_is_accepted_by_the_entry_page(server: SimulatorHost, ad
     secure_hash = query["secureHash"][0]
     assert link.role is Role.MODERATOR and link.single_use and link.room_id == room.id
     assert link.expires_at is not None
-    assert timedelta(minutes=14) < link.expires_at - datetime.now(UTC) <= timedelta(minutes=15)
+    # no lifetime of its own: it dies with its SID, 30 idle minutes after the link was made
+    assert timedelta(minutes=29) < link.expires_at - datetime.now(UTC) <= timedelta(minutes=30)
 
     login = state_of(server).soap_logins[secure_hash]
-    assert (login.firstname, login.lastname, login.username) == ("Anna Maria", "Schmidt", "u-17")
-    assert (login.email, login.picture_url) == ("anna@example.org", "https://example.org/anna.png")
-    assert (login.external_user_id, login.external_user_type) == ("u-17", "meetdesk")
+    who = state_of(server).hash_details(secure_hash) or {}
+    assert (who["firstname"], who["lastname"], who["username"]) == ("Anna Maria", "Schmidt", "u-17")
+    assert (who["email"], who["profilePictureUrl"]) == ("anna@example.org", "https://example.org/anna.png")
+    assert (who["externalUserId"], who["externalUserType"]) == ("u-17", "meetdesk")
     assert (login.room_id, login.moderator, login.show_audio_video_test) == (int(room.id), True, True)
 
     async with httpx.AsyncClient() as client:
@@ -416,6 +461,19 @@ async def test_join_link_is_accepted_by_the_entry_page(server: SimulatorHost, ad
 
 
 @pytest.mark.asyncio
+async def test_two_links_made_in_one_session_admit_two_different_people(
+        server: SimulatorHost, admin: OpenMeetingsAxisProvider) -> None:
+    # the server keeps the participant on the SID (updateUserRemoteSession), not on the hash
+    ana = await admin.join_link(JoinRequest(room_id="2", display_name="Ana Lima", user_id="ana"))
+    bob = await admin.join_link(JoinRequest(room_id="2", display_name="Bob Stone", user_id="bob"))
+    async with httpx.AsyncClient() as client:
+        first, second = await client.get(ana.url), await client.get(bob.url)
+    assert "Ana Lima" in first.text and "Bob Stone" in second.text
+    # the shared SID was never handed to a participant: the provider still works after both entries
+    assert await admin.join_link(JoinRequest(room_id="2", display_name="Cleo", user_id="cleo"))
+
+
+@pytest.mark.asyncio
 async def test_attendee_link_with_language_from_the_request(server: SimulatorHost,
                                                             admin: OpenMeetingsAxisProvider) -> None:
     link = await admin.join_link(JoinRequest(room_id=" 2 ", display_name="Guest", language="pt-BR",
@@ -424,8 +482,9 @@ async def test_attendee_link_with_language_from_the_request(server: SimulatorHos
     query = parse_qs(urlsplit(link.url).query)
     assert query["language"] == ["7"] and query["scopeRoomId"] == ["2"]
     login = state_of(server).soap_logins[query["secureHash"][0]]
-    assert (login.firstname, login.lastname, login.username) == ("Guest", "", "Guest")
-    assert (login.moderator, login.show_audio_video_test, login.external_user_type) == (False, False, "crm")
+    who = state_of(server).hash_details(login.hash) or {}
+    assert (who["firstname"], who["lastname"], who["username"]) == ("Guest", "", "Guest")
+    assert (login.moderator, login.show_audio_video_test, who["externalUserType"]) == (False, False, "crm")
     page = httpx.get(link.url)
     assert "(Participant)" in page.text and "portugues brazil" in page.text
 
