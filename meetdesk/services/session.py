@@ -326,9 +326,12 @@ class Session:
         if conn.provider is not provider:  # disconnected meanwhile
             return
         kind = conn.profile.kind
-        conn.rooms = [replace(r, profile=name, kind=kind) for r in rooms or []]
-        conn.past_rooms = [replace(r, past=True, profile=name, kind=kind) for r in past or []]
-        conn.meetings = [replace(m, profile=name, kind=kind) for m in meetings or []]
+        stamped_rooms = await _stamped(rooms or [], profile=name, kind=kind)
+        stamped_past = await _stamped(past or [], past=True, profile=name, kind=kind)
+        stamped_meetings = await _stamped(meetings or [], profile=name, kind=kind)
+        if conn.provider is not provider:
+            return
+        conn.rooms, conn.past_rooms, conn.meetings = stamped_rooms, stamped_past, stamped_meetings
         conn.refresh_error, conn.refresh_failure, conn.skipped_rows = "", None, list(skipped)
         conn.refreshed_at = datetime.now(UTC)
         for warning in skipped:
@@ -337,7 +340,10 @@ class Session:
             self._set_state(conn, ConnectionState.CONNECTED)
         self._emit(SessionEvent.DATA, name)
         if type(provider).complete_rooms is not Provider.complete_rooms and conn.rooms:
-            self.spawn(self._complete_rooms(name, provider, conn.rooms))
+            # the rooms are shown (DATA above); their per-room details follow in this same task. A task of
+            # its own would outlive the caller's context, and under a loop that is not running (pytest-qt
+            # processing events) httpcore's pool was left with a request that never got a connection.
+            await self._complete_rooms(name, provider, conn.rooms)
 
     async def _complete_rooms(self, name: str, provider: Provider, rooms: list[Room]) -> None:
         """The rooms' per-room details (user counts), after they are shown; dropped if newer data came."""
@@ -345,6 +351,9 @@ class Session:
             completed = await provider.complete_rooms(rooms)
         except MeetdeskError as exc:
             log.warning("details of the rooms of %s: %s", name, exc.user_text())
+            return
+        except Exception as exc:  # extra details: never an error of the refresh that already succeeded
+            log.warning("details of the rooms of %s: %s", name, type(exc).__name__)
             return
         conn = self.connections.get(name)
         if completed is None or conn is None or conn.rooms is not rooms or conn.provider is not provider:
@@ -475,6 +484,20 @@ class Session:
             provider, conn.provider = conn.provider, None
             if provider is not None:
                 await _quiet_close(provider)
+
+
+#: rows stamped between two returns to the event loop (20,000 in one go held the window for ~130 ms)
+STAMP_CHUNK = 2000
+
+
+async def _stamped(items: list[T], **changes: Any) -> list[T]:
+    """``items`` with ``changes`` (their profile and kind), giving the event loop a turn every chunk."""
+    out: list[T] = []
+    for start in range(0, len(items), STAMP_CHUNK):
+        if start:
+            await asyncio.sleep(0)
+        out += [replace(i, **changes) for i in items[start:start + STAMP_CHUNK]]  # type: ignore[type-var]
+    return out
 
 
 async def _quiet_close(provider: Provider) -> None:

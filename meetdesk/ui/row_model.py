@@ -87,6 +87,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         super().__init__(parent)
         self._rows: list[R] = []                       # every row, block after block
         self._blocks: dict[str, tuple[int, int]] = {}  # block name → [start, end) in _rows
+        self._sources: dict[str, Sequence[R]] = {}      # block name → the sequence it was given as
         self._columns: list[TableColumn[R]] = []
         self._cells: list[dict[int, str]] = []           # per column: row → its text, once shown
         self._keys: list[list[Any] | None] = []          # per column, per row: sort keys once sorted by it
@@ -148,6 +149,10 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             rows += block
         return rows
 
+    def _block_rows(self, name: str) -> Sequence[R]:
+        """The sequence block ``name`` was given as (the same object while the block is unchanged)."""
+        return self._sources.get(name, ())
+
     def _store_blocks(self, blocks: Mapping[str, Sequence[R]], columns: Sequence[TableColumn[R]], *,
                       replace_all: bool, keep_caches: bool) -> None:
         names = [n for n in self._blocks if not replace_all or n in blocks]
@@ -176,6 +181,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
                     if key_list is not None and old_key_list is not None:
                         key_list += old_key_list[s:e]
             spans[name] = (start, len(rows))
+        self._sources = {n: blocks[n] if n in blocks else self._sources.get(n, ()) for n in names}
         self._rows, self._blocks, self._columns = rows, spans, list(columns)
         self._cells = [{} for _ in range(ncols)]  # only shown cells were cached: cheap to make again
         self._keys = keys

@@ -56,9 +56,13 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _value_kind(rows: Sequence[Any], key: str) -> tuple[bool, bool]:
-    """(all numbers, all datetimes) of the present ``extra[key]`` values; stops at the first that is neither
-    (a text column is told by its first row, not after 100,000)."""
+#: (any value present, all numbers, all datetimes) of one column's ``extra`` values
+ValueKind = tuple[bool, bool, bool]
+
+
+def value_kind(rows: Sequence[Any], key: str) -> ValueKind:
+    """What the present ``extra[key]`` values of ``rows`` are; stops at the first that is neither a number
+    nor a datetime (a text column is told by its first row, not after 100,000)."""
     numeric = dated = True
     present = False
     for row in rows:
@@ -70,17 +74,26 @@ def _value_kind(rows: Sequence[Any], key: str) -> tuple[bool, bool]:
         dated = dated and isinstance(value, datetime)
         if not numeric and not dated:
             break
-    return present and numeric, present and dated
+    return present, numeric, dated
 
 
-def extra_columns(columns: Iterable[Column], rows: Sequence[Any], tz: tzinfo | None) -> list[TableColumn[Any]]:
+def combined_kind(kinds: Iterable[ValueKind]) -> ValueKind:
+    """The kind of the rows of several blocks together (blocks without a value do not count)."""
+    present = [k for k in kinds if k[0]]
+    return bool(present), all(k[1] for k in present), all(k[2] for k in present)
+
+
+def extra_columns(columns: Iterable[Column], rows: Sequence[Any], tz: tzinfo | None,
+                  kind_of: Callable[[str], ValueKind] | None = None) -> list[TableColumn[Any]]:
     """Table columns for provider columns read from ``row.extra[key]``.
 
-    A column whose values are all numbers (or datetimes) sorts numerically; others sort as text.
+    A column whose values are all numbers (or datetimes) sorts numerically; others sort as text. ``kind_of``
+    tells a column's kind when the caller knows it (per block, cached); otherwise ``rows`` are looked at.
     """
     out: list[TableColumn[Any]] = []
     for column in columns:
-        numeric, dated = _value_kind(rows, column.key)
+        present, numeric, dated = kind_of(column.key) if kind_of else value_kind(rows, column.key)
+        numeric, dated = present and numeric, present and dated
 
         def text(row: Any, key: str = column.key) -> str:
             return _value_text(row.extra.get(key), tz)
@@ -154,6 +167,7 @@ class RoomsModel(RowTableModel[Room]):
     def __init__(self, parent: QObject | None = None, *, tz: tzinfo | None = None) -> None:
         super().__init__(parent)
         self._tz = tz
+        self._kinds: dict[tuple[str, str], tuple[Sequence[Room], ValueKind]] = {}
         self._reset([], self._fixed_columns())
 
     def row_key(self, row: Room) -> tuple[str, str]:
@@ -187,8 +201,20 @@ class RoomsModel(RowTableModel[Room]):
             columns = provider_columns(set(kinds) if kinds is not None else {r.kind for r in rooms},
                                        "room_columns")
         tz = self._tz or local_time.local_zone()
-        extra = extra_columns(self._new_columns(columns), rooms, tz)
+        names = [n for n in self._blocks if not replace_all and n not in blocks] + list(blocks)
+
+        def kind_of(key: str) -> ValueKind:  # per block, remembered while the block's list is the same
+            return combined_kind(self._block_kind(n, blocks[n] if n in blocks else self._block_rows(n), key)
+                                 for n in names)
+
+        extra = extra_columns(self._new_columns(columns), rooms, tz, kind_of)
         self._set_blocks(blocks, [*self._fixed_columns(), *extra], replace_all=replace_all)
+
+    def _block_kind(self, name: str, rows: Sequence[Room], key: str) -> ValueKind:
+        cached = self._kinds.get((name, key))
+        if cached is None or cached[0] is not rows:
+            cached = self._kinds[(name, key)] = (rows, value_kind(rows, key))
+        return cached[1]
 
     def _row_font(self, row: Room) -> QFont | None:
         if row.local_only or row.past:
