@@ -31,6 +31,7 @@ from meetdesk.backends.plugnmeet.options import (
     options_from_metadata,
     options_not_applied,
     preferred_language,
+    shared_options,
     validate_room_id,
 )
 from meetdesk.backends.plugnmeet.wire import (
@@ -85,22 +86,6 @@ ENDING_GRACE_S = 30.0
 
 #: how long the room list read by connect() stands in for a list_rooms() call (connect is followed by a refresh)
 FRESH_ROOMS_S = 2.0
-
-
-#: equal option sets, shared: most rooms run with the server's defaults, and 100,000 copies of a 40-key dict
-#: would be ~150 MiB (rooms are frozen and nothing changes their options in place)
-_OPTION_SETS: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
-_MAX_OPTION_SETS = 4096
-
-
-def _shared_options(options: dict[str, Any]) -> dict[str, Any]:
-    key = tuple(sorted(options.items()))
-    shared = _OPTION_SETS.get(key)
-    if shared is None:
-        if len(_OPTION_SETS) >= _MAX_OPTION_SETS:
-            _OPTION_SETS.clear()
-        shared = _OPTION_SETS[key] = options
-    return shared
 
 
 class PlugNmeetProvider(Provider):
@@ -322,7 +307,7 @@ class PlugNmeetProvider(Provider):
             participant_count=count if count is not None else len(visible),
             created=epoch(int_of(info, "creation_time")),
             participants=participants,
-            options=_shared_options(options_from_metadata(metadata)),
+            options=shared_options(options_from_metadata(metadata)),
             extra={
                 "room_id": room_id,
                 "sid": text_of(info, "sid"),
