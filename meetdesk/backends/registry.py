@@ -14,6 +14,7 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "openmeetings": ("openmeetings", "OpenMeetingsProvider"),
     "openmeetings-axis": ("openmeetings_axis", "OpenMeetingsAxisProvider"),
     "veeting": ("veeting", "VeetingProvider"),
+    "huawei": ("huawei", "HuaweiProvider"),
 }
 
 

@@ -25,9 +25,10 @@ from meetdesk.simulators import SIMULATOR_MODULES
 log = logging.getLogger("meetdesk.services.demo")
 
 #: back ends whose demo server runs with TLS and its own CA, like a typical self-hosted install
-TLS_KINDS = frozenset({"openmeetings"})
-#: the demo back end that gets the extra rooms of ``--seed-rooms`` (it lists every active room in one call)
-BULK_KIND = "plugnmeet"
+TLS_KINDS = frozenset({"openmeetings", "huawei"})
+#: the demo back end that gets the extra rooms of ``--seed-rooms``: its room lists stay under the answer size
+#: cap (``backends/http.py``) at 100,000 rooms, plugNmeet's (2.7 kB a room) would not
+BULK_KIND = "openmeetings"
 
 
 class RunningSimulator(Protocol):
