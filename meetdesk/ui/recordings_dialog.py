@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -157,6 +158,11 @@ class RecordingsDialog(QDialog):
         self._update_buttons()
 
         def loaded(recordings: list[Recording]) -> None:
+            conn = self.session.connections.get(name)
+            known = {r.id: r.name for r in (*conn.rooms, *conn.past_rooms) if r.name} if conn is not None else {}
+            # the room's name where meetdesk knows it (servers report only the id); the id stays in the tooltip
+            recordings = [replace(r, extra={**r.extra, "room_name": known[r.room_id]}) if r.room_id in known else r
+                          for r in recordings]
             self.model.set_recordings(recordings)
             self.table.resizeColumnsToContents()
             count = f"{len(recordings)} recording{'s' if len(recordings) != 1 else ''} of {scope}."

@@ -349,6 +349,10 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     def total(self) -> int:
         return len(self._rows)
 
+    def block_sizes(self) -> dict[str, int]:
+        """Rows per block."""
+        return {name: end - start for name, (start, end) in self._blocks.items()}
+
     def block_names(self) -> list[str]:
         """The blocks that hold rows."""
         return [name for name, (s, e) in self._blocks.items() if e > s]
