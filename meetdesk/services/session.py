@@ -44,6 +44,7 @@ from meetdesk.domain.models import (
     ServerInfo,
 )
 from meetdesk.services.profile_store import ProfileStore
+from meetdesk.services.room_details import close_quietly, completed_rooms, stamped
 from meetdesk.services.secret_store import SecretStore
 
 log = logging.getLogger("meetdesk.services.session")
@@ -237,11 +238,11 @@ class Session:
             try:
                 server = await provider.connect()
             except asyncio.CancelledError:
-                await _quiet_close(provider)
+                await close_quietly(provider)
                 self._set_state(conn, ConnectionState.DISCONNECTED)
                 raise
             except MeetdeskError as exc:
-                await _quiet_close(provider)
+                await close_quietly(provider)
                 self._set_state(conn, _state_for(exc), exc.user_text())
                 raise
             finally:
@@ -259,7 +260,7 @@ class Session:
             await asyncio.gather(attempt, return_exceptions=True)
         provider, conn.provider, conn.server = conn.provider, None, None
         if provider is not None:
-            await _quiet_close(provider)
+            await close_quietly(provider)
         had_data = bool(conn.rooms or conn.meetings or conn.past_rooms)
         conn.rooms, conn.meetings, conn.past_rooms = [], [], []
         conn.refresh_error, conn.refresh_failure = "", None
@@ -338,13 +339,10 @@ class Session:
             raise exc from None
         if conn.provider is not provider:  # disconnected meanwhile
             return
-        kind = conn.profile.kind
-        stamped_rooms = await _stamped(rooms or [], profile=name, kind=kind)
-        stamped_past = await _stamped(past or [], past=True, profile=name, kind=kind)
-        stamped_meetings = await _stamped(meetings or [], profile=name, kind=kind)
+        arrived = await stamped(name, conn.profile.kind, rooms or [], past or [], meetings or [])
         if conn.provider is not provider:
             return
-        conn.rooms, conn.past_rooms, conn.meetings = stamped_rooms, stamped_past, stamped_meetings
+        conn.rooms, conn.past_rooms, conn.meetings = arrived
         conn.refresh_error, conn.refresh_failure, conn.skipped_rows = "", None, list(skipped)
         conn.refreshed_at = datetime.now(UTC)
         for warning in skipped:
@@ -352,27 +350,11 @@ class Session:
         if conn.state is not ConnectionState.CONNECTED:
             self._set_state(conn, ConnectionState.CONNECTED)
         self._emit(SessionEvent.DATA, name)
-        if type(provider).complete_rooms is not Provider.complete_rooms and conn.rooms:
-            # the rooms are shown (DATA above); their per-room details follow in this same task. A task of
-            # its own would outlive the caller's context, and under a loop that is not running (pytest-qt
-            # processing events) httpcore's pool was left with a request that never got a connection.
-            await self._complete_rooms(name, provider, conn.rooms)
-
-    async def _complete_rooms(self, name: str, provider: Provider, rooms: list[Room]) -> None:
-        """The rooms' per-room details (user counts), after they are shown; dropped if newer data came."""
-        try:
-            completed = await provider.complete_rooms(rooms)
-        except MeetdeskError as exc:
-            log.warning("details of the rooms of %s: %s", name, exc.user_text())
-            return
-        except Exception as exc:  # extra details: never an error of the refresh that already succeeded
-            log.warning("details of the rooms of %s: %s", name, type(exc).__name__)
-            return
-        conn = self.connections.get(name)
-        if completed is None or conn is None or conn.rooms is not rooms or conn.provider is not provider:
-            return
-        conn.rooms = completed
-        self._emit(SessionEvent.DATA, name)
+        shown = conn.rooms  # (DATA above); their per-room details follow, see services/room_details.py
+        completed = await completed_rooms(provider, shown, name) if shown else None
+        if completed is not None and conn.rooms is shown and conn.provider is provider:
+            conn.rooms = completed
+            self._emit(SessionEvent.DATA, name)
 
     def rooms(self, *, include_past: bool = False) -> list[Room]:
         out: list[Room] = []
@@ -520,28 +502,7 @@ class Session:
         for conn in self.connections.values():
             provider, conn.provider = conn.provider, None
             if provider is not None:
-                await _quiet_close(provider)
-
-
-#: rows stamped between two returns to the event loop (20,000 in one go held the window for ~130 ms)
-STAMP_CHUNK = 2000
-
-
-async def _stamped(items: list[T], **changes: Any) -> list[T]:
-    """``items`` with ``changes`` (their profile and kind), giving the event loop a turn every chunk."""
-    out: list[T] = []
-    for start in range(0, len(items), STAMP_CHUNK):
-        if start:
-            await asyncio.sleep(0)
-        out += [replace(i, **changes) for i in items[start:start + STAMP_CHUNK]]  # type: ignore[type-var]
-    return out
-
-
-async def _quiet_close(provider: Provider) -> None:
-    try:
-        await asyncio.wait_for(provider.aclose(), 3)
-    except Exception as exc:
-        log.debug("closing %r failed: %s", provider, type(exc).__name__)
+                await close_quietly(provider)
 
 
 async def _checked_when_lost(call: Awaitable[None], still_there: Callable[[], Awaitable[bool]]) -> None:
