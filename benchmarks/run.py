@@ -125,7 +125,8 @@ def measure(quick: bool) -> dict[str, dict[str, Any]]:
         "memory_100k": _absolute(tables["rss_after_mib"], "MiB", 250, tables["rss_window_mib"]),
         "cli_rooms_json": _ratio(cli["rooms_json_ms"], cli["bare_request_ms"], 1.5),
         "cli_version": _absolute(cli["version_ms"], "ms", 60, cli["pass_ms"]),
-        "f5_three_backends_300ms": _ratio(refresh["f5_ms"], refresh["round_trip_ms"], 1.2),
+        "f5_three_backends_300ms": {**_ratio(refresh["f5_ms"], refresh["round_trip_ms"], 1.2),
+                                    "with_details_ms": round(refresh["f5_details_ms"], 1)},
     }
 
 
@@ -140,7 +141,7 @@ WHAT = {
     "memory_100k": "process memory with 100k rooms shown (baseline: the window before)",
     "cli_rooms_json": "meetdesk rooms P --json (baseline: one bare httpx request)",
     "cli_version": "meetdesk --version (baseline: python -c pass)",
-    "f5_three_backends_300ms": "F5 of three back ends at 300 ms (baseline: one round trip)",
+    "f5_three_backends_300ms": "F5 of three back ends at 300 ms, until all rooms are shown (baseline: one round trip)",
 }
 
 
