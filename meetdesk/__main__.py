@@ -10,9 +10,16 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    from meetdesk.cli.main import is_cli_invocation, run_cli
+    if args == ["--version"]:  # answered before anything heavy is imported
+        from meetdesk import APP_NAME, __version__
+
+        print(f"{APP_NAME} {__version__}")
+        return 0
+    from meetdesk.cli.invocation import is_cli_invocation
 
     if is_cli_invocation(args):
+        from meetdesk.cli.main import run_cli
+
         return run_cli(args)
     from meetdesk.ui.app import run_gui
 

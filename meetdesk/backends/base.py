@@ -160,6 +160,11 @@ class Provider:
     async def list_past_rooms(self) -> list[Room]:
         raise self._unsupported("listing past rooms")
 
+    async def complete_rooms(self, rooms: list[Room]) -> list[Room] | None:
+        """Details that cost a call per room (user counts), fetched after ``rooms`` are shown; None: nothing
+        to add. Returns ``rooms`` completed, in the same order. Not on the critical path of a refresh."""
+        return None
+
     async def get_room(self, room_id: str) -> Room:
         for room in await self.list_rooms():
             if room.id == room_id:

@@ -42,8 +42,6 @@ log = logging.getLogger("meetdesk.cli")
 
 Handler = Callable[[Context, argparse.Namespace], Awaitable[int]]
 
-COMMANDS = frozenset({"providers", "profile", "check", "rooms", "meetings", "link", "room", "meeting",
-                      "recordings", "preset", "links", "invitation", "account", "live", "invite"})
 EXIT_INTERRUPTED = 130
 #: the same switch as the window's: MEETDESK_LOG=debug
 LOG_ENV = "MEETDESK_LOG"
@@ -56,14 +54,6 @@ class UsageError(ValidationError):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message[:1].upper()}{message[1:]}.", hint=f"See: {self.prog} --help")
-
-
-def is_cli_invocation(args: Sequence[str]) -> bool:
-    """True when ``args`` ask for the CLI; no arguments or only window options (``--demo``) open the window."""
-    if any(a in ("--version", "-h", "--help", "--json") for a in args):
-        return True
-    # the first word that is not an option decides: a subcommand, or a typo that deserves a usage error
-    return any(not a.startswith("-") for a in args[:1]) or any(a in COMMANDS for a in args)
 
 
 # the parser ----------------------------------------------------------------------------------------

@@ -37,11 +37,15 @@ def _show_room(ctx: Context, room: Room, cls: type[Provider], heading: str) -> N
 
 async def cmd_rooms(ctx: Context, args: argparse.Namespace) -> int:
     need = Capability.LIST_ROOMS | (Capability.PAST_ROOMS if args.past else Capability.NONE)
-    _session, conn, cls = await ctx.connect(args.name, need, "listing past rooms" if args.past else "listing rooms")
+    session, conn, cls = await ctx.connect(args.name, need, "listing past rooms" if args.past else "listing rooms")
     if conn.refresh_failure is not None:  # the refresh failed: its error (and exit code), never "No rooms"
         raise conn.refresh_failure
     warn_skipped(ctx, conn)
     rooms, past = conn.rooms, conn.past_rooms
+    # details the window fetches after showing the rooms (OpenMeetings' user counts): here before printing
+    completed = await session.provider(args.name).complete_rooms(list(rooms)) if rooms else None
+    if completed is not None:
+        rooms = completed
     shown = list(rooms) + (list(past) if args.past else [])
     text = rooms_table(shown, cls.room_columns) if shown else f"No rooms on “{args.name}”."
     if Capability.LOCAL_ROOM_LIST in cls.capabilities or any(r.local_only for r in shown):

@@ -80,7 +80,7 @@ class ServerInfo:
         return f"{self.product} {self.version}".strip()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Participant:
     id: str
     name: str
@@ -89,7 +89,7 @@ class Participant:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: 100,000 rooms without a __dict__ each (~15 MiB)
 class Room:
     """A room on a back end. ``profile`` is filled in by the session, not by the provider.
 
@@ -117,7 +117,7 @@ class Room:
     past: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Meeting:
     """A scheduled meeting. ``start``/``end`` are timezone-aware datetimes."""
 

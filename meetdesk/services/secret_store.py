@@ -7,46 +7,37 @@ There is deliberately no file fallback.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import keyring
-import keyring.backend
-import keyring.errors
-from jaraco.classes import properties
+if TYPE_CHECKING:  # keyring is imported when a secret is first needed: ~70 ms a command without one saves
+    import keyring.backend
+
+    from meetdesk.services.memory_keyring import MemoryKeyring
 
 log = logging.getLogger("meetdesk.services.secrets")
 
 SERVICE = "meetdesk"
 KEYRING_TIMEOUT_S = 30.0
+__all__ = ["SERVICE", "MemoryKeyring", "SecretStore"]
 
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring that forgets everything when the process ends (demo mode and tests).
+def _keyring_module() -> Any:
+    return importlib.import_module("keyring")
 
-    Only ever used when meetdesk passes it explicitly: keyring's discovery treats every subclass as a
-    candidate, and one of priority 0 can win against "no keyring" — then secrets would vanish at exit while
-    meetdesk said "stored in the keyring". A priority that raises makes it not viable for discovery.
-    """
 
-    @properties.classproperty
-    def priority(cls) -> float:
-        raise RuntimeError("meetdesk's memory keyring is never chosen automatically")
+def _keyring_errors() -> Any:
+    return importlib.import_module("keyring.errors")
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._store: dict[tuple[str, str], str] = {}
 
-    def get_password(self, service: str, username: str) -> str | None:
-        return self._store.get((service, username))
+def __getattr__(name: str) -> Any:
+    if name == "MemoryKeyring":  # its home is memory_keyring (it needs keyring imported)
+        from meetdesk.services.memory_keyring import MemoryKeyring
 
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self._store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self._store.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not found")
+        return MemoryKeyring
+    raise AttributeError(name)
 
 
 class SecretStore:
@@ -66,7 +57,7 @@ class SecretStore:
 
     @property
     def backend_name(self) -> str:
-        backend = self._backend or keyring.get_keyring()
+        backend = self._backend or _keyring_module().get_keyring()
         return f"{type(backend).__module__.rsplit('.', 1)[-1]}.{type(backend).__name__}"
 
     @property
@@ -82,16 +73,16 @@ class SecretStore:
         return self._degraded_reason is not None
 
     def _keyring(self) -> Any:
-        return self._backend or keyring.get_keyring()
+        return self._backend or _keyring_module().get_keyring()
 
     async def _call(self, func: Callable[..., Any], *args: str) -> Any:
         loop = asyncio.get_running_loop()
         return await asyncio.wait_for(loop.run_in_executor(None, func, *args), KEYRING_TIMEOUT_S)
 
     def _degrade(self, exc: BaseException) -> None:
-        if isinstance(exc, keyring.errors.NoKeyringError):
+        if isinstance(exc, _keyring_errors().NoKeyringError):
             reason = "no keyring service was found"
-        elif isinstance(exc, keyring.errors.KeyringLocked):
+        elif isinstance(exc, _keyring_errors().KeyringLocked):
             reason = "the keyring is locked"
         elif isinstance(exc, TimeoutError):
             reason = "the keyring did not answer"
@@ -133,10 +124,9 @@ class SecretStore:
             return
         try:
             await self._call(self._keyring().delete_password, SERVICE, profile)
-        except keyring.errors.PasswordDeleteError:
-            pass
         except Exception as exc:
-            self._degrade(exc)
+            if not isinstance(exc, _keyring_errors().PasswordDeleteError):
+                self._degrade(exc)
 
     async def rename(self, old: str, new: str) -> None:
         if old == new:

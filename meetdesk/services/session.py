@@ -44,6 +44,7 @@ from meetdesk.domain.models import (
     ServerInfo,
 )
 from meetdesk.services.profile_store import ProfileStore
+from meetdesk.services.room_details import close_quietly, completed_rooms, stamped
 from meetdesk.services.secret_store import SecretStore
 
 log = logging.getLogger("meetdesk.services.session")
@@ -237,11 +238,11 @@ class Session:
             try:
                 server = await provider.connect()
             except asyncio.CancelledError:
-                await _quiet_close(provider)
+                await close_quietly(provider)
                 self._set_state(conn, ConnectionState.DISCONNECTED)
                 raise
             except MeetdeskError as exc:
-                await _quiet_close(provider)
+                await close_quietly(provider)
                 self._set_state(conn, _state_for(exc), exc.user_text())
                 raise
             finally:
@@ -259,7 +260,7 @@ class Session:
             await asyncio.gather(attempt, return_exceptions=True)
         provider, conn.provider, conn.server = conn.provider, None, None
         if provider is not None:
-            await _quiet_close(provider)
+            await close_quietly(provider)
         had_data = bool(conn.rooms or conn.meetings or conn.past_rooms)
         conn.rooms, conn.meetings, conn.past_rooms = [], [], []
         conn.refresh_error, conn.refresh_failure = "", None
@@ -338,10 +339,10 @@ class Session:
             raise exc from None
         if conn.provider is not provider:  # disconnected meanwhile
             return
-        kind = conn.profile.kind
-        conn.rooms = [replace(r, profile=name, kind=kind) for r in rooms or []]
-        conn.past_rooms = [replace(r, past=True, profile=name, kind=kind) for r in past or []]
-        conn.meetings = [replace(m, profile=name, kind=kind) for m in meetings or []]
+        arrived = await stamped(name, conn.profile.kind, rooms or [], past or [], meetings or [])
+        if conn.provider is not provider:
+            return
+        conn.rooms, conn.past_rooms, conn.meetings = arrived
         conn.refresh_error, conn.refresh_failure, conn.skipped_rows = "", None, list(skipped)
         conn.refreshed_at = datetime.now(UTC)
         for warning in skipped:
@@ -349,6 +350,11 @@ class Session:
         if conn.state is not ConnectionState.CONNECTED:
             self._set_state(conn, ConnectionState.CONNECTED)
         self._emit(SessionEvent.DATA, name)
+        shown = conn.rooms  # (DATA above); their per-room details follow, see services/room_details.py
+        completed = await completed_rooms(provider, shown, name) if shown else None
+        if completed is not None and conn.rooms is shown and conn.provider is provider:
+            conn.rooms = completed
+            self._emit(SessionEvent.DATA, name)
 
     def rooms(self, *, include_past: bool = False) -> list[Room]:
         out: list[Room] = []
@@ -496,14 +502,7 @@ class Session:
         for conn in self.connections.values():
             provider, conn.provider = conn.provider, None
             if provider is not None:
-                await _quiet_close(provider)
-
-
-async def _quiet_close(provider: Provider) -> None:
-    try:
-        await asyncio.wait_for(provider.aclose(), 3)
-    except Exception as exc:
-        log.debug("closing %r failed: %s", provider, type(exc).__name__)
+                await close_quietly(provider)
 
 
 async def _checked_when_lost(call: Awaitable[None], still_there: Callable[[], Awaitable[bool]]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import json
 import logging
 import signal
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from types import FrameType
 
 from meetdesk.simulators import SIMULATOR_MODULES
+from meetdesk.simulators.bulk import MAX_SEED_ROOMS
 from meetdesk.simulators.faults import Faults
 from meetdesk.simulators.host import SimulatorHost, build_simulator
 
@@ -35,6 +37,15 @@ def importable_kinds() -> list[str]:
     return kinds
 
 
+def accepts_seed_rooms(kind: str) -> bool:
+    """Whether ``kind``'s simulator ``build()`` takes ``seed_rooms`` (others would silently ignore it)."""
+    try:
+        build = importlib.import_module(SIMULATOR_MODULES[kind]).build
+    except ImportError:
+        return False
+    return "seed_rooms" in inspect.signature(build).parameters
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m meetdesk.simulators",
                                      description="Serve a faithful local imitation of a conferencing back end.")
@@ -47,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-tls", dest="tls", action="store_false", help="serve plain http")
     parser.add_argument("--latency-ms", type=int, default=0, metavar="N", help="delay every answer by N ms")
     parser.add_argument("--no-seed", action="store_true", help="start empty instead of with demo data")
+    parser.add_argument("--seed-rooms", type=int, default=0, metavar="N",
+                        help=f"add N more rooms (0–{MAX_SEED_ROOMS:,}), for load tests; plugnmeet and openmeetings")
     return parser
 
 
@@ -60,8 +73,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--provider is required (or --list)")
     if args.latency_ms < 0 or not 0 <= args.port <= 65535:
         parser.error("--latency-ms must not be negative and --port must be 0–65535")
+    if not 0 <= args.seed_rooms <= MAX_SEED_ROOMS:
+        parser.error(f"--seed-rooms must be 0–{MAX_SEED_ROOMS:,}")
+    options = {"seed_rooms": args.seed_rooms} if args.seed_rooms else {}
+    if options and not accepts_seed_rooms(args.provider):
+        parser.error(f"the {args.provider} simulator does not take --seed-rooms")
     try:
-        definition = build_simulator(args.provider, seed=not args.no_seed)
+        definition = build_simulator(args.provider, seed=not args.no_seed, **options)
     except ImportError as exc:
         print(f"The {args.provider} simulator is not available in this build ({exc}).", file=sys.stderr)
         return 1

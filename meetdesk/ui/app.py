@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
@@ -26,6 +26,9 @@ from meetdesk.services.session import Session
 from meetdesk.ui.icons import app_icon
 from meetdesk.ui.main_window import MainWindow
 from meetdesk.ui.messages import show_error
+
+if TYPE_CHECKING:
+    from meetdesk.services.demo import DemoEnvironment
 
 log = logging.getLogger("meetdesk.ui.app")
 qt_log = logging.getLogger("meetdesk.qt")
@@ -53,13 +56,22 @@ def argument_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true",
                         help="start built-in demo servers and try meetdesk with them; your own profiles and "
                              "keyring are not touched")
+    parser.add_argument("--seed-rooms", type=int, default=0, metavar="N",
+                        help="with --demo: N more rooms on the demo plugNmeet server, to try meetdesk at scale "
+                             "(e.g. 100000)")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     return parser
 
 
 def parse_args(args: list[str]) -> argparse.Namespace:
     """Parse the GUI's arguments; unknown ones are a usage error (SystemExit 2, message on stderr)."""
-    return argument_parser().parse_args(args)
+    parser = argument_parser()
+    options = parser.parse_args(args)
+    if options.seed_rooms and not options.demo:
+        parser.error("--seed-rooms works with --demo only")
+    if not 0 <= options.seed_rooms <= 500_000:
+        parser.error("--seed-rooms must be 0–500,000")
+    return options
 
 
 # logging ---------------------------------------------------------------------------------------
@@ -233,10 +245,11 @@ async def _run_window(options: argparse.Namespace, holder: dict[str, MainWindow]
     warnings: list[str] = []
     try:
         if options.demo:
-            env = DemoEnvironment().start()
+            # the window shows first; the demo servers start after it is painted (see _start_demo)
+            from meetdesk.services.demo import DemoEnvironment  # only for the demo
+
+            env = DemoEnvironment(seed_rooms=options.seed_rooms).prepare()
             session = await env.open_session()
-            if not env.servers:
-                warnings.append("No demo server could be started; see the log for details.")
         else:
             store = ProfileStore()
             warnings += store.load().warnings
@@ -254,6 +267,8 @@ async def _run_window(options: argparse.Namespace, holder: dict[str, MainWindow]
         _arm_startup_probe(window)
         for text in warnings:
             window.show_warning(text)
+        if env is not None:
+            await _start_demo(env, session, window)
         window.connections.connect_all()
         await closed
         await window.shutdown()
@@ -262,6 +277,17 @@ async def _run_window(options: argparse.Namespace, holder: dict[str, MainWindow]
         if env is not None:
             env.stop()
     return 0
+
+
+async def _start_demo(env: DemoEnvironment, session: Session, window: MainWindow) -> None:
+    """Start the demo servers once the window is on screen, in a worker thread (the window stays responsive)."""
+    await asyncio.sleep(0.05)  # let the first paint happen
+    window.statusBar().showMessage("Starting the demo servers…")
+    await asyncio.to_thread(env.start_servers)
+    await env.add_profiles(session)
+    window.statusBar().clearMessage()
+    if not env.servers:
+        window.show_warning("No demo server could be started; see the log for details.")
 
 
 def _arm_startup_probe(window: MainWindow) -> None:

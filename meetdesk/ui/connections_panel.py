@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QIcon, QKeySequence, QPainter, QPalette
@@ -33,11 +34,14 @@ from meetdesk.domain.models import ServerInfo
 from meetdesk.services.session import Connection, ConnectionState, Session
 from meetdesk.ui.account_dialog import AccountDialog
 from meetdesk.ui.icons import dot_icon
+from meetdesk.ui.kinds import kind_display_name
 from meetdesk.ui.messages import confirm, error_text
-from meetdesk.ui.profile_dialog import ProfileDialog, kind_display_name
 from meetdesk.ui.session_bridge import bridge_for
 from meetdesk.ui.tasks import AsyncOp
 from meetdesk.ui.theme import tone_color
+
+if TYPE_CHECKING:
+    from meetdesk.ui.profile_dialog import ProfileDialog
 
 log = logging.getLogger("meetdesk.ui.connections")
 
@@ -392,6 +396,8 @@ class ConnectionsPanel(QWidget):
                 return self._dialog
             self._dialog.reject()
         profile = self.session.connection(name).profile if name is not None else None
+        from meetdesk.ui.profile_dialog import ProfileDialog  # imported when first opened
+
         dialog = ProfileDialog(self.session, self.window(), profile=profile)
         dialog.saved.connect(self._profile_saved)
         self._dialog = dialog

@@ -9,7 +9,8 @@ from datetime import UTC, datetime, tzinfo
 
 from PySide6.QtCore import QTimeZone
 
-DATETIME_FORMAT = "%a %d %b %Y, %H:%M"
+DATE_FORMAT = "%a %d %b %Y"
+DATETIME_FORMAT = f"{DATE_FORMAT}, %H:%M"
 
 
 def _valid_zone(name: str) -> zoneinfo.ZoneInfo | None:
@@ -50,7 +51,16 @@ def format_datetime(value: datetime | None, tz: tzinfo | None = None) -> str:
         return ""
     shown = _aware(value).astimezone(tz or local_zone())
     abbreviation = shown.tzname() or ""
-    return f"{shown.strftime(DATETIME_FORMAT)} {abbreviation}".rstrip()
+    # the same text as shown.strftime(DATETIME_FORMAT), without a strftime per value: each strftime imports
+    # the time module, which under PySide6's import hook makes it ~15 µs (1.5 s for 100,000 table cells)
+    day = _day_text(shown.year, shown.month, shown.day)
+    return f"{day}, {shown.hour:02d}:{shown.minute:02d} {abbreviation}".rstrip()
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_text(year: int, month: int, day: int) -> str:
+    """"Tue 14 May 2024" in the user's locale (the date part of :data:`DATETIME_FORMAT`)."""
+    return datetime(year, month, day).strftime(DATE_FORMAT)
 
 
 def format_compact(value: datetime | None, tz: tzinfo | None = None) -> str:

@@ -33,8 +33,8 @@ from meetdesk.ui import theme
 from meetdesk.ui.auto_refresh import INTERVALS, AutoRefresh
 from meetdesk.ui.connections_panel import ConnectionsPanel
 from meetdesk.ui.icons import app_icon
+from meetdesk.ui.kinds import kind_display_name
 from meetdesk.ui.messages import show_error
-from meetdesk.ui.profile_dialog import kind_display_name
 from meetdesk.ui.session_bridge import SessionBridge, bridge_for
 from meetdesk.ui.tasks import AsyncOp, activity
 from meetdesk.ui.theme import set_tone

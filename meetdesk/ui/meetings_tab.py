@@ -15,8 +15,6 @@ from meetdesk.domain.models import JoinLink, JoinRequest, Meeting
 from meetdesk.services.session import Connection, ConnectionState, Session
 from meetdesk.ui import local_time
 from meetdesk.ui.dialog_parts import eligible_profiles
-from meetdesk.ui.live_dialog import LiveDialog
-from meetdesk.ui.meeting_dialog import MeetingDialog
 from meetdesk.ui.meeting_range import MeetingRangeBar
 from meetdesk.ui.messages import confirm
 from meetdesk.ui.table_header import ColumnDefault
@@ -164,6 +162,8 @@ class MeetingsTab(TableTab[Meeting]):
         if not self.new_action.isEnabled():
             return
         meeting = self.selected()
+        from meetdesk.ui.meeting_dialog import MeetingDialog  # imported when first opened
+
         dialog = MeetingDialog(self.session, profile=meeting.profile if meeting else None, parent=self)
         dialog.saved.connect(self._meeting_saved)
         self._open_dialog(dialog)
@@ -172,6 +172,8 @@ class MeetingsTab(TableTab[Meeting]):
         meeting = self.selected()
         if meeting is None or not self.edit_action.isEnabled():
             return
+        from meetdesk.ui.meeting_dialog import MeetingDialog
+
         dialog = MeetingDialog(self.session, meeting=meeting, parent=self)
         dialog.saved.connect(self._meeting_saved)
         self._open_dialog(dialog)
@@ -225,6 +227,8 @@ class MeetingsTab(TableTab[Meeting]):
         meeting = self.selected()
         if meeting is None or not self.live_action.isEnabled():
             return
+        from meetdesk.ui.live_dialog import LiveDialog  # imported when first opened
+
         self._open_dialog(LiveDialog(self.session, meeting, parent=self))
 
     def refresh_servers(self) -> None:

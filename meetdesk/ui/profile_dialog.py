@@ -36,6 +36,7 @@ from meetdesk.domain.models import DEFAULT_DEADLINE_S, Profile, ServerInfo
 from meetdesk.domain.values import is_loopback_host
 from meetdesk.services.session import ConnectionState, Session
 from meetdesk.ui.forms import FieldForm
+from meetdesk.ui.kinds import kind_display_name
 from meetdesk.ui.messages import error_text
 from meetdesk.ui.tasks import AsyncOp
 from meetdesk.ui.theme import set_tone
@@ -485,10 +486,3 @@ class ProfileDialog(QDialog):
 def _noun(label: str) -> str:
     """A field label inside a sentence: "Password" → "password", "API secret" stays."""
     return label if label[:2].isupper() else label[:1].lower() + label[1:]
-
-
-def kind_display_name(kind: str) -> str:
-    try:
-        return provider_class(kind).display_name or kind
-    except (ImportError, AttributeError, MeetdeskError):
-        return kind

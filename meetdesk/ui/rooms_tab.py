@@ -7,7 +7,8 @@ change here.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
 from typing import ClassVar
 
 from PySide6.QtCore import Qt, Signal
@@ -18,8 +19,6 @@ from meetdesk.domain.models import Room
 from meetdesk.services.session import Connection, ConnectionState, Session
 from meetdesk.ui.dialog_parts import eligible_profiles
 from meetdesk.ui.messages import confirm, show_error
-from meetdesk.ui.recordings_dialog import RecordingsDialog
-from meetdesk.ui.room_dialog import RoomDialog
 from meetdesk.ui.table_header import ColumnDefault
 from meetdesk.ui.table_models import RoomsModel
 from meetdesk.ui.table_tab import RowKey, TableTab, capabilities_of, connected
@@ -47,6 +46,8 @@ class RoomsTab(TableTab[Room]):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         self.rooms_model = RoomsModel()
+        self._local = 0
+        self._local_counts: dict[str, tuple[list[Room], int]] = {}
         super().__init__(session, self.rooms_model, parent)
         self.rooms_model.setParent(self)
         self.filter = QComboBox(self)
@@ -87,19 +88,45 @@ class RoomsTab(TableTab[Room]):
     def mode(self) -> str:
         return str(self.filter.currentData())
 
-    def _load(self) -> None:
+    def _rooms_of(self, profile: str) -> Sequence[Room]:
+        conn = self.session.connections.get(profile)
+        if conn is None:
+            return ()
         mode = self.mode()
-        conns = self.session.connections.values()
-        rooms: list[Room] = []
-        for conn in conns:
-            if mode in (ACTIVE, ALL):
-                rooms.extend(conn.rooms)
-            if mode in (PAST, ALL):
-                rooms.extend(conn.past_rooms)
-        self.rooms_model.set_rooms(rooms)
+        if mode == ACTIVE:
+            return conn.rooms
+        if mode == PAST:
+            return conn.past_rooms
+        return [*conn.rooms, *conn.past_rooms]
+
+    def _kinds(self) -> set[str]:
+        return {c.profile.kind for c in self.session.connections.values()}
+
+    def _load(self) -> None:
+        # one block of rows per server: a refresh of one server replaces only its block
+        self.rooms_model.set_room_blocks({name: self._rooms_of(name) for name in self.session.connections},
+                                         kinds=self._kinds())
+        self._count_local()
+
+    def _load_profiles(self, profiles: set[str]) -> None:
+        self.rooms_model.set_room_blocks({name: self._rooms_of(name) for name in sorted(profiles)},
+                                         replace_all=False, kinds=self._kinds())
+        self._count_local()
+
+    def _count_local(self) -> None:
+        total = 0
+        for name, conn in self.session.connections.items():
+            cached = self._local_counts.get(name)
+            if cached is None or cached[0] is not conn.rooms:  # counted again only when the list changed
+                cached = self._local_counts[name] = (conn.rooms, sum(1 for r in conn.rooms if r.local_only))
+            total += cached[1]
+        self._local = total
+
+    def _count_per_server(self) -> Counter[str]:
+        return Counter(self.rooms_model.block_sizes())  # blocks are servers: no need to look at 100,000 rows
 
     def _row_key(self, row: Room) -> RowKey:
-        return (row.profile, row.id + ("\x00past" if row.past else ""))
+        return self.rooms_model.row_key(row)
 
     def _empty_text(self) -> str:
         conns = connected(self.session)
@@ -128,7 +155,7 @@ class RoomsTab(TableTab[Room]):
         return "no active rooms" if self.mode() == ACTIVE else "no rooms"
 
     def _summary_suffix(self) -> str:
-        local = sum(1 for r in self.model.rows() if r.local_only)
+        local = self._local if self.mode() != PAST else 0
         return f" ({local} created from meetdesk: their server cannot list rooms)" if local else ""
 
     def selected_room(self) -> Room | None:
@@ -172,6 +199,8 @@ class RoomsTab(TableTab[Room]):
         if not self.new_action.isEnabled():
             return
         room = self.selected()
+        from meetdesk.ui.room_dialog import RoomDialog  # dialogs are imported when first opened
+
         dialog = RoomDialog(self.session, profile=room.profile if room else None, parent=self)
         dialog.saved.connect(self._room_saved)
         self._open_dialog(dialog)
@@ -180,6 +209,8 @@ class RoomsTab(TableTab[Room]):
         room = self.selected()
         if room is None or not self.edit_action.isEnabled():
             return
+        from meetdesk.ui.room_dialog import RoomDialog
+
         dialog = RoomDialog(self.session, room=room, parent=self)
         dialog.saved.connect(self._room_saved)
         self._open_dialog(dialog)
@@ -251,6 +282,8 @@ class RoomsTab(TableTab[Room]):
         room = self.selected()
         profiles = eligible_profiles(self.session, Capability.RECORDINGS)
         profile = room.profile if room is not None else profiles[0]
+        from meetdesk.ui.recordings_dialog import RecordingsDialog
+
         dialog = RecordingsDialog(self.session, profile, room, parent=self)
         self._open_dialog(dialog)
 

@@ -128,8 +128,12 @@ class TableTab(QWidget, Generic[R]):
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)  # coalesces the bursts of events a concurrent refresh sends
-        self._refresh_timer.timeout.connect(self.refresh_view)
-        self.bridge.data_changed.connect(self._schedule_refresh)
+        self._refresh_timer.timeout.connect(self._refresh_pending)
+        #: profiles whose data changed since the last load; None: everything is to be reloaded
+        self._dirty: set[str] | None = set()
+        self._counts: Counter[str] = Counter()
+        self._hidden_selection: RowKey | None = None
+        self.bridge.data_changed.connect(self._schedule_data_refresh)
         self.bridge.status_changed.connect(self._schedule_refresh)
         self.bridge.profiles_changed.connect(self._schedule_refresh)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
@@ -181,9 +185,19 @@ class TableTab(QWidget, Generic[R]):
 
     def refresh_view(self) -> None:
         """Rebuild the table from the session's data, keeping the selection and the search."""
+        self._dirty = None
+        self._refresh_pending()
+
+    def _refresh_pending(self) -> None:
+        """Load what changed (the profiles whose data changed, or everything), keeping selection and search."""
         self._refresh_timer.stop()
+        dirty, self._dirty = self._dirty, set()
         key = self._selected_key()
-        self._load()
+        if dirty is None:
+            self._load()
+        elif dirty:
+            self._load_profiles(dirty)
+        self._counts = self._count_per_server()
         self._size_columns()
         if key is not None:
             self.select_key(key)
@@ -213,22 +227,32 @@ class TableTab(QWidget, Generic[R]):
 
     def select_key(self, key: RowKey) -> bool:
         """Select the row with ``key``; False if it is not shown."""
-        for proxy_row in range(self.proxy.rowCount()):
-            row = self.proxy.data(self.proxy.index(proxy_row, 0), ROW_ROLE)
-            if self._row_key(row) == key:
-                index = self.proxy.index(proxy_row, 0)
-                self.table.selectionModel().setCurrentIndex(
-                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-                self.table.scrollTo(index)
-                return True
-        return False
+        proxy_row = self.model.view_row_of(key)
+        if proxy_row < 0:
+            return False
+        index = self.proxy.index(proxy_row, 0)
+        current = self.table.selectionModel().currentIndex()
+        if current.row() != proxy_row or not self.table.selectionModel().isRowSelected(proxy_row):
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index)
+        return True
 
     # to override -----------------------------------------------------------------------------
     def _load(self) -> None:
         raise NotImplementedError
 
+    def _load_profiles(self, profiles: set[str]) -> None:
+        """Reload the rows of ``profiles`` only; by default everything."""
+        self._load()
+
+    def _count_per_server(self) -> Counter[str]:
+        """Rows per server (profile), for the summary."""
+        return Counter(self._row_key(r)[0] for r in self.model.all_rows())
+
     def _row_key(self, row: R) -> RowKey:
-        raise NotImplementedError
+        key: Any = self.model.row_key(row)
+        return tuple(key)
 
     def _empty_text(self) -> str:
         raise NotImplementedError
@@ -247,6 +271,12 @@ class TableTab(QWidget, Generic[R]):
 
     # internals -------------------------------------------------------------------------------
     def _schedule_refresh(self, _name: str = "") -> None:
+        self._dirty = None
+        self._refresh_timer.start()
+
+    def _schedule_data_refresh(self, profile: str) -> None:
+        if self._dirty is not None:
+            self._dirty.add(profile)
         self._refresh_timer.start()
 
     def _selected_key(self) -> RowKey | None:
@@ -254,7 +284,12 @@ class TableTab(QWidget, Generic[R]):
         return None if row is None else self._row_key(row)
 
     def _on_search(self, text: str) -> None:
+        # a selected row the search hides is selected again when a later search shows it (found by key in O(1))
+        key = self._selected_key() or self._hidden_selection
         self.proxy.set_search(text)
+        self._hidden_selection = None
+        if key is not None and self._selected_key() is None and not self.select_key(key):
+            self._hidden_selection = key
         self._update_overlay()
         self._update_summary()
 
@@ -264,7 +299,7 @@ class TableTab(QWidget, Generic[R]):
     def _update_overlay(self) -> None:
         if self.proxy.rowCount() > 0:
             self.overlay.show_text("")
-        elif self.model.rowCount() > 0:
+        elif self.model.total() > 0:
             self.overlay.show_text(f"No {self.noun} match “{self.search.text().strip()}”.")
         else:
             self.overlay.show_text(self._empty_text())
@@ -279,9 +314,9 @@ class TableTab(QWidget, Generic[R]):
         self.banner.show_message("\n".join(problems), "warning")
 
     def _update_summary(self) -> None:
-        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        total, shown = self.model.total(), self.proxy.rowCount()
         conns = connected(self.session)
-        counts = Counter(self._row_key(r)[0] for r in self.model.rows())
+        counts = self._counts  # per server, counted once per load (not on every keystroke)
         text = f"{total} {self.noun}" + (f" from {len(conns)} connected servers" if len(conns) > 1 else "")
         if shown != total:
             text = f"{shown} of {text} shown"

@@ -10,7 +10,7 @@ import keyring
 import keyring.backends.fail
 import pytest
 
-from meetdesk.cli.main import is_cli_invocation
+from meetdesk.cli.invocation import is_cli_invocation
 from meetdesk.domain.models import Profile
 from meetdesk.services.profile_store import ProfileStore
 from meetdesk.services.secret_store import SERVICE, MemoryKeyring

@@ -298,6 +298,8 @@ async def test_openmeetings_create_edit_delete_against_the_simulator(qtbot: QtBo
     dialog.options.form.set_values({"capacity": 40, "public": True})
     dialog.save()
     await until(lambda: "Parents' evening" in names(tab), timeout=20, what="the new room")
+    # selected once the save is over (the list shows it as soon as the refresh brought it)
+    await until(lambda: tab.selected_room() is not None, timeout=20, what="the new room selected")
     room = tab.selected_room()
     assert room is not None and room.name == "Parents' evening" and room.profile == name
 

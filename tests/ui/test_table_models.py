@@ -229,6 +229,60 @@ def test_sorting_keeps_the_selection_and_survives_new_data(qtbot: QtBot) -> None
     assert _column(proxy, "id") == ["five", "four", "three", "one"]
 
 
+def test_search_at_100k_rows_is_one_layout_change_and_keeps_the_selection(qtbot: QtBot) -> None:
+    model = RoomsModel(tz=UTC)
+    rooms = [_room(f"id{i}", f"Room {i}", count=i % 50, created=T0 + timedelta(minutes=i), profile=f"p{i % 4}")
+             for i in range(100_000)]
+    model.set_rooms(rooms, columns=[])
+    proxy = _proxy(model)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(proxy)
+    view.selectRow(12_345)
+    changes: list[str] = []
+    model.layoutChanged.connect(lambda *_: changes.append("layout"))
+    model.rowsRemoved.connect(lambda *_: changes.append("removed"))
+    model.modelReset.connect(lambda *_: changes.append("reset"))
+    started = time.perf_counter()
+    proxy.set_search("room 1234")  # the first search builds the index
+    proxy.set_search("room 12345")
+    proxy.set_search("")
+    elapsed = time.perf_counter() - started
+    assert changes == ["layout"] * 3
+    assert elapsed < 5.0, f"three searches at 100k rows took {elapsed:.2f}s"  # ~0.5 s here, mostly the index
+    selected = view.selectionModel().selectedRows()
+    assert [proxy.data(i, ROW_ROLE).id for i in selected] == ["id12345"]
+    started = time.perf_counter()
+    for text in ("r", "ro", "roo", "room", "room 9", "room 99", ""):
+        proxy.set_search(text)
+    per_keystroke = (time.perf_counter() - started) / 7
+    assert per_keystroke < 0.25, f"a keystroke took {per_keystroke * 1000:.0f} ms"  # ~20 ms here
+
+
+def test_one_servers_block_is_replaced_and_the_selection_follows_its_key(qtbot: QtBot) -> None:
+    model = RoomsModel(tz=UTC)
+    model.set_room_blocks({"a": [_room("1", "One", profile="a"), _room("2", "Two", profile="a")],
+                           "b": [_room("3", "Three", profile="b")]}, columns=[])
+    proxy = _proxy(model)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(proxy)
+    proxy.sort(model.column_of("name"), Qt.SortOrder.AscendingOrder)
+    assert _column(proxy, "id") == ["1", "3", "2"]
+    view.selectRow(2)  # "Two" on a
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    # a refresh of "a" brings a new room sorting before "Two" and a changed "Two"; "b" is untouched
+    model.set_room_blocks({"a": [_room("2", "Two (renamed)", profile="a"), _room("4", "Four", profile="a"),
+                                 _room("1", "One", profile="a")]}, replace_all=False, columns=[])
+    assert not resets
+    assert _column(proxy, "id") == ["4", "1", "3", "2"]
+    assert [proxy.data(i, ROW_ROLE).name for i in view.selectionModel().selectedRows()] == ["Two (renamed)"]
+    assert model.view_row_of(("b", "3")) == 2 and model.view_row_of(("b", "nope")) == -1
+    model.set_room_blocks({"a": []}, replace_all=False, columns=[])
+    assert _column(proxy, "id") == ["3"] and model.block_names() == ["b"]
+
+
 def test_compact_dates_leave_out_this_year() -> None:
     from meetdesk.ui import local_time
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from meetdesk.backends.openmeetings import wire as omj
@@ -27,6 +28,9 @@ from meetdesk.domain.models import (
 
 log = logging.getLogger("meetdesk.backends.openmeetings")
 T = TypeVar("T")
+#: rooms whose user count is asked for after a refresh (one call each)
+COUNTED_ROOMS = 2000
+COUNT_CONCURRENCY = 8
 
 #: room option key → RoomDTO field. The server reads only "isPublic" (the spec's "public" is ignored).
 _ROOM_FLAGS = {
@@ -142,12 +146,7 @@ class OpenMeetingsRooms(OpenMeetingsSession):
 
         An entry without a readable id is kept (under its position) so that reading it reports it.
         """
-        per_type = await asyncio.gather(*(self._public_rooms(t) for t, _ in ROOM_TYPES))
-        seen: dict[str, Any] = {}
-        for index, dto in enumerate(d for group in per_type for d in group):
-            seen.setdefault(_row_id(dto) or f"#{index}", dto)
         remembered = self._remembered_rooms()
-        missing = [i for i in remembered if i not in seen]
 
         async def fetch(room_id: str) -> dict[str, Any] | None:
             try:
@@ -155,12 +154,19 @@ class OpenMeetingsRooms(OpenMeetingsSession):
             except (NotFoundError, ValidationError):
                 return None
 
+        # the remembered private rooms are asked for alongside the public lists: one round trip, not two
+        per_type, privates = await asyncio.gather(
+            asyncio.gather(*(self._public_rooms(t) for t, _ in ROOM_TYPES)),
+            self._gather(fetch(i) for i in remembered))
+        seen: dict[str, Any] = {}
+        for index, dto in enumerate(d for group in per_type for d in group):
+            seen.setdefault(_row_id(dto) or f"#{index}", dto)
         gone: set[str] = set()
-        for room_id, found in zip(missing, await self._gather(fetch(i) for i in missing), strict=True):
-            if found is None:
+        for room_id, found in zip(remembered, privates, strict=True):
+            if found is not None:
+                seen.setdefault(room_id, found)
+            elif room_id not in seen:
                 gone.add(room_id)
-            else:
-                seen[room_id] = found
         if gone:
             await self._remember_rooms([i for i in remembered if i not in gone])
         return list(seen.values())
@@ -176,12 +182,33 @@ class OpenMeetingsRooms(OpenMeetingsSession):
 
     async def list_rooms(self) -> list[Room]:
         dtos = await self._all_room_dtos()
-        counts = await self._gather(self._count_or_none(i) for i in (_row_id(d) for d in dtos))
+        # the user counts (a call per room) come after the rooms are shown: see complete_rooms
         rooms = await parse_rows(
-            list(zip(dtos, counts, strict=True)),
-            lambda pair: self._room_from_dto(omj.as_object(pair[0], "the room list"), "the room list", pair[1]),
-            server=self._server, call="the room list", what="room", label=lambda pair: pair[0])
+            dtos, lambda dto: self._room_from_dto(omj.as_object(dto, "the room list"), "the room list"),
+            server=self._server, call="the room list", what="room", label=lambda dto: dto)
         return sorted(rooms, key=lambda r: int(r.id))
+
+    async def complete_rooms(self, rooms: list[Room]) -> list[Room] | None:
+        """The user count of each room (of the first :data:`COUNTED_ROOMS`; the API has one call per room)."""
+        counted = rooms[:COUNTED_ROOMS]
+        if len(rooms) > COUNTED_ROOMS:
+            log.info("user counts of the first %d of %d rooms only", COUNTED_ROOMS, len(rooms))
+        limit = asyncio.Semaphore(COUNT_CONCURRENCY)
+
+        async def one(room_id: str) -> int | None:  # the call is made inside: a cancelled task leaves none unsent
+            async with limit:
+                return await self._count_or_none(room_id)
+
+        counts = await asyncio.gather(*(one(r.id) for r in counted))
+        return [self._with_count(r, c) for r, c in zip(counted, counts, strict=True)] + rooms[COUNTED_ROOMS:]
+
+    @staticmethod
+    def _with_count(room: Room, count: int | None) -> Room:
+        if count is None:
+            return room
+        status = "closed" if room.extra.get("closed") else ("in use" if count else "open")
+        return replace(room, participant_count=count, running=count > 0, status=status,
+                       extra={**room.extra, "users_online": count})
 
     async def get_room(self, room_id: str) -> Room:
         dto = await self._room_dto(room_id)

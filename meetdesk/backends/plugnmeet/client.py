@@ -31,6 +31,7 @@ from meetdesk.backends.plugnmeet.options import (
     options_from_metadata,
     options_not_applied,
     preferred_language,
+    shared_options,
     validate_room_id,
 )
 from meetdesk.backends.plugnmeet.wire import (
@@ -84,6 +85,10 @@ MAX_PAGES = 20
 #: how long a room this provider ended is shown as "ending…" while the server still lists it
 ENDING_GRACE_S = 30.0
 
+#: how long the room list read by connect() stands in for a list_rooms() call (connect is followed by a refresh)
+FRESH_ROOMS_S = 2.0
+
+
 class PlugNmeetProvider(Provider):
     kind: ClassVar[str] = "plugnmeet"
     display_name: ClassVar[str] = "plugNmeet"
@@ -121,6 +126,8 @@ class PlugNmeetProvider(Provider):
     )
 
     _client: httpx.AsyncClient | None = None
+    #: the room list connect() just read (monotonic time, answer): the refresh after it uses it
+    _fresh_rooms: tuple[float, dict[str, Any]] | None = None
     #: rooms this provider ended → when (monotonic); shown as "ending…" while the server still lists them
     _ending: dict[str, float]
 
@@ -224,16 +231,22 @@ class PlugNmeetProvider(Provider):
             body = await self.request("room/getActiveRoomsInfo", {}, idempotent=True)
             with self._reading("room/getActiveRoomsInfo"):
                 active = len(as_list(body.get("rooms"), "rooms"))
+            # the list of rooms that follows a connect reads this answer instead of asking again
+            self._fresh_rooms = (time.monotonic(), body)
         except NotFoundError:
             active = 0  # "no active room found" still proves the credentials
         return ServerInfo(product="plugNmeet", version="", extra={"active_rooms": active})
 
     # rooms -----------------------------------------------------------------------------------
     async def list_rooms(self) -> list[Room]:
-        try:
-            body = await self.request("room/getActiveRoomsInfo", {}, idempotent=True)
-        except NotFoundError:
-            return []
+        fresh, self._fresh_rooms = self._fresh_rooms, None
+        if fresh is not None and time.monotonic() - fresh[0] < FRESH_ROOMS_S:
+            body = fresh[1]
+        else:
+            try:
+                body = await self.request("room/getActiveRoomsInfo", {}, idempotent=True)
+            except NotFoundError:
+                return []
         with self._reading("room/getActiveRoomsInfo"):
             items = as_list(body.get("rooms"), "rooms")
         rooms = await parse_rows(items, lambda item: self._active_room(as_dict(item, "rooms[]")),
@@ -295,7 +308,7 @@ class PlugNmeetProvider(Provider):
             participant_count=count if count is not None else len(visible),
             created=epoch(int_of(info, "creation_time")),
             participants=participants,
-            options=options_from_metadata(metadata),
+            options=shared_options(options_from_metadata(metadata)),
             extra={
                 "room_id": room_id,
                 "sid": text_of(info, "sid"),

@@ -352,3 +352,19 @@ def preferred_language(options: Mapping[str, Any], fallback: str = "") -> str:
     if not wanted:
         return ""
     return _LANGUAGE_BY_LOWER.get(wanted) or _LANGUAGE_BY_PRIMARY.get(wanted.split("-")[0], "")
+
+
+#: equal option sets, shared: most rooms run with the server's defaults, and 100,000 copies of a 40-key dict
+#: would be ~150 MiB (rooms are frozen and nothing changes their options in place)
+_OPTION_SETS: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
+_MAX_OPTION_SETS = 4096
+
+
+def shared_options(options: dict[str, Any]) -> dict[str, Any]:
+    key = tuple(sorted(options.items()))
+    shared = _OPTION_SETS.get(key)
+    if shared is None:
+        if len(_OPTION_SETS) >= _MAX_OPTION_SETS:
+            _OPTION_SETS.clear()
+        shared = _OPTION_SETS[key] = options
+    return shared

@@ -439,7 +439,7 @@ def _build_app(state: OpenMeetingsState) -> Starlette:
 
 def build(*, seed: bool = True, version: str = "9.1.0", sid_ttl: float = 1800.0,
           failed_login_delay: float | tuple[float, float] | None = None, server_timezone: str = "Europe/Berlin",
-          **options: Any) -> SimulatorDefinition:
+          seed_rooms: int = 0, **options: Any) -> SimulatorDefinition:
     """Build the simulator.
 
     Args:
@@ -448,6 +448,7 @@ def build(*, seed: bool = True, version: str = "9.1.0", sid_ttl: float = 1800.0,
         failed_login_delay: seconds (or a (min, max) range) a wrong password waits; by default 6–15 s on
             9.x as the real server, none before.
         server_timezone: the server's zone, used for dates it writes and dates without an offset.
+        seed_rooms: this many more conference rooms, for load tests and the large demo.
     """
     if options:
         raise TypeError(f"unknown OpenMeetings simulator options: {', '.join(sorted(options))}")
@@ -459,6 +460,7 @@ def build(*, seed: bool = True, version: str = "9.1.0", sid_ttl: float = 1800.0,
         delay = (float(failed_login_delay), float(failed_login_delay))
     state = OpenMeetingsState(version=version, sid_ttl=sid_ttl, failed_login_delay=delay,
                               server_timezone=server_timezone, seeded=seed)
+    state.seed_rooms = seed_rooms
     state.reset()
     app = RequestLog(_build_app(state), state)
     return SimulatorDefinition(kind="openmeetings", app=app, base_path=BASE_PATH, fields={"user": state.admin_login},

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from meetdesk.backends.openmeetings.simulator.invitation_state import InvitationBook
+from meetdesk.simulators.bulk import bulk_rooms
 
 ROOM_TYPES = ("CONFERENCE", "PRESENTATION", "INTERVIEW")
 ROOM_ELEMENTS = ("TOP_BAR", "CHAT", "ACTIVITIES", "FILES", "ACTION_MENU", "POLL_MENU", "SCREEN_SHARING",
@@ -188,6 +189,8 @@ class OpenMeetingsState:
         self._ids: dict[str, int] = {}
         self.admin_login, self.admin_password = ADMIN_LOGIN, ADMIN_PASSWORD
         self.nosoap_login, self.nosoap_password = NOSOAP_LOGIN, NOSOAP_PASSWORD
+        #: extra conference rooms made by build(seed_rooms=N), for load tests and the large demo
+        self.seed_rooms = 0
 
     def reset(self) -> None:
         """Back to what build() made: the accounts (and seed data), no sessions, hashes or request log."""
@@ -201,6 +204,12 @@ class OpenMeetingsState:
             seed_accounts(self)
             if self.seeded:
                 seed_demo(self)
+            first = max(self.rooms, default=0) + 1
+            for n, name in bulk_rooms(self.seed_rooms):
+                self.rooms[first + n - 1] = OMRoom(first + n - 1, name, ROOM_TYPES[n % len(ROOM_TYPES)],
+                                                   capacity=32, is_public=True)
+            if self.seed_rooms:
+                self._bump("room", first + self.seed_rooms - 1)
 
     # versions --------------------------------------------------------------------------------
     @property

@@ -37,6 +37,7 @@ from meetdesk.backends.plugnmeet.simulator.wire import (
     protobuf_common_response,
     signature,
 )
+from meetdesk.simulators.bulk import bulk_rooms
 from meetdesk.simulators.host import SimulatorDefinition
 
 __all__ = ["PlugNmeetState", "build"]
@@ -173,7 +174,7 @@ _SECRET_SHAPE = re.compile(r"^\S{8,}$")
 
 def build(*, seed: bool = True, api_key: str = SAMPLE_API_KEY, secret: str = SAMPLE_SECRET,
           token_validity: int = 600, merge_quirk: bool = True, design_config: dict[str, str] | None = None,
-          end_linger: float = 2.0, **_options: Any) -> SimulatorDefinition:
+          end_linger: float = 2.0, seed_rooms: int = 0, **_options: Any) -> SimulatorDefinition:
     """A plugNmeet simulator.
 
     Args:
@@ -186,6 +187,7 @@ def build(*, seed: bool = True, api_key: str = SAMPLE_API_KEY, secret: str = SAM
         end_linger: seconds an ended room stays listed (being cleaned up) before it becomes a past room.
         design_config: the server's own design (the client config's ``designCustomization``), shown when a
             join link has no ``custom_design`` or ``{}``.
+        seed_rooms: this many more active rooms ("bulk-1", …), for load tests and the large demo.
     """
     if not api_key or not _SECRET_SHAPE.match(secret):
         raise ValueError("the simulator needs an API key and a secret of at least 8 characters")
@@ -193,6 +195,8 @@ def build(*, seed: bool = True, api_key: str = SAMPLE_API_KEY, secret: str = SAM
                            design_config=dict(design_config or {}), end_linger=end_linger)
     if seed:
         seed_state(state)
+    started = state.now()
+    state.add_bulk_rooms((f"bulk-{n}", name, started - n * 60) for n, name in bulk_rooms(seed_rooms))
     return SimulatorDefinition(kind="plugnmeet", app=_make_app(state), base_path="",
                                fields={"api_key": api_key}, secret=secret, state=state)
 

@@ -11,6 +11,7 @@ import secrets
 import threading
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -209,6 +210,26 @@ class PlugNmeetState:
         with self.lock:
             self.rooms[room_id] = room
         return room
+
+    def add_bulk_rooms(self, rooms: Iterable[tuple[str, str, float]]) -> None:
+        """Many active rooms (id, title, created) with the server's defaults, for load tests and the large demo.
+
+        They share one copy of the default feature, lock and copyright settings: the simulator only reads those,
+        and a create/edit of a room stores new ones for it, so 100,000 rooms cost tens of MiB, not hundreds."""
+        shared = {"room_features": copy.deepcopy(DEFAULT_FEATURES), "default_lock_settings": dict(DEFAULT_LOCKS),
+                  "copyright_conf": dict(COPYRIGHT), "extra_data": {}}
+        made = {}
+        now = self.now()
+        for room_id, title, created in rooms:
+            metadata: dict[str, Any] = {"room_title": title, "is_recording": False, "is_active_rtmp": False,
+                                        "parent_room_id": "", "is_breakout_room": False, "started_at": int(created),
+                                        "metadata_id": str(uuid.uuid4()), **shared}
+            made[room_id] = SimRoom(room_id=room_id, title=title, metadata=metadata, created=created,
+                                    sid="RM_" + uuid.uuid4().hex[:12],
+                                    # created with a week's empty_timeout (a create option), so they stay listed
+                                    empty_since=now, empty_timeout=7 * 86400)
+        with self.lock:
+            self.rooms.update(made)
 
     def join(self, room_id: str, name: str, *, user_id: str | None = None, is_admin: bool = False,
              is_hidden: bool = False, metadata: dict[str, Any] | None = None, at: float | None = None

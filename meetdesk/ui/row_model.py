@@ -1,0 +1,463 @@
+"""A read-only table of domain objects that sorts and filters itself; fast at 100,000 rows.
+
+* Cell texts are computed when a cell is first shown and then cached; nothing is formatted up front.
+* Rows come in blocks (one per server profile): a refresh of one server replaces its block only, and the caches
+  of the other blocks are kept.
+* Sorting is Python's stable sort over one column's cached keys; filtering scans a case-folded text per row (the
+  search index, built in idle time after a load, or on the first search). Either ends in ONE layout change, which
+  keeps the view's selection and current row on the same rows (by position in O(1), or by row key after new data).
+* :class:`SearchProxy` is a pass-through proxy for views and older callers: it forwards ``set_search`` and
+  ``sort`` to the model.
+"""
+
+from __future__ import annotations
+
+import bisect
+import time
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QIdentityProxyModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QFont
+
+from meetdesk.backends.base import Column
+
+R = TypeVar("R")
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+#: the value a column sorts by: numbers for numbers and datetimes, folded text otherwise
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+#: the row's domain object (Room, Meeting, Recording)
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+#: all of a row's texts in one folded string; the search filters on it
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 3
+
+_DISPLAY, _ROW, _SORT = int(Qt.ItemDataRole.DisplayRole.value), int(ROW_ROLE), int(SORT_ROLE)
+_ALIGN, _FONT = int(Qt.ItemDataRole.TextAlignmentRole.value), int(Qt.ItemDataRole.FontRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_ANSWERED = frozenset({_DISPLAY, _ROW, _SORT, _ALIGN, _FONT, _TOOLTIP, int(SEARCH_ROLE)})
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+#: how long one idle-time slice of building the search index may take (the UI's budget is 50 ms)
+INDEX_SLICE_S = 0.012
+#: rows per step of building the search index (a step at 100k rows with a date column takes ~5 ms)
+INDEX_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class TableColumn(Generic[R]):
+    """How one column shows a row.
+
+    Attributes:
+        key: stable name (tests and saved header state use it).
+        header: the column title.
+        text: the cell text.
+        sort: the sort key; numbers sort as numbers. Defaults to the folded text.
+        tooltip: a longer explanation of the cell; defaults to the text when it is long.
+        numeric: right-align the cell.
+        header_tip: tooltip of the column header.
+    """
+
+    key: str
+    header: str
+    text: Callable[[R], str]
+    sort: Callable[[R], Any] | None = None
+    tooltip: Callable[[R], str] | None = None
+    numeric: bool = False
+    header_tip: str = ""
+
+
+def _shape(columns: Sequence[TableColumn[Any]]) -> list[tuple[str, str, bool, bool]]:
+    return [(c.key, c.header, c.numeric, c.sort is None) for c in columns]
+
+
+class RowTableModel(QAbstractTableModel, Generic[R]):
+    """Rows in named blocks; ``rowCount``/``data`` are about the shown rows (sorted, filtered)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[R] = []                       # every row, block after block
+        self._blocks: dict[str, tuple[int, int]] = {}  # block name → [start, end) in _rows
+        self._sources: dict[str, Sequence[R]] = {}      # block name → the sequence it was given as
+        self._columns: list[TableColumn[R]] = []
+        self._cells: list[dict[int, str]] = []           # per column: row → its text, once shown
+        self._keys: list[list[Any] | None] = []          # per column, per row: sort keys once sorted by it
+        self._hay: list[str | None] = []                 # per row: the search text
+        self._hay_next = 0                               # rows before this have their search text
+        self._order: list[int] = []                      # every row, in sort order
+        self._view: list[int] = []                       # the shown rows, in sort order
+        self._rank: list[int] | None = None              # row → its place in _order; lazy
+        self._key_index: dict[Hashable, int] | None = None  # row key → row; lazy
+        self._words: list[str] = []
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._indexer = QTimer(self)
+        self._indexer.setSingleShot(True)
+        self._indexer.setInterval(0)
+        self._indexer.timeout.connect(self._index_slice)
+
+    # what subclasses say -------------------------------------------------------------------------
+    def row_key(self, row: R) -> Hashable:
+        """What identifies a row across refreshes (selection follows it)."""
+        return (getattr(row, "profile", ""), getattr(row, "id", id(row)))
+
+    # filling ---------------------------------------------------------------------------------
+    def _reset(self, rows: Iterable[R], columns: Sequence[TableColumn[R]]) -> None:
+        """Show ``rows`` (one block) with ``columns``."""
+        self._set_blocks({"": list(rows)}, columns, replace_all=True)
+
+    def _set_blocks(self, blocks: Mapping[str, Sequence[R]], columns: Sequence[TableColumn[R]], *,
+                    replace_all: bool) -> None:
+        """Replace the given blocks (and, with ``replace_all``, drop the others); one layout change."""
+        same_columns = _shape(columns) == _shape(self._columns)
+        if not self._rows and not self.persistentIndexList():
+            self.beginResetModel()
+            self._store_blocks(blocks, columns, replace_all=replace_all, keep_caches=same_columns)
+            self._arrange()
+            self.endResetModel()
+        elif not same_columns:
+            # the columns themselves change: a reset (the view re-reads the header), the selection restored by key
+            self.beginResetModel()
+            self._store_blocks(blocks, columns, replace_all=replace_all, keep_caches=False)
+            self._arrange()
+            self.endResetModel()
+        else:
+            def change() -> None:
+                self._store_blocks(blocks, columns, replace_all=replace_all, keep_caches=True)
+                self._arrange()
+
+            self._relayout(change, by_key=True)
+        self._start_indexing()
+
+    def _rows_with(self, blocks: Mapping[str, Sequence[R]], replace_all: bool) -> list[R]:
+        """Every row there will be once ``blocks`` are in (for column decisions that look at all values)."""
+        rows: list[R] = []
+        if not replace_all:
+            for name, (s, e) in self._blocks.items():
+                if name not in blocks:
+                    rows += self._rows[s:e]
+        for block in blocks.values():
+            rows += block
+        return rows
+
+    def _block_rows(self, name: str) -> Sequence[R]:
+        """The sequence block ``name`` was given as (the same object while the block is unchanged)."""
+        return self._sources.get(name, ())
+
+    def _store_blocks(self, blocks: Mapping[str, Sequence[R]], columns: Sequence[TableColumn[R]], *,
+                      replace_all: bool, keep_caches: bool) -> None:
+        names = [n for n in self._blocks if not replace_all or n in blocks]
+        names += [n for n in blocks if n not in self._blocks]
+        ncols = len(columns)
+        old_keys = self._keys if keep_caches else [None] * ncols
+        rows: list[R] = []
+        hay: list[str | None] = []
+        keys: list[list[Any] | None] = [[] if k is not None else None for k in old_keys]
+        spans: dict[str, tuple[int, int]] = {}
+        for name in names:
+            start = len(rows)
+            if name in blocks:
+                fresh = list(blocks[name])
+                rows += fresh
+                hay += [None] * len(fresh)
+                for c, key_list in enumerate(keys):
+                    if key_list is not None:
+                        key_list += self._sort_keys_of(fresh, c, columns)
+            else:
+                s, e = self._blocks[name]
+                rows += self._rows[s:e]
+                hay += self._hay[s:e] if keep_caches else [None] * (e - s)
+                for c, key_list in enumerate(keys):
+                    old_key_list = old_keys[c]
+                    if key_list is not None and old_key_list is not None:
+                        key_list += old_key_list[s:e]
+            spans[name] = (start, len(rows))
+        self._sources = {n: blocks[n] if n in blocks else self._sources.get(n, ()) for n in names}
+        self._rows, self._blocks, self._columns = rows, spans, list(columns)
+        self._cells = [{} for _ in range(ncols)]  # only shown cells were cached: cheap to make again
+        self._keys = keys
+        self._hay = hay
+        self._hay_next = 0  # kept blocks may have moved; the idle pass skips rows that have their text
+        self._key_index = None
+
+    def _sort_keys_of(self, rows: Sequence[R], column: int, columns: Sequence[TableColumn[R]]) -> list[Any]:
+        spec = columns[column]
+        if spec.sort is not None:
+            return [spec.sort(r) for r in rows]
+        same: dict[str, str] = {}  # equal keys share one string (a server's name on each of its rooms)
+        return [same.setdefault(key, key) for key in (spec.text(r).casefold() for r in rows)]
+
+    # ordering and filtering --------------------------------------------------------------------
+    def _arrange(self) -> None:
+        """Recompute the sort order and the shown rows from the current column, order and words."""
+        n = len(self._rows)
+        if 0 <= self._sort_column < len(self._columns):
+            keys = self._column_keys(self._sort_column)
+            descending = self._sort_order == Qt.SortOrder.DescendingOrder
+            self._order = sorted(range(n), key=keys.__getitem__, reverse=descending)  # stable
+        else:
+            self._order = list(range(n))
+        self._rank = None
+        self._filter()
+
+    def _filter(self, within: list[int] | None = None) -> None:
+        shown = self._order if within is None else within
+        if self._words:
+            self._complete_index()
+            hay = self._hay
+            for word in self._words:  # word by word: each pass scans only what the previous one kept
+                shown = [i for i in shown if word in hay[i]]  # type: ignore[operator]
+        self._view = shown
+
+    def _column_keys(self, column: int) -> list[Any]:
+        keys = self._keys[column]
+        if keys is None:
+            keys = self._keys[column] = self._sort_keys_of(self._rows, column, self._columns)
+        return keys
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort_column, self._sort_order = column, order
+        if not 0 <= column < len(self._columns) or not self._rows:
+            return
+        self._relayout(self._arrange)
+
+    def set_search(self, text: str) -> None:
+        """Show only rows containing every whitespace-separated word of ``text`` (any column, any case)."""
+        words = [w.casefold() for w in text.split()]
+        if words == self._words:
+            return
+        # typing on narrows: when every earlier word is inside a new one, only the rows shown now can match
+        narrowing = bool(self._words) and all(any(old in new for new in words) for old in self._words)
+        self._words = words
+        self._relayout(lambda: self._filter(within=self._view if narrowing else None))
+
+    def search_text(self) -> str:
+        return " ".join(self._words)
+
+    def _relayout(self, change: Callable[[], object], *, by_key: bool = False) -> None:
+        """Apply ``change`` as one layout change; persistent indexes (selection, current row) follow their rows."""
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()  # after the signal: proxies and views have registered theirs
+        view = self._view
+        before = [view[p.row()] if 0 <= p.row() < len(view) else -1 for p in persistent]
+        keys = [self.row_key(self._rows[i]) if i >= 0 else None for i in before] if by_key else []
+        change()
+        if persistent:
+            after = [self._view_row_of_key(k) if k is not None else -1 for k in keys] if by_key else \
+                [self._view_row_of(i) if i >= 0 else -1 for i in before]
+            self.changePersistentIndexList(
+                persistent, [self.index(r, p.column()) if r >= 0 else QModelIndex()
+                             for p, r in zip(persistent, after, strict=True)])
+        self.layoutChanged.emit()
+
+    def _view_row_of(self, i: int) -> int:
+        """Where row ``i`` is shown (-1: hidden), by bisection: the view keeps the sort order's ranks ascending."""
+        rank = self._ranks()
+        view = self._view
+        place = bisect.bisect_left(view, rank[i], key=rank.__getitem__)
+        return place if place < len(view) and view[place] == i else -1
+
+    def _ranks(self) -> list[int]:
+        if self._rank is None:
+            rank = [0] * len(self._rows)
+            for place, i in enumerate(self._order):
+                rank[i] = place
+            self._rank = rank
+        return self._rank
+
+    def _view_row_of_key(self, key: Hashable) -> int:
+        if self._key_index is None:
+            self._key_index = {self.row_key(r): i for i, r in enumerate(self._rows)}
+        i = self._key_index.get(key, -1)
+        return self._view_row_of(i) if i >= 0 else -1
+
+    def view_row_of(self, key: Hashable) -> int:
+        """The shown row whose ``row_key`` is ``key``; -1 if it is not shown."""
+        return self._view_row_of_key(key)
+
+    # the search index ------------------------------------------------------------------------
+    def _row_hay(self, i: int) -> str:
+        return self._hays(i, i + 1)[0]
+
+    def _hays(self, start: int, end: int) -> list[str]:
+        """The search texts of rows ``start``…``end``, column by column (far fewer Python steps than row by row)."""
+        rows = self._rows[start:end]
+        texts = [[spec.text(r) for r in rows] for spec in self._columns]
+        return ["\x1f".join(cells).casefold() for cells in zip(*texts, strict=True)]
+
+    def _start_indexing(self) -> None:
+        if self._hay_next < len(self._rows):
+            self._indexer.start()
+
+    def _index_slice(self) -> None:
+        """Build the search index for a slice of rows, then yield to the event loop."""
+        deadline = time.perf_counter() + INDEX_SLICE_S
+        hay, n = self._hay, len(self._rows)
+        i = self._hay_next
+        while i < n and time.perf_counter() < deadline:
+            while i < n and hay[i] is not None:
+                i += 1
+            end = i
+            while end < n and end - i < INDEX_CHUNK and hay[end] is None:
+                end += 1
+            if end > i:
+                hay[i:end] = self._hays(i, end)
+            i = end
+        self._hay_next = i
+        self._start_indexing()
+
+    def _complete_index(self) -> None:
+        hay, n = self._hay, len(self._rows)
+        i = self._hay_next
+        while i < n:
+            if hay[i] is not None:
+                i += 1
+                continue
+            end = i
+            while end < n and hay[end] is None:
+                end += 1
+            hay[i:end] = self._hays(i, end)
+            i = end
+        self._hay_next = n
+
+    def index_complete(self) -> bool:
+        """True when every row's search text is built (searching then scans only)."""
+        return self._hay_next >= len(self._rows)
+
+    # access ----------------------------------------------------------------------------------
+    def row(self, index: int) -> R:
+        """The shown row ``index``."""
+        return self._rows[self._view[index]]
+
+    def rows(self) -> list[R]:
+        """The shown rows, in order."""
+        return [self._rows[i] for i in self._view]
+
+    def all_rows(self) -> list[R]:
+        """Every row, shown or not, block after block."""
+        return list(self._rows)
+
+    def total(self) -> int:
+        return len(self._rows)
+
+    def block_sizes(self) -> dict[str, int]:
+        """Rows per block."""
+        return {name: end - start for name, (start, end) in self._blocks.items()}
+
+    def block_names(self) -> list[str]:
+        """The blocks that hold rows."""
+        return [name for name, (s, e) in self._blocks.items() if e > s]
+
+    def column_keys(self) -> list[str]:
+        return [c.key for c in self._columns]
+
+    def column_of(self, key: str) -> int:
+        """The column number of ``key``, -1 if there is none."""
+        return next((i for i, c in enumerate(self._columns) if c.key == key), -1)
+
+    def text(self, row: int, key: str) -> str:
+        return self._cell(self._view[row], self.column_of(key))
+
+    def haystack(self, row: int) -> str:
+        """Every cell's text of the shown ``row``, case-folded, for searching."""
+        i = self._view[row]
+        text = self._hay[i]
+        if text is None:
+            text = self._hay[i] = self._row_hay(i)
+        return text
+
+    def _cell(self, i: int, c: int) -> str:
+        cells = self._cells[c]
+        text = cells.get(i)
+        if text is None:
+            text = cells[i] = self._columns[c].text(self._rows[i])
+        return text
+
+    # QAbstractTableModel ---------------------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._view)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # a painted cell asks for ~10 roles: the ones not answered leave first, roles compared as plain ints
+        if role not in _ANSWERED or not index.isValid():
+            return None
+        i, c = self._view[index.row()], index.column()
+        if role == _DISPLAY:
+            return self._cell(i, c)
+        if role == _ROW:
+            return self._rows[i]
+        if role == _ALIGN:
+            return _RIGHT if self._columns[c].numeric else _LEFT
+        if role == _FONT:
+            return self._row_font(self._rows[i])
+        if role == _TOOLTIP:
+            column = self._columns[c]
+            if column.tooltip is not None:
+                return column.tooltip(self._rows[i]) or None
+            text = self._cell(i, c)
+            return text if len(text) > 30 else None
+        if role == _SORT:
+            return self._column_keys(c)[i]
+        return self.haystack(index.row())  # SEARCH_ROLE
+
+    def _row_font(self, row: R) -> QFont | None:
+        return None
+
+    #: other names of fixed columns, so a provider column repeating one is not shown twice
+    ALIASES: ClassVar[tuple[str, ...]] = ()
+
+    def _fixed_columns(self) -> list[TableColumn[R]]:
+        return []
+
+    def _new_columns(self, columns: Iterable[Column]) -> list[Column]:
+        """``columns`` without those repeating a fixed column (same key, label or alias)."""
+        fixed = self._fixed_columns()
+        shown = {n.casefold() for n in (*self.ALIASES, *(c.key for c in fixed), *(c.header for c in fixed))}
+        return [c for c in columns if c.key.casefold() not in shown and c.label.casefold() not in shown]
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
+            return None
+        column = self._columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.header
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.header_tip or None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if column.numeric else _LEFT
+        return None
+
+
+class SearchProxy(QIdentityProxyModel):
+    """A pass-through in front of a :class:`RowTableModel`, which sorts and filters itself."""
+
+    def _source(self) -> RowTableModel[Any]:
+        source = self.sourceModel()
+        assert isinstance(source, RowTableModel), "SearchProxy works over a RowTableModel"
+        return source
+
+    def set_search(self, text: str) -> None:
+        """Keep rows containing every whitespace-separated word of ``text``, in any column."""
+        self._source().set_search(text)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._source().sort(column, order)
+
+    def search_text(self) -> str:
+        return self._source().search_text()
+
+    def source_row(self, proxy_row: int) -> int:
+        return proxy_row
