@@ -14,6 +14,7 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "openmeetings": ("openmeetings", "OpenMeetingsProvider"),
     "openmeetings-axis": ("openmeetings_axis", "OpenMeetingsAxisProvider"),
     "bigbluebutton": ("bigbluebutton", "BigBlueButtonProvider"),
+    "jitsi": ("jitsi", "JitsiProvider"),
 }
 
 
