@@ -107,7 +107,7 @@ def build(*, seed: bool = True, **options: Any) -> SimulatorDefinition:
     """Options: ``app_id``, ``secret`` (HS256), or ``algorithm="RS256"`` with ``public_keys`` {kid: PEM};
     ``audiences`` (accepted ``aud`` values, default ``*``), ``clock``."""
     app_id = str(options.get("app_id") or "meetdesk-demo")
-    secret = str(options.get("secret") or "demo-jitsi-app-secret-3f9a2c7e")
+    secret = str(options.get("secret") or "demo-jitsi-app-secret-3f9a2c7e-5b81d04a6e")
     config = TokenConfig(app_id=app_id, algorithm=str(options.get("algorithm") or "HS256"), app_secret=secret,
                          public_keys=dict(options.get("public_keys") or {}),
                          accepted_issuers=tuple(options.get("issuers") or ()),
