@@ -18,6 +18,7 @@ from meetdesk.cli.output import (
 )
 from meetdesk.domain.design import validate_design
 from meetdesk.domain.errors import UnsupportedOperationError, ValidationError
+from meetdesk.domain.fields import parse_options
 from meetdesk.domain.models import JoinRequest
 from meetdesk.services.designs import contrast_warnings, load_preset
 from meetdesk.services.session import Connection, Session
@@ -36,6 +37,19 @@ def _refuse_ignored_participant_flags(cls: type[Provider], args: argparse.Namesp
         raise UnsupportedOperationError(
             f"{cls.display_name} join links cannot use {', '.join(ignored)}.",
             hint=f"Leave {'it' if len(ignored) == 1 else 'them'} out, or see `meetdesk providers {cls.kind}`.")
+
+
+def _checked_design(cls: type[Provider], design: dict[str, str]) -> dict[str, str]:
+    """The design keys the provider declares (``design_fields``), else plugNmeet's ``custom_design`` keys."""
+    if not cls.design_fields:
+        return validate_design(design)
+    known = {spec.key for spec in cls.design_fields}
+    unknown = sorted(set(design) - known)
+    if unknown:
+        raise ValidationError(f"“{unknown[0]}” is not a design setting of {cls.display_name}.", field=unknown[0],
+                              hint=f"Known: {', '.join(sorted(known))}.")
+    parsed = parse_options(cls.design_fields, design)
+    return {key: str(value) for key, value in parsed.items() if value not in (None, "")}
 
 
 async def _link_target(session: Session, conn: Connection, cls: type[Provider],
@@ -63,9 +77,10 @@ async def cmd_link(ctx: Context, args: argparse.Namespace) -> int:
     cls = ctx.profile_class(args.name, Capability.JOIN_LINK, "join links")
     options = parse_cli_options(cls.join_fields, raw_options(ctx, args, cls.join_fields))
     design: dict[str, str] = load_preset(ctx.store, args.preset) if args.preset else {}
-    design = validate_design({**design, **parse_pairs(args.design, flag="--design")})
+    design = {**design, **parse_pairs(args.design, flag="--design")}
     if design and Capability.CUSTOM_DESIGN not in cls.capabilities:
         raise UnsupportedOperationError(f"{cls.display_name} does not support a custom design for participants.")
+    design = _checked_design(cls, design)
     if not args.display_name.strip():
         raise ValidationError("Give the participant's name with --name.", field="name")
     _refuse_ignored_participant_flags(cls, args)

@@ -231,7 +231,12 @@ def recordings_table(recordings: Sequence[Recording]) -> str:
         return "" if s is None else f"{int(s) // 60} min"
 
     rows = [[r.id, r.room_id, r.name, r.created, size(r.size_bytes), duration(r.duration_s)] for r in recordings]
-    return table(["ID", "ROOM", "NAME", "CREATED", "SIZE", "LENGTH"], rows)
+    headers = ["ID", "ROOM", "NAME", "CREATED", "SIZE", "LENGTH"]
+    if any(r.extra.get("state") for r in recordings):
+        headers.append("STATE")
+        for row, r in zip(rows, recordings, strict=True):
+            row.append(r.extra.get("state", ""))
+    return table(headers, rows)
 
 
 def option_rows(options: Mapping[str, Any], specs: Sequence[FieldSpec]) -> list[tuple[str, Any]]:

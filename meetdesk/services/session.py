@@ -356,12 +356,21 @@ class Session:
         await self.provider(name).cancel_meeting(meeting_id)
         await self._then_refresh(name, None)
 
-    async def list_recordings(self, name: str, room_id: str | None = None) -> list[Recording]:
-        recordings = await self.provider(name).list_recordings(room_id)
+    async def list_recordings(self, name: str, room_id: str | None = None, *,
+                              states: frozenset[str] = frozenset()) -> list[Recording]:
+        provider = self.provider(name)
+        recordings = await (provider.list_recordings_in(room_id, states) if states
+                            else provider.list_recordings(room_id))
         return [replace(r, profile=name) for r in recordings]
 
     async def delete_recording(self, name: str, recording_id: str) -> None:
         await self.provider(name).delete_recording(recording_id)
+
+    async def publish_recording(self, name: str, recording_id: str, publish: bool) -> None:
+        await self.provider(name).publish_recording(recording_id, publish)
+
+    async def update_recording(self, name: str, recording_id: str, metadata: dict[str, str]) -> None:
+        await self.provider(name).update_recording(recording_id, metadata)
 
     async def recording_download_url(self, name: str, recording_id: str) -> str:
         return await self.provider(name).recording_download_url(recording_id)

@@ -205,8 +205,7 @@ class BigBlueButtonProvider(Provider):
         return meeting_rooms(meetings.findall("meeting"), self.kind, self._server)
 
     async def get_room(self, room_id: str) -> Room:
-        root = await self.call("getMeetingInfo", [("meetingID", room_id)], target=room_id)
-        return meeting_room(root, self.kind)
+        return meeting_room(await self._meeting_info(room_id), self.kind)
 
     def _create_params(self, name: str, meeting_id: str, options: dict[str, Any]) -> list[tuple[str, str]]:
         params = [("name", name), ("meetingID", meeting_id)]
@@ -240,10 +239,13 @@ class BigBlueButtonProvider(Provider):
                 room = dataclasses.replace(room, extra={**room.extra, "not_applied": readable})
         return room
 
+    async def _meeting_info(self, room_id: str) -> Element:
+        return await self.call("getMeetingInfo", [("meetingID", room_id)], target=room_id)
+
     async def end_room(self, room_id: str) -> None:
         params = [("meetingID", room_id)]
         if self._passwords:  # servers before 2.4 want the moderator password
-            params.append(("password", str((await self.get_room(room_id)).extra.get("moderator_pw", ""))))
+            params.append(("password", text(await self._meeting_info(room_id), "moderatorPW")))
         await self.call("end", params, target=room_id)
 
     # join links --------------------------------------------------------------------------------
@@ -271,10 +273,10 @@ class BigBlueButtonProvider(Provider):
         options = parse_options(self.join_fields, dict(request.options))
         design = self._design_params(dict(request.design))
         params = [("fullName", name), ("meetingID", room_id)]
-        meeting = await self.get_room(room_id) if self._passwords or options.get("bind_to_meeting") else None
+        # meeting passwords stay out of Room.extra (they are join credentials on old servers)
+        meeting = await self._meeting_info(room_id) if self._passwords or options.get("bind_to_meeting") else None
         if self._passwords and meeting is not None:
-            key = "moderator_pw" if request.moderator else "attendee_pw"
-            params.append(("password", str(meeting.extra.get(key, ""))))
+            params.append(("password", text(meeting, "moderatorPW" if request.moderator else "attendeePW")))
         else:
             params.append(("role", "MODERATOR" if request.moderator else "VIEWER"))
         if request.user_id.strip():
@@ -282,7 +284,7 @@ class BigBlueButtonProvider(Provider):
         if request.avatar_url.strip():
             params.append(("avatarURL", request.avatar_url.strip()))
         if meeting is not None and options.get("bind_to_meeting"):
-            params.append(("createTime", str(meeting.extra.get("create_time", ""))))
+            params.append(("createTime", text(meeting, "createTime")))
         if options.get("guest"):
             params.append(("guest", "true"))
         if request.language.strip():

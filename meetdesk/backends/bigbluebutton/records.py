@@ -79,8 +79,6 @@ def meeting_room(meeting: Element, kind: str) -> Room:
             "internal_id": text(meeting, "internalMeetingID"),
             "create_time": text(meeting, "createTime"),
             "voice_bridge": text(meeting, "voiceBridge"),
-            "moderator_pw": text(meeting, "moderatorPW"),
-            "attendee_pw": text(meeting, "attendeePW"),
         },
     )
 
