@@ -92,7 +92,7 @@ class ComposerLayout(QWidget):
         outer.addWidget(self.link_panel)
 
         self.design.editor.changed.connect(self._mirror_contrast_summary)
-        self.design.editor.changed.connect(self._update_design_title)
+        self.design.changed.connect(self._update_design_title)
         self._update_design_title()
         self.design.contrast.summary.hide()  # shown under the pinned preview instead
         self._mirror_contrast_summary()
@@ -138,7 +138,9 @@ class ComposerLayout(QWidget):
         self.contrast_summary.setStyleSheet(source.styleSheet())
 
     def _update_preview_pane(self) -> None:
-        self.preview_pane.setVisible(self.design_section.isVisibleTo(self) and self.design_section.is_expanded())
+        # the pinned preview pictures plugNmeet's custom_design; declared design fields bring their own summary
+        self.preview_pane.setVisible(self.design_section.isVisibleTo(self) and self.design_section.is_expanded()
+                                     and self.design.declared is None)
 
     def _build_room_box(self) -> QWidget:
         box = QWidget(self)
