@@ -78,8 +78,9 @@ class RecordingsDialog(QDialog):
         self.overlay = EmptyOverlay(self.table)
 
         self.refresh_button = QPushButton("Refresh", self)
-        self.copy_button = QPushButton("Copy download link", self)
+        self.copy_button = QPushButton("Copy link", self)
         self.copy_button.setObjectName("copyLinkButton")
+        self.copy_button.setToolTip("Copy the download or playback link")
         self.open_button = QPushButton("Open", self)
         self.open_button.setObjectName("openRecordingButton")
         self.open_button.setToolTip("Open the playback or download link in the browser")
@@ -202,7 +203,12 @@ class RecordingsDialog(QDialog):
         self._update_buttons()
 
         def loaded(recordings: list[Recording]) -> None:
-            self.model.set_recordings(recordings)
+            header = self.table.horizontalHeader()
+            keys = self.model.column_keys()
+            section = header.sortIndicatorSection()
+            sorted_by = keys[section] if 0 <= section < len(keys) else "created"
+            self.model.set_recordings(recordings)  # may add or drop the State column: keep sorting by the same key
+            self.table.sortByColumn(max(0, self.model.column_of(sorted_by)), header.sortIndicatorOrder())
             self.table.resizeColumnsToContents()
             count = f"{len(recordings)} recording{'s' if len(recordings) != 1 else ''} of {scope}."
             self.status.setText(f"{notice} {count}".strip())

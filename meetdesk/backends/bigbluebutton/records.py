@@ -74,7 +74,7 @@ def meeting_room(meeting: Element, kind: str) -> Room:
         options={k: v for k, v in options.items() if v is not None},
         extra={
             "moderators": moderators,
-            "recording": "recording" if as_bool(text(meeting, "recording")) else "",
+            "recording": "yes" if as_bool(text(meeting, "recording")) else "",
             "started": started.astimezone().strftime("%H:%M") if started else "",
             "internal_id": text(meeting, "internalMeetingID"),
             "create_time": text(meeting, "createTime"),

@@ -143,7 +143,7 @@ async def test_rooms_show_running_meetings_with_people(provider: BigBlueButtonPr
     rooms = {r.id: r for r in await provider.list_rooms()}
     biology = rooms["biology-101"]
     assert biology.status == "running" and biology.running is True and biology.participant_count == 4
-    assert biology.extra["moderators"] == 1 and biology.extra["recording"] == "recording"
+    assert biology.extra["moderators"] == 1 and biology.extra["recording"] == "yes"
     assert biology.extra["started"] and biology.created is not None
     assert [p.name for p in biology.participants if p.role == "moderator"] == ["Dr. Ada Brenner"]
     assert rooms["open-office-hours"].status == "waiting" and rooms["open-office-hours"].running is False
