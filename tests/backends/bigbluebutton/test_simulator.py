@@ -196,3 +196,14 @@ def test_create_validation_and_expiry(server: SimulatorHost, clock: Clock) -> No
     assert xml(httpx.get(signed(server, "getMeetings", "")))["messageKey"] == "noMeetings"
     assert xml(httpx.get(signed(server, "end", "meetingID=w1")))["messageKey"] == "notFound"
     assert xml(httpx.get(signed(server, "nonsense", "")))["message"] == "Request not recognized"
+
+
+def test_create_with_slides_in_a_post_body(server: SimulatorHost) -> None:
+    body = ('<modules><module name="presentation"><document url="https://files.example/deck.pdf" '
+            'filename="deck.pdf"/><document name="inline.pdf">JVBERi0xLjQK</document></module></modules>')
+    url = signed(server, "create", "name=Slides&meetingID=s1")  # the checksum covers the URL query only
+    refused = httpx.post(url, content=body)  # no content type
+    assert xml(refused)["messageKey"] == "unsupportedContentType"
+    ok = httpx.post(url, content=body, headers={"Content-Type": "application/xml"})
+    assert xml(ok)["returncode"] == "SUCCESS"
+    assert state_of(server).meetings["s1"].documents == ["https://files.example/deck.pdf", "inline.pdf"]

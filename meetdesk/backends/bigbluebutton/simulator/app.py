@@ -18,6 +18,7 @@ import secrets
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
+from defusedxml import ElementTree as SafeET
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -92,8 +93,28 @@ class BBBApp:
 
     # meetings ----------------------------------------------------------------------------------
     async def call_create(self, request: Request, params: dict[str, str]) -> Response:
+        documents = await self._documents(request)
         meeting, duplicate = self.state.create(params)
+        if not duplicate:  # a repeated create does not upload again (api.md, create)
+            meeting.documents = documents
         return _xml(answers.create_document(meeting, duplicate))
+
+    async def _documents(self, request: Request) -> list[str]:
+        """The ``<modules><module name="presentation"><document url=…|name=…>`` of a POST body
+        (ApiController ``uploadDocuments``); a body needs an XML content type (ContentTypeConstraint)."""
+        body = await request.body() if request.method == "POST" else b""
+        if not body.strip():
+            return []
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type not in ("application/xml", "text/xml"):
+            raise ApiFailure("unsupportedContentType", "POST request Content-Type is missing or unsupported")
+        try:
+            root = SafeET.fromstring(body)
+        except Exception:
+            raise ApiFailure("validationError", "Request not recognized") from None
+        return [document.get("url") or document.get("name") or document.get("filename") or ""
+                for module in root.findall("module") if module.get("name") == "presentation"
+                for document in module.findall("document")]
 
     async def call_getMeetings(self, request: Request, params: dict[str, str]) -> Response:
         self.state.expire()

@@ -74,6 +74,8 @@ class SimMeeting:
     end_time: int = 0
     forcibly_ended: bool = False
     has_user_joined: bool = False
+    #: presentations from a POST body (url or name of each document)
+    documents: list[str] = field(default_factory=list)
 
     @property
     def internal_id(self) -> str:
