@@ -29,7 +29,9 @@ FAILURES: dict[str, tuple[type[MeetdeskError], str]] = {
     "checksumError": (AuthenticationError, "{server} refused the shared secret (the checksum did not match)."),
     "notFound": (NotFoundError, "There is no {noun} “{target}” on {server}."),
     "invalidMeetingIdentifier": (NotFoundError, "There is no meeting “{target}” on {server}."),
-    "idNotUnique": (ConflictError, "{server} already has a meeting “{target}” created with other passwords."),
+    # BBB ≥ 2.4 answers a repeated create without passwords with duplicateWarning; older servers with idNotUnique
+    # (ApiController.groovy create: the "!params.attendeePW && !params.moderatorPW" clause is the newer one)
+    "idNotUnique": (ConflictError, "{server} already has a running meeting “{target}”."),
     "meetingForciblyEnded": (ConflictError, "The meeting “{target}” on {server} has been ended."),
     "missingParamMeetingID": (ValidationError, "The meeting needs an id."),
     "missingParamFullName": (ValidationError, "Enter the participant's name."),
@@ -46,7 +48,7 @@ HINTS: dict[str, str] = {
     "checksumError": "Copy the secret again from `bbb-conf --secret`; if it is right, choose another checksum "
                      "algorithm in the profile (the server may not allow this one).",
     "apiNotEnabled": "Ask the server's administrator to enable the API (serviceEnabled in bbb-web.properties).",
-    "idNotUnique": "Choose another meeting id.",
+    "idNotUnique": "Choose another meeting id, or make links for the existing meeting.",
 }
 
 
