@@ -20,8 +20,10 @@ from meetdesk.domain.fields import FieldKind, FieldSpec
 from meetdesk.domain.models import (
     JoinLink,
     JoinRequest,
+    LinkPolicy,
     Meeting,
     MeetingDraft,
+    Participant,
     Profile,
     Recording,
     Room,
@@ -104,6 +106,10 @@ class Provider:
     recording_states: ClassVar[tuple[tuple[str, str], ...]] = ()
     room_columns: ClassVar[tuple[Column, ...]] = ()
     meeting_columns: ClassVar[tuple[Column, ...]] = ()
+    #: what this back end's join links are (lifetime, single/multi-use, per person or shared, role-bearing);
+    #: the default is a personal, role-bearing, reusable link without a clock of its own — declare yours
+    link_policy: ClassVar[LinkPolicy] = LinkPolicy(
+        summary="A personal link; meetdesk does not know when this server lets it expire.")
 
     def __init__(self, profile: Profile, secret: str, *, persist: PersistHook | None = None) -> None:
         self.profile = profile
@@ -209,6 +215,23 @@ class Provider:
     # join links ------------------------------------------------------------------------------
     async def join_link(self, request: JoinRequest) -> JoinLink:
         raise self._unsupported("join links")
+
+    def meeting_invitees(self, meeting_id: str) -> list[Participant]:
+        """The people the back end lists as invited to a meeting it returned (``extra["email"]`` holds the address);
+        empty where the back end keeps no such list."""
+        return []
+
+    async def invitation_link(self, request: JoinRequest, valid_from: datetime, valid_to: datetime, *,
+                              password: str = "", send_mail: bool = False, subject: str = "",
+                              message: str = "") -> JoinLink:
+        """A link to send ahead of a meeting that runs from ``valid_from`` to ``valid_to``.
+
+        Back ends whose ``link_policy`` has ``valid_window`` override this to make a link for that period;
+        the others hand out their ordinary join link (callers check ``made_at_join_time`` first).
+        ``password``, ``send_mail`` (the server e-mails the link), ``subject`` and ``message`` are honoured where
+        the back end has them.
+        """
+        return await self.join_link(request)
 
 
 #: kind → "module:ClassName", derived from the registry (tests add fakes here)

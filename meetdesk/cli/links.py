@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from meetdesk.backends.base import Capability, Provider
 from meetdesk.cli.common import find_meeting, raw_options
 from meetdesk.cli.context import Context
 from meetdesk.cli.input import (
+    checked_design,
     parse_cli_options,
     parse_pairs,
 )
@@ -16,11 +18,10 @@ from meetdesk.cli.output import (
     link_json,
     pairs,
 )
-from meetdesk.domain.design import validate_design
 from meetdesk.domain.errors import UnsupportedOperationError, ValidationError
-from meetdesk.domain.fields import parse_options
 from meetdesk.domain.models import JoinRequest
 from meetdesk.services.designs import contrast_warnings, load_preset
+from meetdesk.services.qr import save_qr
 from meetdesk.services.session import Connection, Session
 
 _PARTICIPANT_FLAGS = {"user_id": "--user-id", "moderator": "--moderator", "hidden": "--hidden",
@@ -37,19 +38,6 @@ def _refuse_ignored_participant_flags(cls: type[Provider], args: argparse.Namesp
         raise UnsupportedOperationError(
             f"{cls.display_name} join links cannot use {', '.join(ignored)}.",
             hint=f"Leave {'it' if len(ignored) == 1 else 'them'} out, or see `meetdesk providers {cls.kind}`.")
-
-
-def _checked_design(cls: type[Provider], design: dict[str, str]) -> dict[str, str]:
-    """The design keys the provider declares (``design_fields``), else plugNmeet's ``custom_design`` keys."""
-    if not cls.design_fields:
-        return validate_design(design)
-    known = {spec.key for spec in cls.design_fields}
-    unknown = sorted(set(design) - known)
-    if unknown:
-        raise ValidationError(f"“{unknown[0]}” is not a design setting of {cls.display_name}.", field=unknown[0],
-                              hint=f"Known: {', '.join(sorted(known))}.")
-    parsed = parse_options(cls.design_fields, design)
-    return {key: str(value) for key, value in parsed.items() if value not in (None, "")}
 
 
 async def _link_target(session: Session, conn: Connection, cls: type[Provider],
@@ -80,7 +68,7 @@ async def cmd_link(ctx: Context, args: argparse.Namespace) -> int:
     design = {**design, **parse_pairs(args.design, flag="--design")}
     if design and Capability.CUSTOM_DESIGN not in cls.capabilities:
         raise UnsupportedOperationError(f"{cls.display_name} does not support a custom design for participants.")
-    design = _checked_design(cls, design)
+    design = checked_design(cls, design)
     if not args.display_name.strip():
         raise ValidationError("Give the participant's name with --name.", field="name")
     _refuse_ignored_participant_flags(cls, args)
@@ -93,6 +81,8 @@ async def cmd_link(ctx: Context, args: argparse.Namespace) -> int:
                           moderator=args.moderator, hidden=args.hidden, language=args.language or "",
                           avatar_url=args.avatar_url or "", email=args.email or "", options=options, design=design)
     link = await session.join_link(args.name, request)
+    if getattr(args, "qr", None):
+        save_qr(link.url, Path(args.qr))
     rows: list[tuple[str, Any]] = [("Link", link.url), ("Room", link.room_id), ("For", link.display_name),
                                    ("Role", link.role.value), ("Expires", link.expires_at),
                                    ("Single use", True if link.single_use else None), ("Note", link.note)]

@@ -17,6 +17,7 @@ from typing import NoReturn, TextIO
 
 from meetdesk import __version__
 from meetdesk.cli.context import Context
+from meetdesk.cli.invitations import cmd_invitation, cmd_links
 from meetdesk.cli.links import cmd_link
 from meetdesk.cli.meetings import cmd_meeting_cancel, cmd_meeting_create, cmd_meeting_update, cmd_meetings
 from meetdesk.cli.output import Output
@@ -39,7 +40,7 @@ log = logging.getLogger("meetdesk.cli")
 Handler = Callable[[Context, argparse.Namespace], Awaitable[int]]
 
 COMMANDS = frozenset({"providers", "profile", "check", "rooms", "meetings", "link", "room", "meeting",
-                      "recordings", "preset"})
+                      "recordings", "preset", "links", "invitation"})
 EXIT_INTERRUPTED = 130
 #: the same switch as the window's: MEETDESK_LOG=debug
 LOG_ENV = "MEETDESK_LOG"
@@ -148,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     _options(p, "join")
     p.add_argument("--design", action="append", metavar="KEY=VALUE", help="a custom design setting; repeatable")
     p.add_argument("--preset", metavar="NAME", help="start from a saved design (--design overrides its keys)")
+    p.add_argument("--qr", metavar="FILE", help="also save the link as a QR code (FILE.png or FILE.svg)")
+    _invitation_commands(sub, leaf)
 
     rooms = nested("room", "create, edit, delete, end, open or close a room")
     p = leaf(rooms, "create", cmd_room_create, "create a room")
@@ -209,6 +212,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", metavar="DESIGN")
     p.add_argument("--design", action="append", required=True, metavar="KEY=VALUE", help="repeatable")
     return parser
+
+
+def _invitation_commands(sub: argparse._SubParsersAction[_Parser],
+                         leaf: Callable[..., argparse.ArgumentParser]) -> None:
+    p = leaf(sub, "links", cmd_links, "make a personal join link for everybody on a list (CSV: name, e-mail, role)")
+    p.add_argument("name", metavar="PROFILE", help="the profile's name")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--room", metavar="ID", help="the room's id (links to join now)")
+    target.add_argument("--meeting", metavar="ID", help="the meeting's id (links that work at its time)")
+    p.add_argument("--csv", required=True, metavar="FILE", help="the participant list; - reads standard input")
+    p.add_argument("--out", metavar="FILE", help="write the links as CSV here (default: standard output)")
+    p.add_argument("--design", action="append", metavar="KEY=VALUE", help="a custom design setting; repeatable")
+    p = leaf(sub, "invitation", cmd_invitation, "print a meeting's invitation text and write its calendar file")
+    p.add_argument("name", metavar="PROFILE", help="the profile's name")
+    p.add_argument("--meeting", metavar="ID", help="the meeting's id")
+    p.add_argument("--save-template", metavar="FILE",
+                   help="first save FILE as this profile's invitation template ({title} {start} {end} {zone} "
+                        "{link} {password} {organiser} {dial_in})")
+    p.add_argument("--ics", metavar="FILE", help="write the meeting as an iCalendar file (.ics)")
+    p.add_argument("--for", dest="for_name", metavar="NAME", help="put this person's own link into the invitation")
+    p.add_argument("--email", metavar="E", help="that person's e-mail address")
+    p.add_argument("--organiser", metavar="NAME", help="who signs the invitation (default: the meeting's owner)")
+    p.add_argument("--organiser-email", metavar="E", help="the organiser's address in the calendar file")
 
 
 # running -------------------------------------------------------------------------------------------

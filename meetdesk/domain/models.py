@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 
@@ -187,3 +187,37 @@ class JoinLink:
     expires_at: datetime | None = None
     single_use: bool = False
     note: str = ""
+
+
+@dataclass(frozen=True)
+class LinkPolicy:
+    """What a back end's join links are, so the composer, the invitation and the reminder can say it plainly.
+
+    ``lifetime`` is how long a link works after it is made (None: it has no clock of its own). A back end with
+    ``valid_window`` can make links that work during a given period (OpenMeetings invitations), so they can
+    be sent the day before. ``made_at_join_time`` means links die too soon to be sent ahead: meetdesk makes
+    them when the meeting is about to start (at the reminder) instead.
+    """
+
+    lifetime: timedelta | None = None
+    single_use: bool = False
+    #: one link per person (False: one shared link for everybody, e.g. a meeting's guest link)
+    per_person: bool = True
+    #: the link itself says whether its holder is a moderator
+    role_bearing: bool = True
+    valid_window: bool = False
+    made_at_join_time: bool = False
+    #: one sentence for coordinators: what the link is and how long it lasts
+    summary: str = ""
+
+    @property
+    def can_send_ahead(self) -> bool:
+        return not self.made_at_join_time
+
+    def works_until(self, made_at: datetime, meeting_end: datetime | None = None) -> datetime | None:
+        """When a link made at ``made_at`` stops working, as far as the back end's rules say (None: no end)."""
+        if self.valid_window and meeting_end is not None:
+            return meeting_end
+        if self.lifetime is not None:
+            return made_at + self.lifetime
+        return None

@@ -24,6 +24,9 @@ from shiboken6 import isValid
 
 from meetdesk import APP_NAME, __version__
 from meetdesk.backends.base import available_kinds
+from meetdesk.domain.models import Meeting
+from meetdesk.services.invitation_store import FILE_NAME, InvitationStore
+from meetdesk.services.reminders import Upcoming
 from meetdesk.services.session import Session
 from meetdesk.ui.connections_panel import ConnectionsPanel
 from meetdesk.ui.icons import app_icon
@@ -31,6 +34,7 @@ from meetdesk.ui.messages import show_error
 from meetdesk.ui.profile_dialog import kind_display_name
 from meetdesk.ui.session_bridge import SessionBridge, bridge_for
 from meetdesk.ui.tasks import AsyncOp, activity
+from meetdesk.ui.tray import TrayController
 from meetdesk.ui.ui_state import decode_bytes, encode_bytes, load_ui_state, save_ui_state
 
 log = logging.getLogger("meetdesk.ui.main_window")
@@ -108,6 +112,7 @@ class MainWindow(QMainWindow):
 
         self.connections.message.connect(self.show_status)
         self._connect_room_selection()
+        self._connect_invitations()
         self.bridge.warning.connect(self._session_warning)
         activity().changed.connect(self._activity_changed)
         self._update_keyring_warning()
@@ -209,6 +214,42 @@ class MainWindow(QMainWindow):
         signal = getattr(self.rooms_tab, "room_selected", None)
         if signal is not None and hasattr(self.composer, "select"):
             signal.connect(self._room_selected)
+
+    def _connect_invitations(self) -> None:
+        """"Invite…" in the Meetings tab fills the composer; the tray lists the day's meetings and reminds."""
+        self._quitting = False
+        self.invitation_store = InvitationStore(self.session.store.path.with_name(FILE_NAME))
+        self.tray = TrayController(self.session, self.invitation_store, app_icon(), self)
+        self.tray.open_requested.connect(self._open_upcoming)
+        self.tray.show_window_requested.connect(self._show_from_tray)
+        self.tray.quit_requested.connect(self.quit_from_tray)
+        self.tray.message.connect(self.show_status)
+        for warning in self.invitation_store.warnings:
+            self.show_status(warning)
+        signal = getattr(self.meetings_tab, "invite_requested", None)
+        if signal is not None and hasattr(self.composer, "invite"):
+            signal.connect(self.invite)
+
+    def invite(self, meeting: Meeting) -> None:
+        self.composer.invite(meeting)  # type: ignore[attr-defined]
+        self.show_composer()
+
+    def _show_from_tray(self) -> None:
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def _open_upcoming(self, item: Upcoming) -> None:
+        self._show_from_tray()
+        if item.meeting is not None and hasattr(self.composer, "invite"):
+            self.invite(item.meeting)
+        else:
+            self._composer_select(item.profile, item.room_id)
+            self.show_composer()
+
+    def quit_from_tray(self) -> None:
+        self._quitting = True
+        self.close()
 
     # status bar --------------------------------------------------------------------------------
     def show_status(self, text: str) -> None:
@@ -343,6 +384,13 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_ui_state()
+        if not self._quitting and self.tray.keeps_running():
+            event.ignore()
+            self.hide()
+            self.tray.icon.showMessage("meetdesk keeps running", "Reminders still come; quit from the tray menu.",
+                                       self.tray.icon.MessageIcon.Information, 5000)
+            return
+        self.tray.hide()
         event.accept()
         super().closeEvent(event)
         self.closed.emit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from meetdesk.backends.base import Capability
@@ -26,6 +26,8 @@ EMPTY_NOT_CONNECTED = ("No meetings yet. Connect a server in the Connections pan
 
 class MeetingsTab(TableTab[Meeting]):
     noun = "meetings"
+    #: "Invite…" on a meeting: the main window opens the composer with it
+    invite_requested = Signal(object)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         self.meetings_model = MeetingsModel()
@@ -44,6 +46,10 @@ class MeetingsTab(TableTab[Meeting]):
         self.cancel_action = self.add_action("Cancel meeting", self.delete_selected,
                                              "Cancel the selected meeting and remove it from the calendar.",
                                              "cancelMeeting")
+        self.invite_action = self.add_action("Invite…", self.invite_selected,
+                                             "Open the join-link composer for the selected meeting: its room, time "
+                                             "and invitees, the invitation text, calendar file and links.",
+                                             "inviteMeeting")
         self.refresh_action = self.add_action("Refresh", self.refresh_servers,
                                               "Ask every connected server for its meetings again.", "refreshMeetings")
         self.table.sortByColumn(self.model.column_of("start"), Qt.SortOrder.AscendingOrder)
@@ -91,6 +97,13 @@ class MeetingsTab(TableTab[Meeting]):
             reason = why or (f"this server cannot {verb} meetings" if cap not in caps else "")
             self.set_enabled(action, not reason, reason)
         self.set_enabled(self.refresh_action, bool(connected(self.session)), "no server is connected")
+        self.set_enabled(self.invite_action, not why and Capability.JOIN_LINK in caps,
+                         why or "this server makes no join links")
+
+    def invite_selected(self) -> None:
+        meeting = self.selected()
+        if meeting is not None and self.invite_action.isEnabled():
+            self.invite_requested.emit(meeting)
 
     # actions ---------------------------------------------------------------------------------
     def new_meeting(self) -> None:

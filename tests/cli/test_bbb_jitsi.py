@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -102,3 +104,19 @@ def test_jitsi_verbs(cli: Cli, jitsi: Sim, memory_keyring: MemoryKeyring) -> Non
     assert refused.code == 2
     ok(cli("room", "delete", "Team", "board-meeting", "--json"))
     assert ok(cli("rooms", "Team", "--json")).json() == []
+
+
+def test_links_for_a_list_on_bigbluebutton(cli: Cli, bbb: Sim, memory_keyring: MemoryKeyring,
+                                           tmp_path: Path) -> None:
+    ok(cli(*bbb.add_args("Campus"), stdin=bbb.secret + "\n"))
+    people = tmp_path / "people.csv"
+    people.write_text("name,email,role\nAda,ada@example.org,moderator\nJonas,jonas@example.org,\n", encoding="utf-8")
+    out = tmp_path / "links.csv"
+    ok(cli("links", "Campus", "--room", "biology-101", "--csv", str(people), "--out", str(out),
+           "--design", "userdata-bbb_custom_style_url=https://cdn.example.org/brand.css"))
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(rows) == 2
+    link_column = next(k for k in rows[0] if "link" in k.lower() or "url" in k.lower())
+    roles = [parse_qs(urlsplit(r[link_column]).query)["role"] for r in rows]
+    assert roles == [["MODERATOR"], ["VIEWER"]]
+    assert all("userdata-bbb_custom_style_url" in r[link_column] for r in rows)

@@ -39,7 +39,17 @@ from meetdesk.domain.errors import (
     ValidationError,
 )
 from meetdesk.domain.fields import FieldSpec, parse_options
-from meetdesk.domain.models import JoinLink, JoinRequest, Profile, Recording, Role, Room, RoomDraft, ServerInfo
+from meetdesk.domain.models import (
+    JoinLink,
+    JoinRequest,
+    LinkPolicy,
+    Profile,
+    Recording,
+    Role,
+    Room,
+    RoomDraft,
+    ServerInfo,
+)
 
 log = logging.getLogger("meetdesk.backends.bigbluebutton")
 
@@ -95,6 +105,14 @@ class BigBlueButtonProvider(Provider):
     design_fields: ClassVar[tuple[FieldSpec, ...]] = F.DESIGN_FIELDS
     join_request_fields = frozenset({"user_id", "moderator", "avatar_url", "language"})
     recording_states: ClassVar[tuple[tuple[str, str], ...]] = RECORDING_STATES
+    # a signed join URL carries no timestamp: it works whenever a meeting with its id exists and is not ended
+    # (ApiController.groovy join); reusable, personal (userID), role-bearing
+    link_policy: ClassVar[LinkPolicy] = LinkPolicy(
+        lifetime=None, single_use=False, per_person=True, role_bearing=True, valid_window=False,
+        made_at_join_time=False,
+        summary="BigBlueButton links work while a meeting with their id exists on the server, as often as needed: "
+                "send them ahead, and create the meeting shortly before it starts (an empty meeting ends after "
+                "a few minutes).")
     room_columns: ClassVar[tuple[Column, ...]] = (
         Column("moderators", "Moderators"),
         Column("recording", "Recording"),

@@ -9,6 +9,7 @@ signed with the private key of an API key uploaded to the JaaS console.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
@@ -22,7 +23,7 @@ from meetdesk.backends.jitsi import token
 from meetdesk.backends.jitsi.naming import derive_room_id, validate_room_id
 from meetdesk.domain.errors import ConfigError, MeetdeskError, NotFoundError, ValidationError
 from meetdesk.domain.fields import FieldKind, FieldSpec, parse_options
-from meetdesk.domain.models import JoinLink, JoinRequest, Profile, Role, Room, RoomDraft, ServerInfo
+from meetdesk.domain.models import JoinLink, JoinRequest, LinkPolicy, Profile, Role, Room, RoomDraft, ServerInfo
 
 log = logging.getLogger("meetdesk.backends.jitsi")
 
@@ -85,6 +86,13 @@ class JitsiProvider(Provider):
         FieldSpec(key="subject", label="Meeting subject", help="Shown as the meeting's title."),
     )
     join_request_fields = frozenset({"user_id", "moderator", "email", "avatar_url"})
+    # exp/nbf are checked when the participant connects (luajwtjitsi verify, no leeway), so a token that
+    # lasts until the meeting's end plus a margin is a lasting invitation
+    link_policy: ClassVar[LinkPolicy] = LinkPolicy(
+        lifetime=timedelta(hours=24), single_use=False, per_person=True, role_bearing=True, valid_window=True,
+        made_at_join_time=False,
+        summary="Jitsi links carry a signed token for one room: they work as often as needed until the meeting's "
+                "end plus a margin (without a meeting, 24 hours).")
 
     def __init__(self, profile: Profile, secret: str, *, persist: PersistHook | None = None) -> None:
         super().__init__(profile, secret, persist=persist)
@@ -201,6 +209,15 @@ class JitsiProvider(Provider):
                 raise ValidationError("The meeting's end (plus the margin) has already passed.", field="meeting_end")
             return end + margin
         return now + timedelta(hours=int(options.get("valid_hours") or 24))
+
+    async def invitation_link(self, request: JoinRequest, valid_from: datetime, valid_to: datetime, *,
+                              password: str = "", send_mail: bool = False, subject: str = "",
+                              message: str = "") -> JoinLink:
+        """A link for a meeting from ``valid_from`` to ``valid_to``: the token expires at its end plus the margin."""
+        options = {**request.options, "meeting_end": valid_to.isoformat()}
+        if subject and "subject" not in options:
+            options["subject"] = subject
+        return await self.join_link(dataclasses.replace(request, options=options))
 
     async def join_link(self, request: JoinRequest) -> JoinLink:
         self._check_settings()

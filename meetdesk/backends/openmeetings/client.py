@@ -10,6 +10,7 @@ login, and only a second refusal is reported (then it is the account's rights, n
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from datetime import datetime, timedelta
@@ -30,6 +31,7 @@ from meetdesk.backends.openmeetings.fields import (
     ROOM_TYPES,
     language_id,
 )
+from meetdesk.backends.openmeetings.invitations import INVITATION_POLICY, create_invitation
 from meetdesk.backends.openmeetings.rooms import OpenMeetingsRooms
 from meetdesk.backends.openmeetings.session import PRIVATE_ROOMS_KEY, dump_json
 from meetdesk.domain.errors import (
@@ -41,8 +43,10 @@ from meetdesk.domain.fields import FieldSpec
 from meetdesk.domain.models import (
     JoinLink,
     JoinRequest,
+    LinkPolicy,
     Meeting,
     MeetingDraft,
+    Participant,
     Recording,
     Role,
 )
@@ -82,6 +86,7 @@ class OpenMeetingsProvider(OpenMeetingsRooms):
     join_fields: ClassVar[tuple[FieldSpec, ...]] = JOIN_FIELDS
     room_columns: ClassVar[tuple[Column, ...]] = ROOM_COLUMNS
     meeting_columns: ClassVar[tuple[Column, ...]] = MEETING_COLUMNS
+    link_policy: ClassVar[LinkPolicy] = INVITATION_POLICY
 
 
     def _aware(self, moment: datetime) -> datetime:
@@ -255,8 +260,8 @@ class OpenMeetingsProvider(OpenMeetingsRooms):
             user["profilePictureUrl"] = request.avatar_url
         options = {"roomId": int(room_id), "moderator": request.moderator, "allowSameURLMultipleTimes": multiple}
         call = "creating the join link (user/hash)"
-        response = await self._call("POST", "services/user/hash", call,
-                                    data={"user": dump_json(user), "options": dump_json(options)})
+        response = await self._call_with_own_sid("POST", "services/user/hash", call,
+                                                 data={"user": dump_json(user), "options": dump_json(options)})
         if response.status_code == 200:
             result = omj.service_result(json_body(response, call), call)
             if not result.ok:
@@ -268,8 +273,40 @@ class OpenMeetingsProvider(OpenMeetingsRooms):
         language = self._language(request)
         base = self.normalize_base_url(self.profile.base_url)
         url = f"{base}/hash?{urlencode({'secure': result.message, 'language': language})}"
-        note = ("The link can be used again and again." if multiple
-                else "The link admits one entry; OpenMeetings discards unused links after about 15 minutes.")
+        # a hash has no lifetime of its own: it dies with its SID, which the server's cleanup job drops after
+        # 30 idle minutes unless allowSameURLMultipleTimes made it permanent (CleanupJob, SessiondataDao)
+        note = ("The link can be used again and again; it stays valid as long as its server session."
+                if multiple else
+                "The link admits one entry. It has no expiry of its own but dies with its server session, "
+                "which OpenMeetings ends about 30 minutes after the link was made.")
         return JoinLink(url=url, room_id=room_id, display_name=display_name,
                         role=Role.MODERATOR if request.moderator else Role.ATTENDEE, single_use=not multiple,
                         note=note)
+
+    async def invitation_link(self, request: JoinRequest, valid_from: datetime, valid_to: datetime, *,
+                              password: str = "", send_mail: bool = False, subject: str = "",
+                              message: str = "") -> JoinLink:
+        """An invitation (``room/hash``) for the meeting's time; a moderator gets a reusable join link instead,
+        since invitations cannot carry the role."""
+        if request.moderator:
+            reusable = {**request.options, "allow_same_url_multiple_times": True}
+            link = await self.join_link(dataclasses.replace(request, options=reusable))
+            return dataclasses.replace(link, note="A moderator link (OpenMeetings invitations cannot carry the "
+                                                  "role): it works again and again, with no end date.")
+        return await create_invitation(self, request, valid_from, valid_to, password=password,
+                                       send_mail=send_mail, subject=subject, message=message)
+
+    def meeting_invitees(self, meeting_id: str) -> list[Participant]:
+        """The appointment's members as last read (AppointmentDTO ``meetingMembers``), the owner left out."""
+        dto = self._appointments.get(meeting_id) or {}
+        owner_id = omj.text(omj.child(dto, "owner").get("id"))
+        people = []
+        for member in omj.as_list(dto.get("meetingMembers")):
+            user = omj.child(member, "user") if isinstance(member, dict) else {}
+            user_id = omj.text(user.get("id"))
+            if not user or user_id == owner_id:
+                continue
+            name = " ".join(p for p in (omj.text(user.get("firstname")), omj.text(user.get("lastname"))) if p)
+            email = omj.text(omj.child(user, "address").get("email"))
+            people.append(Participant(id=user_id, name=name or omj.text(user.get("login")), extra={"email": email}))
+        return people

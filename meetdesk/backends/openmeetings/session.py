@@ -285,22 +285,41 @@ class OpenMeetingsSession(Provider):
         async with self._login_lock:
             if self._sid is not None:
                 return
-            call = "the login (user/login)"
-            credentials = {"user": self._user, "pass": self._secret}
-            response = await self._login_request(self._login_method, credentials, call)
-            if response.status_code == 405:
-                other = "GET" if self._login_method == "POST" else "POST"
-                log.info("user/login answered 405 to %s, trying %s", self._login_method, other)
-                response = await self._login_request(other, credentials, call)
-                if response.status_code != 405:
-                    self._login_method = other
-            body = self._answer_login(response, call)
-            result = omj.service_result(body, call)
-            if result.ok and result.message:
-                self._sid = result.message
-                redactor_of(self._ensure_client()).add(result.message)
-                return
-            raise self._login_error(result.message)
+            self._sid = await self._new_sid()
+
+    async def _new_sid(self) -> str:
+        """Log in once and return the new SID (the caller decides whether it is the shared one)."""
+        call = "the login (user/login)"
+        credentials = {"user": self._user, "pass": self._secret}
+        response = await self._login_request(self._login_method, credentials, call)
+        if response.status_code == 405:
+            other = "GET" if self._login_method == "POST" else "POST"
+            log.info("user/login answered 405 to %s, trying %s", self._login_method, other)
+            response = await self._login_request(other, credentials, call)
+            if response.status_code != 405:
+                self._login_method = other
+        body = self._answer_login(response, call)
+        result = omj.service_result(body, call)
+        if result.ok and result.message:
+            redactor_of(self._ensure_client()).add(result.message)
+            return result.message
+        raise self._login_error(result.message)
+
+    async def _call_with_own_sid(self, method: str, path: str, call: str, *,
+                                 data: dict[str, str] | None = None) -> httpx.Response:
+        """One call on a SID of its own that is never used again.
+
+        ``user/hash`` stores the participant on the SID, not on the hash, and the entry page reads them back
+        from the SID (7.0–9.1 ``UserWebService.getRoomHash`` → ``sd.setXml``; ``WebSession.signIn``), which
+        then belongs to the participant. A shared SID would make every unused link admit the last person.
+        """
+        if self._sid is None:
+            await self._login()  # reports bad credentials the usual way and fixes the login method
+        sid = await self._new_sid()
+        response = await self._send(method, path, call, params={"sid": sid}, data=data)
+        if self._not_allowed(response):
+            raise self._rights_error("SOAP")
+        return response
 
     async def _login_request(self, method: str, credentials: dict[str, str], call: str) -> httpx.Response:
         if method == "POST":

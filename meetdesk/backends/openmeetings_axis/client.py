@@ -57,7 +57,7 @@ from meetdesk.domain.errors import (
     ValidationError,
 )
 from meetdesk.domain.fields import FieldKind, FieldSpec, parse_options
-from meetdesk.domain.models import JoinLink, JoinRequest, Profile, Role, Room, RoomDraft, ServerInfo
+from meetdesk.domain.models import JoinLink, JoinRequest, LinkPolicy, Profile, Role, Room, RoomDraft, ServerInfo
 
 log = logging.getLogger("meetdesk.backends.openmeetings_axis")
 
@@ -75,6 +75,10 @@ class OpenMeetingsAxisProvider(Provider):
     )
     url_label: ClassVar[str] = "OpenMeetings address"
     url_placeholder: ClassVar[str] = "http://om.example.org:5080/openmeetings"
+    link_policy: ClassVar[LinkPolicy] = LinkPolicy(
+        lifetime=HASH_LIFETIME, single_use=True, per_person=True, role_bearing=True, made_at_join_time=True,
+        summary="OpenMeetings 2.x/3.0 links admit one person once and die with their server session (about 30 "
+                "minutes): meetdesk makes them at join time.")
     connection_fields: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(
             key="user", label="User name", required=True, placeholder="admin",
@@ -467,8 +471,12 @@ class OpenMeetingsAxisProvider(Provider):
             "becomeModeratorAsInt": "1" if request.moderator else "0",
             "showAudioVideoTestAsInt": "1" if options["show_audio_video_test"] else "0",
         }
-        secure_hash = await self._authorised_call(USER_SERVICE, ROOM_HASH, params,
-                                                  session_suspects=frozenset({str(NO_PERMISSION)}))
+        # a session of its own, never used again: the server keeps the participant on the SID, not on the
+        # hash (setUserObjectAndGenerateRoomHash → updateUserRemoteSession(SID, xml); the entry reads it back
+        # by SID in 2.x MainService.loginUserByRemote), and an entry hands the SID to the participant
+        sid = await self._login()
+        returned = await self._get(USER_SERVICE, ROOM_HASH, {"SID": sid, **params})
+        secure_hash = (returned.text or "").strip() if returned is not None else None
         if not secure_hash:
             raise ProtocolError(f"{self._server} answered {USER_SERVICE}/{ROOM_HASH} without a secure hash.")
         if secure_hash == str(NO_PERMISSION):
@@ -487,6 +495,6 @@ class OpenMeetingsAxisProvider(Provider):
             role=Role.MODERATOR if request.moderator else Role.ATTENDEE,
             expires_at=datetime.now(UTC) + HASH_LIFETIME,
             single_use=True,
-            note="Works once: OpenMeetings lets one person in with it, and discards it after about "
-                 "15 minutes if it is not used.",
+            note="Works once. It has no expiry of its own but dies with its server session, which "
+                 "OpenMeetings ends about 30 minutes after the link was made.",
         )

@@ -27,8 +27,9 @@ LANGUAGES: tuple[tuple[str, str, str], ...] = (
 )
 LANGUAGE_BY_CODE = {code: lang_id for lang_id, _name, code in LANGUAGES}
 
-#: the server discards unused secure hashes after this long (UserWebService javadoc)
-HASH_LIFETIME = timedelta(minutes=15)
+#: a secure hash has no lifetime of its own (the javadoc's "deleted after 15 minutes" is not in the code);
+#: it dies with its SID, which SessiondataDao.clearSessionTable drops 30 minutes after its last use
+HASH_LIFETIME = timedelta(minutes=30)
 
 USER_SERVICE = "UserService"
 ROOM_SERVICE = "RoomService"

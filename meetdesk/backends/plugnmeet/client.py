@@ -11,7 +11,7 @@ import contextlib
 import dataclasses
 import logging
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -60,6 +60,7 @@ from meetdesk.domain.fields import FieldKind, FieldSpec, parse_options
 from meetdesk.domain.models import (
     JoinLink,
     JoinRequest,
+    LinkPolicy,
     Participant,
     Recording,
     Role,
@@ -98,6 +99,13 @@ class PlugNmeetProvider(Provider):
     url_placeholder: ClassVar[str] = "https://plugnmeet.example.org"
     room_fields: ClassVar[tuple[FieldSpec, ...]] = ROOM_FIELDS
     join_fields: ClassVar[tuple[FieldSpec, ...]] = JOIN_FIELDS
+    # getJoinToken: exp = now + client.token_validity (10 min in the sample config), one join per token
+    # [plugnmeet-protocol:auth/access_token.go GeneratePlugNmeetJWTAccessToken]
+    link_policy: ClassVar[LinkPolicy] = LinkPolicy(
+        lifetime=timedelta(minutes=10), single_use=True, per_person=True, role_bearing=True,
+        made_at_join_time=True,
+        summary="plugNmeet links are made at join time: each works once and only for about 10 minutes, so "
+                "invitations carry the meeting time and meetdesk makes fresh personal links at the reminder.")
     room_columns: ClassVar[tuple[Column, ...]] = (
         Column("room_id", "Room ID"),
         Column("recording", "Recording"),

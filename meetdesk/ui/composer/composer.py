@@ -16,9 +16,11 @@ from PySide6.QtWidgets import (
 
 from meetdesk.backends.base import Capability, Provider, provider_class
 from meetdesk.domain.errors import ValidationError
-from meetdesk.domain.models import JoinLink, JoinRequest, Room
+from meetdesk.domain.models import JoinLink, JoinRequest, Meeting
+from meetdesk.services.bulk_links import meeting_window
 from meetdesk.services.profile_store import ProfileStore
 from meetdesk.services.session import ConnectionState, Session
+from meetdesk.ui.composer.invitation_bar import InvitationBar
 from meetdesk.ui.composer.layout import HINT_STYLE, ComposerLayout
 from meetdesk.ui.composer.participant import (
     ALIASES,
@@ -28,6 +30,7 @@ from meetdesk.ui.composer.participant import (
     participant_fields,
     user_id_deriver,
 )
+from meetdesk.ui.composer.section import Section
 from meetdesk.ui.forms import FieldForm
 from meetdesk.ui.messages import error_text
 from meetdesk.ui.session_bridge import bridge_for
@@ -42,11 +45,6 @@ def _provider_class(kind: str) -> type[Provider] | None:
         return provider_class(kind)
     except (ImportError, AttributeError, ValidationError):
         return None
-
-
-def _room_text(room: Room) -> str:
-    text = room.name if room.name == room.id or not room.name else f"{room.name} ({room.id})"
-    return f"{text} · {room.status}" if room.status else text
 
 
 class JoinLinkComposer(ComposerLayout):
@@ -67,19 +65,34 @@ class JoinLinkComposer(ComposerLayout):
         self._changed_since_request = False
         self._task: asyncio.Task[None] | None = None
         self._build()
+        self._build_invitation()
         self._update_preview_pane()
         self.create_button.clicked.connect(self.create_link)
         self.design.changed.connect(self._on_input_changed)
         self.profile_combo.currentIndexChanged.connect(self._on_profile_changed)
-        room_edit = self.room_combo.lineEdit()
-        assert room_edit is not None
-        room_edit.textChanged.connect(self._on_room_edited)
+        self.room_picker.edited.connect(self._on_room_edited)
         bridge = bridge_for(session)
         # bound methods, not lambdas: Qt drops these connections when the composer is destroyed
         bridge.profiles_changed.connect(self._on_connections_changed)
         bridge.status_changed.connect(self._on_connections_changed)
         bridge.data_changed.connect(self._on_data_changed)
         self._reload_profiles()
+
+    # invitations -------------------------------------------------------------------------------
+    def _build_invitation(self) -> None:
+        self.invitation = InvitationBar(self.session, lambda: (self.profile_name(), self.room_id()), parent=self)
+        self.invitation_section = Section("Invitation", self.invitation, expanded=False,
+                                          parent=self.scroll_area.widget())
+        self._content.insertWidget(self._content.count() - 1, self.invitation_section)
+        self.link_created.connect(self.invitation.set_link)
+
+    def invite(self, meeting: Meeting) -> None:
+        """Fill in the meeting's profile, room and time (the Meetings tab's "Invite…")."""
+        self.select(meeting.profile, meeting.room_id or None)
+        self.invitation.set_meeting(meeting)
+        self.invitation_section.set_title(f"Invitation — {meeting.title}")
+        self.invitation_section.set_expanded(True)
+        self.link_panel.clear()
 
     # profiles and rooms ------------------------------------------------------------------------
     def _eligible(self) -> list[tuple[str, str]]:
@@ -153,42 +166,18 @@ class JoinLinkComposer(ComposerLayout):
             self._reload_rooms()
 
     def _reload_rooms(self, *, keep_typed: bool = True) -> None:
-        """Fill the room list; what was typed stays, unless another profile was chosen and has no such room."""
-        typed = self.room_id()
+        """Give the picker the profile's rooms; what was typed stays, unless another profile was chosen and has no
+        such room."""
         name = self.profile_name()
         conn = self.session.connections.get(name) if name else None
-        rooms = list(conn.rooms) if conn is not None else []
-        self.room_combo.blockSignals(True)
-        self.room_combo.clear()
-        for room in rooms:
-            self.room_combo.addItem(_room_text(room), room.id)
-            self.room_combo.setItemData(self.room_combo.count() - 1, f"Room ID: {room.id}",
-                                        Qt.ItemDataRole.ToolTipRole)
-        self.room_combo.setCurrentIndex(-1)
-        self.room_combo.blockSignals(False)
-        self._set_room(typed if keep_typed or any(r.id == typed for r in rooms) else None)
+        self.room_picker.set_rooms(conn.rooms if conn is not None else (), keep_typed=keep_typed)
 
     def _set_room(self, room_id: str | None) -> None:
-        index = self.room_combo.findData(room_id) if room_id else -1
-        if index >= 0:
-            self.room_combo.setCurrentIndex(index)
-        else:
-            self.room_combo.setCurrentIndex(-1)
-            self.room_combo.setEditText(room_id or "")
+        self.room_picker.set_room(room_id)
 
     def room_id(self) -> str:
         """The chosen room's id, or what the user typed (a room's exact name also picks that room)."""
-        text = self.room_combo.currentText().strip()
-        index = self.room_combo.currentIndex()
-        if index >= 0 and self.room_combo.itemText(index) == self.room_combo.currentText():
-            return str(self.room_combo.itemData(index))
-        for i in range(self.room_combo.count()):
-            if self.room_combo.itemData(i) == text:
-                return text
-        name = self.profile_name()
-        conn = self.session.connections.get(name) if name else None
-        matches = [r.id for r in (conn.rooms if conn else []) if r.name == text]
-        return matches[0] if len(matches) == 1 else text
+        return self.room_picker.room_id()
 
     def select(self, profile_name: str, room_id: str | None) -> None:
         """Preselect a profile and room (the Rooms tab calls this for the selected row)."""
@@ -240,6 +229,7 @@ class JoinLinkComposer(ComposerLayout):
         self._update_preview_pane()
         self._derive = user_id_deriver(kind)
         self._kind = kind
+        self.link_panel.set_policy(cls.link_policy if cls is not None else None)
         self._update_user_id_placeholder()
 
     def participant_form(self) -> FieldForm | None:
@@ -362,7 +352,13 @@ class JoinLinkComposer(ComposerLayout):
         self.create_button.setText("Creating link…")
         session = self.session
 
+        meeting = self.invitation.meeting()
+        if meeting is not None and (meeting.profile != name or meeting.room_id != request.room_id):
+            meeting = None  # the form was pointed elsewhere since "Invite…"
+
         async def op() -> JoinLink:
+            if meeting is not None:  # a link that works at the meeting's time, where the back end can make one
+                return await session.provider(name).invitation_link(request, *meeting_window(meeting))
             return await session.join_link(name, request)
 
         self._task = (AsyncOp(self, op)

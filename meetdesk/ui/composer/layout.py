@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from meetdesk.services.profile_store import ProfileStore
 from meetdesk.ui.composer.design_panel import DesignPanel
 from meetdesk.ui.composer.link_panel import LinkPanel
+from meetdesk.ui.composer.room_picker import RoomPicker
 from meetdesk.ui.composer.section import Section
 from meetdesk.ui.forms import ERROR_STYLE, WrapLabel
 
@@ -156,20 +157,10 @@ class ComposerLayout(QWidget):
         self.profile_hint = self._error_label(box, "profileHint")
         form.addRow("Profile", self._stacked(box, self.profile_combo, self.profile_hint))
 
-        self.room_combo = QComboBox(box)
-        self.room_combo.setObjectName("roomCombo")
-        self.room_combo.setEditable(True)
-        self.room_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.room_combo.setAccessibleName("Room")
-        self.room_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.room_combo.setMinimumContentsLength(14)
-        self.room_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.room_combo.currentIndexChanged.connect(self._show_room_start)
-        edit = self.room_combo.lineEdit()
-        assert edit is not None
-        edit.setPlaceholderText("Choose a room or type its ID")
+        self.room_picker = RoomPicker(box)
+        self.room_picker.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.room_error = self._error_label(box, "roomError")
-        form.addRow("Room", self._stacked(box, self.room_combo, self.room_error))
+        form.addRow("Room", self._stacked(box, self.room_picker, self.room_error))
         return box
 
     @staticmethod
@@ -189,8 +180,3 @@ class ComposerLayout(QWidget):
         for w in widgets:
             layout.addWidget(w)
         return holder
-
-    def _show_room_start(self, _index: int) -> None:
-        edit = self.room_combo.lineEdit()
-        if edit is not None:
-            edit.setCursorPosition(0)

@@ -1,20 +1,26 @@
-"""The produced join link: read-only field, Copy (with feedback), Open in browser, and how long it is valid."""
+"""The produced join link: read-only field, Copy (with feedback), Open in browser, how long it works and whether
+it is single-use, what the back end's links are before one is made, and the link's QR code (saveable)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
-from PySide6.QtCore import QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QPixmap
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from meetdesk.domain.models import JoinLink, Role
-from meetdesk.ui.forms import ERROR_STYLE
+from meetdesk.domain.errors import MeetdeskError
+from meetdesk.domain.models import JoinLink, LinkPolicy, Role
+from meetdesk.services.qr import qr_png, save_qr
+from meetdesk.ui.forms import ERROR_STYLE, WrapLabel
 
 COPY_TEXT = "Copy"
 COPIED_TEXT = "Copied ✓"
 COPIED_MS = 2000
 STALE_STYLE = "color: #9A5B00;"
+QR_SIZE = 132
+POLICY_STYLE = "color: palette(placeholder-text);"
 
 
 def _duration(seconds: float) -> str:
@@ -50,6 +56,8 @@ class LinkPanel(QWidget):
         super().__init__(parent)
         self._link: JoinLink | None = None
         self._stale = False
+        self._policy: LinkPolicy | None = None
+        self._save_dialog: QFileDialog | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -80,10 +88,35 @@ class LinkPanel(QWidget):
         row.addStretch(1)
         layout.addLayout(row)
 
-        self.validity = QLabel(self)
+        self.policy_note = WrapLabel(self)
+        self.policy_note.setObjectName("linkPolicy")
+        self.policy_note.setStyleSheet(POLICY_STYLE)
+        self.policy_note.hide()
+        layout.addWidget(self.policy_note)
+
+        details = QHBoxLayout()
+        details.setSpacing(8)
+        self.qr = QLabel(self)
+        self.qr.setObjectName("linkQr")
+        self.qr.setFixedSize(QR_SIZE, QR_SIZE)
+        self.qr.setScaledContents(True)
+        self.qr.setAccessibleName("QR code of the join link")
+        self.qr.setToolTip("Scan to open the link on a phone")
+        details.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignTop)
+        side = QVBoxLayout()
+        self.validity = WrapLabel(self)
         self.validity.setObjectName("linkValidity")
-        self.validity.setWordWrap(True)
-        layout.addWidget(self.validity)
+        side.addWidget(self.validity)
+        self.save_qr_button = QPushButton("Save QR code…", self)
+        self.save_qr_button.setObjectName("saveQr")
+        self.save_qr_button.setToolTip("Save the QR code as a PNG or SVG picture")
+        side.addWidget(self.save_qr_button, 0, Qt.AlignmentFlag.AlignLeft)
+        side.addStretch(1)
+        details.addLayout(side, 1)
+        self.details = QWidget(self)
+        self.details.setLayout(details)
+        details.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.details)
 
         self._copied_timer = QTimer(self)
         self._copied_timer.setSingleShot(True)
@@ -94,6 +127,7 @@ class LinkPanel(QWidget):
 
         self.copy_button.clicked.connect(self.copy)
         self.open_button.clicked.connect(self.open_in_browser)
+        self.save_qr_button.clicked.connect(self.choose_qr_file)
         self.clear()
 
     # state -------------------------------------------------------------------------------------
@@ -105,7 +139,9 @@ class LinkPanel(QWidget):
         self._stale = False
         self.edit.clear()
         self.validity.clear()
-        self.validity.hide()
+        self.details.hide()
+        self.qr.clear()
+        self.policy_note.setVisible(bool(self._policy is not None and self._policy.summary))
         self._tick.stop()
         self.copy_button.setEnabled(False)
         self.open_button.setEnabled(False)
@@ -120,8 +156,19 @@ class LinkPanel(QWidget):
         self.edit.setToolTip(link.url)
         self.copy_button.setEnabled(True)
         self.open_button.setEnabled(True)
+        self.policy_note.hide()  # the link's own facts below say it now
+        pixmap = QPixmap()
+        pixmap.loadFromData(qr_png(link.url, scale=4))
+        self.qr.setPixmap(pixmap)
+        self.details.show()
         self._update_validity()
         self._tick.start()
+
+    def set_policy(self, policy: LinkPolicy | None) -> None:
+        """Say what this back end's links are before one is made (plugNmeet: made at join time)."""
+        self._policy = policy
+        self.policy_note.setText(policy.summary if policy is not None else "")
+        self.policy_note.setVisible(bool(policy is not None and policy.summary))
 
     def mark_stale(self) -> None:
         """The form changed after the link was made: the link still works but lacks the changes."""
@@ -145,10 +192,12 @@ class LinkPanel(QWidget):
         parts = [f"Link for {link.display_name} as {who}."]
         if link.expires_at is not None:
             parts.append(format_validity(link.expires_at))
+        else:
+            parts.append("Works until: no end date of its own.")
+        parts.append("Single use: it works for one join only." if link.single_use
+                     else "Reusable: it works again and again.")
         if link.note:
             parts.append(link.note)
-        elif link.single_use:
-            parts.append("It works for one join only: send each person their own link.")
         if self._stale:
             parts.append("The form changed since — create the link again to include the changes.")
         self.validity.setText(" ".join(parts))
@@ -162,6 +211,30 @@ class LinkPanel(QWidget):
         QGuiApplication.clipboard().setText(self._link.url)
         self.copy_button.setText(COPIED_TEXT)
         self._copied_timer.start(COPIED_MS)
+
+    def choose_qr_file(self) -> None:
+        if self._link is None:
+            return
+        dialog = QFileDialog(self, "Save QR code")
+        dialog.setObjectName("saveQrDialog")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilters(["PNG picture (*.png)", "SVG picture (*.svg)"])
+        dialog.setDefaultSuffix("png")
+        dialog.selectFile(f"join-link-{self._link.display_name}.png".replace(" ", "-"))
+        dialog.fileSelected.connect(self.save_qr_to)
+        self._save_dialog = dialog
+        dialog.open()
+
+    def save_qr_to(self, path: str) -> bool:
+        if self._link is None or not path:
+            return False
+        try:
+            save_qr(self._link.url, Path(path))
+        except MeetdeskError as exc:
+            self.show_error(exc.user_text())
+            return False
+        self.clear_error()
+        return True
 
     def open_in_browser(self) -> None:
         if self._link is None:

@@ -190,3 +190,17 @@ async def test_connect_checks_settings_and_reachability(server: SimulatorHost) -
     with pytest.raises(UnreachableError):
         await down.connect()
     await down.aclose()
+
+
+@pytest.mark.asyncio
+async def test_invitation_link_lasts_until_the_meeting_end_plus_margin(server: SimulatorHost) -> None:
+    provider = make(server)
+    assert provider.link_policy.valid_window and provider.link_policy.can_send_ahead
+    start = datetime.now(UTC) + timedelta(days=1)
+    end = start + timedelta(hours=1)
+    link = await provider.invitation_link(JoinRequest(room_id="board", display_name="Lee"), start, end,
+                                          subject="Board")
+    claims = jwt.decode(parse_qs(urlsplit(link.url).query)["jwt"][0], SECRET, algorithms=["HS256"], audience="jitsi")
+    assert claims["exp"] == int((end + timedelta(minutes=30)).timestamp())
+    assert applied_overrides(urlsplit(link.url).fragment)["config.subject"] == "Board"
+    assert visit(link.url)["accepted"]  # usable now already: nbf is now, not the start

@@ -604,8 +604,9 @@ async def test_single_use_join_link(server: Server, om: OpenMeetingsProvider) ->
     query = parse_qs(parts.query)
     assert query["language"] == ["2"]
     soap = server.state.soap_logins[query["secure"][0]]
-    assert soap.user["firstname"] == "Jane" and soap.user["lastname"] == "van Doe"
-    assert soap.user["externalType"] == "meetdesk" and soap.user["externalId"] == "jane@example.com"
+    who = server.state.hash_details(soap.hash)
+    assert who is not None and who["firstname"] == "Jane" and who["lastname"] == "van Doe"
+    assert who["externalType"] == "meetdesk" and who["externalId"] == "jane@example.com"
     assert (soap.room_id, soap.moderator, soap.allow_same_url) == (5, True, False)
     assert link.single_use and link.role is Role.MODERATOR and link.room_id == "5"
     async with httpx.AsyncClient() as browser:
@@ -621,10 +622,39 @@ async def test_reusable_join_link(server: Server, om: OpenMeetingsProvider) -> N
                                           options={"allow_same_url_multiple_times": True, "external_type": "crm"}))
     assert not link.single_use and link.role is Role.ATTENDEE
     assert parse_qs(urlsplit(link.url).query)["language"] == ["4"]
-    soap = next(iter(server.state.soap_logins.values()))
-    assert (soap.user["externalId"], soap.user["externalType"], soap.user["lastname"]) == ("crm-42", "crm", "")
+    who = server.state.hash_details(next(iter(server.state.soap_logins)))
+    assert who is not None and (who["externalId"], who["externalType"], who["lastname"]) == ("crm-42", "crm", "")
     async with httpx.AsyncClient() as browser:
         assert entered(await browser.get(link.url)) and entered(await browser.get(link.url))
+
+
+@pytest.mark.asyncio
+async def test_two_links_made_in_one_session_admit_two_different_people(
+        server: Server, om: OpenMeetingsProvider) -> None:
+    # user/hash stores the participant on the SID (UserWebService.getRoomHash → sd.setXml) and the entry page
+    # reads it back by SID (WebSession.signIn): with one SID for both links, both would admit Bob
+    ana = await om.join_link(JoinRequest("5", "Ana Lima", email="ana@example.com"))
+    bob = await om.join_link(JoinRequest("5", "Bob Stone", email="bob@example.com"))
+    async with httpx.AsyncClient() as browser:
+        first, second = await browser.get(ana.url), await browser.get(bob.url)
+    assert entered(first) and entered(second)
+    assert "Ana Lima" in first.text and "Bob Stone" in second.text
+    hashes = [parse_qs(urlsplit(link.url).query)["secure"][0] for link in (ana, bob)]
+    assert server.state.soap_logins[hashes[0]].sid != server.state.soap_logins[hashes[1]].sid
+
+
+@pytest.mark.asyncio
+async def test_a_used_links_sid_is_never_reused(server: Server, om: OpenMeetingsProvider) -> None:
+    # after entry the SID belongs to the participant (WebSession.signIn → sd.setUserId) and lacks the SOAP right
+    link = await om.join_link(JoinRequest("5", "Ana Lima"))
+    async with httpx.AsyncClient() as browser:
+        assert entered(await browser.get(link.url))
+    rooms = await om.list_rooms()
+    assert rooms and server.state.login_count() >= 2
+    later = await om.join_link(JoinRequest("5", "Bob Stone"))
+    async with httpx.AsyncClient() as browser:
+        page = await browser.get(later.url)
+    assert entered(page) and "Bob Stone" in page.text
 
 
 @pytest.mark.asyncio

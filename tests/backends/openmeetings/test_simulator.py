@@ -477,7 +477,27 @@ def test_hash_with_reuse_allowed_works_repeatedly_and_makes_the_sid_permanent() 
         for _ in range(2):
             assert 'id="room"' in sim.http.get("hash", params={"secure": secure}).text
         time.sleep(0.3)
-        assert sim.http.get("services/room/2", params={"sid": sid}).status_code == 200
+        # permanent: the link still works after the idle timeout; but the SID now belongs to the participant
+        # (WebSession.signIn → sd.setUserId), who has only the ROOM right, so it lost its SOAP right
+        assert 'id="room"' in sim.http.get("hash", params={"secure": secure}).text
+        assert sim.http.get("services/room/2", params={"sid": sid}).status_code == 500
+
+
+def test_the_hash_admits_whoever_its_sid_stored_last(sim: Sim) -> None:
+    # UserWebService.getRoomHash puts the participant on the SID (sd.setXml), WebSession.signIn reads it back
+    sid = sim.sid()
+    first = _hash(sim, sid, user={"firstname": "Ana", "lastname": "Lima", "externalId": "ana",
+                                  "externalType": "crm"}).json()["serviceResult"]["message"]
+    _hash(sim, sid, user={"firstname": "Bob", "lastname": "Stone", "externalId": "bob", "externalType": "crm"})
+    page = sim.http.get("hash", params={"secure": first}).text
+    assert 'id="room"' in page and "Bob Stone" in page and "Ana" not in page
+
+
+def test_the_hash_dies_with_its_sid() -> None:
+    with running(sid_ttl=0.2) as sim:
+        secure = _hash(sim, sim.sid()).json()["serviceResult"]["message"]
+        time.sleep(0.3)
+        assert 'data-error="invalid.hash"' in sim.http.get("hash", params={"secure": secure}).text
 
 
 def test_hash_without_external_id_is_an_error_with_200(sim: Sim) -> None:
@@ -492,7 +512,8 @@ def test_hash_for_a_closed_or_missing_room(sim: Sim) -> None:
     sim.state.rooms[5].closed = True
     closed = _hash(sim, sid).json()["serviceResult"]["message"]
     assert 'data-error="room.closed"' in sim.http.get("hash", params={"secure": closed}).text
-    missing = _hash(sim, sid, roomId=999).json()["serviceResult"]["message"]  # not checked at hash time
+    # not checked at hash time; a fresh SID, as the first one now belongs to the participant who entered
+    missing = _hash(sim, sim.sid(), roomId=999).json()["serviceResult"]["message"]
     assert 'data-error="room.not.found"' in sim.http.get("hash", params={"secure": missing}).text
 
 

@@ -316,8 +316,9 @@ async def test_account_without_rights_gets_a_permission_error(server: SimulatorH
         await provider.aclose()
     assert len(state_of(server).rooms) == rooms_before
     assert provider.profile.data.get("rooms") is None
-    # an expired session looks the same to the client, so each refusal was retried once after a new sign-in
-    assert count(server, ADD_ROOM) == 2 and count(server, ROOM_HASH) == 2
+    # an expired session looks the same to the client, so the room refusal was retried once after a new
+    # sign-in; a join link is made on a session of its own, so its refusal is final at once
+    assert count(server, ADD_ROOM) == 2 and count(server, ROOM_HASH) == 1
     assert count(server, GET_SESSION) == 3
 
 
@@ -343,7 +344,7 @@ async def test_expired_session_is_reestablished_transparently(server: SimulatorH
     clock.now += 31 * 60  # the server forgets idle sessions after 30 minutes
     link = await admin.join_link(JoinRequest(room_id=room.id, display_name="Late Comer"))
     assert "secureHash=" in link.url
-    assert count(server, GET_SESSION) == 3 and count(server, ROOM_HASH) == 2
+    assert count(server, GET_SESSION) == 3 and count(server, ROOM_HASH) == 1  # on a session of its own
 
 
 @pytest.mark.asyncio
@@ -351,8 +352,11 @@ async def test_session_is_reused_while_valid(server: SimulatorHost, admin: OpenM
     await admin.connect()
     await admin.create_room(RoomDraft(name="One"))
     await admin.create_room(RoomDraft(name="Two"))
-    await admin.join_link(JoinRequest(room_id="1", display_name="X"))
     assert count(server, GET_SESSION) == 1 and count(server, LOGIN) == 1
+    # every join link gets a session of its own (the server keeps the participant on the SID)
+    await admin.join_link(JoinRequest(room_id="1", display_name="X"))
+    await admin.join_link(JoinRequest(room_id="1", display_name="Y"))
+    assert count(server, GET_SESSION) == 3 and count(server, LOGIN) == 3
 
 
 @pytest.mark.asyncio
@@ -397,12 +401,14 @@ async def test_join_link_is_accepted_by_the_entry_page(server: SimulatorHost, ad
     secure_hash = query["secureHash"][0]
     assert link.role is Role.MODERATOR and link.single_use and link.room_id == room.id
     assert link.expires_at is not None
-    assert timedelta(minutes=14) < link.expires_at - datetime.now(UTC) <= timedelta(minutes=15)
+    # no lifetime of its own: it dies with its SID, 30 idle minutes after the link was made
+    assert timedelta(minutes=29) < link.expires_at - datetime.now(UTC) <= timedelta(minutes=30)
 
     login = state_of(server).soap_logins[secure_hash]
-    assert (login.firstname, login.lastname, login.username) == ("Anna Maria", "Schmidt", "u-17")
-    assert (login.email, login.picture_url) == ("anna@example.org", "https://example.org/anna.png")
-    assert (login.external_user_id, login.external_user_type) == ("u-17", "meetdesk")
+    who = state_of(server).hash_details(secure_hash) or {}
+    assert (who["firstname"], who["lastname"], who["username"]) == ("Anna Maria", "Schmidt", "u-17")
+    assert (who["email"], who["profilePictureUrl"]) == ("anna@example.org", "https://example.org/anna.png")
+    assert (who["externalUserId"], who["externalUserType"]) == ("u-17", "meetdesk")
     assert (login.room_id, login.moderator, login.show_audio_video_test) == (int(room.id), True, True)
 
     async with httpx.AsyncClient() as client:
@@ -416,6 +422,19 @@ async def test_join_link_is_accepted_by_the_entry_page(server: SimulatorHost, ad
 
 
 @pytest.mark.asyncio
+async def test_two_links_made_in_one_session_admit_two_different_people(
+        server: SimulatorHost, admin: OpenMeetingsAxisProvider) -> None:
+    # the server keeps the participant on the SID (updateUserRemoteSession), not on the hash
+    ana = await admin.join_link(JoinRequest(room_id="2", display_name="Ana Lima", user_id="ana"))
+    bob = await admin.join_link(JoinRequest(room_id="2", display_name="Bob Stone", user_id="bob"))
+    async with httpx.AsyncClient() as client:
+        first, second = await client.get(ana.url), await client.get(bob.url)
+    assert "Ana Lima" in first.text and "Bob Stone" in second.text
+    # the shared SID was never handed to a participant: the provider still works after both entries
+    assert await admin.join_link(JoinRequest(room_id="2", display_name="Cleo", user_id="cleo"))
+
+
+@pytest.mark.asyncio
 async def test_attendee_link_with_language_from_the_request(server: SimulatorHost,
                                                             admin: OpenMeetingsAxisProvider) -> None:
     link = await admin.join_link(JoinRequest(room_id=" 2 ", display_name="Guest", language="pt-BR",
@@ -424,8 +443,9 @@ async def test_attendee_link_with_language_from_the_request(server: SimulatorHos
     query = parse_qs(urlsplit(link.url).query)
     assert query["language"] == ["7"] and query["scopeRoomId"] == ["2"]
     login = state_of(server).soap_logins[query["secureHash"][0]]
-    assert (login.firstname, login.lastname, login.username) == ("Guest", "", "Guest")
-    assert (login.moderator, login.show_audio_video_test, login.external_user_type) == (False, False, "crm")
+    who = state_of(server).hash_details(login.hash) or {}
+    assert (who["firstname"], who["lastname"], who["username"]) == ("Guest", "", "Guest")
+    assert (login.moderator, login.show_audio_video_test, who["externalUserType"]) == (False, False, "crm")
     page = httpx.get(link.url)
     assert "(Participant)" in page.text and "portugues brazil" in page.text
 

@@ -13,9 +13,9 @@ from meetdesk.backends.openmeetings_axis.simulator.app import build
 from meetdesk.backends.openmeetings_axis.simulator.state import (
     ADMIN_LOGIN,
     ADMIN_PASSWORD,
-    HASH_LIFETIME_S,
     NS_APACHE,
     NS_PRE_APACHE,
+    SESSION_TIMEOUT_S,
     AxisState,
 )
 from meetdesk.simulators import host as host_module
@@ -206,7 +206,9 @@ def test_secure_hash_entry_page(server: SimulatorHost) -> None:
     assert re.fullmatch(r"[0-9a-f]{32}", secure_hash)
     login = state_of(server).soap_logins[secure_hash]
     assert (login.room_id, login.moderator, login.show_audio_video_test) == (2, True, True)
-    assert (login.external_user_id, login.external_user_type, login.email) == ("42", "meetdesk", "anna@example.org")
+    who = state_of(server).hash_details(secure_hash)
+    assert who is not None
+    assert (who["externalUserId"], who["externalUserType"], who["email"]) == ("42", "meetdesk", "anna@example.org")
 
     page = httpx.get(f"{server.base_url}/", params={"secureHash": secure_hash, "scopeRoomId": "2", "language": "4"})
     assert page.status_code == 200
@@ -231,9 +233,35 @@ def test_unknown_and_stale_hashes_show_an_error(server: SimulatorHost, clock: Cl
     secure_hash = scalar(call(server, "UserService", "setUserObjectAndGenerateRoomHash", SID=sid, username="bo",
                               firstname="Bo", lastname="", room_id="1", becomeModeratorAsInt="0",
                               showAudioVideoTestAsInt="0"), "setUserObjectAndGenerateRoomHash")
-    clock.now += HASH_LIFETIME_S + 1
+    clock.now += SESSION_TIMEOUT_S + 1  # a hash dies with its SID, not on a clock of its own
     stale = httpx.get(f"{server.base_url}/", params={"secureHash": secure_hash, "scopeRoomId": "1"})
     assert 'data-page="error"' in stale.text
+
+
+def _hash_for(server: SimulatorHost, sid: str, first: str, ext_id: str) -> str:
+    return scalar(call(server, "UserService", "setUserObjectAndGenerateRoomHash", SID=sid, username=ext_id,
+                       firstname=first, lastname="Doe", externalUserId=ext_id, externalUserType="crm",
+                       room_id="1", becomeModeratorAsInt="0", showAudioVideoTestAsInt="0"),
+                  "setUserObjectAndGenerateRoomHash")
+
+
+def test_a_hash_admits_whoever_its_sid_stored_last(server: SimulatorHost) -> None:
+    # setUserObjectAndGenerateRoomHash → updateUserRemoteSession(SID, xml); MainService.loginUserByRemote
+    # reads the participant back from the SID's session at entry
+    sid = signed_in(server)
+    first = _hash_for(server, sid, "Ana", "ana")
+    _hash_for(server, sid, "Bob", "bob")
+    page = httpx.get(f"{server.base_url}/", params={"secureHash": first})
+    assert 'data-page="room"' in page.text and "Bob Doe" in page.text and "Ana" not in page.text
+
+
+def test_an_entry_hands_the_sid_to_the_participant(server: SimulatorHost) -> None:
+    # loginUserByRemote ends with sessiondataDao.updateUser(SID, userId): the SOAP SID is the guest's now
+    sid = signed_in(server)
+    first, second = _hash_for(server, sid, "Ana", "ana"), _hash_for(server, sid, "Ana", "ana")
+    assert 'data-page="room"' in httpx.get(f"{server.base_url}/", params={"secureHash": first}).text
+    assert _hash_for(server, sid, "Bob", "bob") == "-26"
+    assert 'data-page="error"' in httpx.get(f"{server.base_url}/", params={"secureHash": second}).text
 
 
 def test_hash_for_a_missing_room_is_issued_but_the_page_refuses(server: SimulatorHost) -> None:

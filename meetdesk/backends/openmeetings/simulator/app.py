@@ -32,6 +32,7 @@ from meetdesk.backends.openmeetings.simulator.data import (
     OpenMeetingsState,
     major_version,
 )
+from meetdesk.backends.openmeetings.simulator.invitations import InvitationRoutes
 from meetdesk.backends.openmeetings.simulator.request_log import (
     RequestLog,
 )
@@ -153,10 +154,9 @@ class OpenMeetingsApp:
         ext_id, ext_type = opt_string(external, "externalId"), opt_string(external, "externalType")
         if not ext_id or not ext_type:
             return _ok_error("externalId and/or externalType are not set")
+        sid = request.query_params.get("sid", "")
         soap = OMSoapLogin(
-            hash=str(uuid.uuid4()),
-            user={k: opt_string(external, k) for k in ("login", "firstname", "lastname", "profilePictureUrl",
-                                                        "email", "externalId", "externalType")},
+            hash=str(uuid.uuid4()), sid=sid,
             room_id=opt_long(options, "roomId"), moderator=opt_bool(options, "moderator"),
             allow_same_url=opt_bool(options, "allowSameURLMultipleTimes"),
             external_room_id=opt_string(options, "externalRoomId") or "",
@@ -164,12 +164,16 @@ class OpenMeetingsApp:
             show_audio_video_test=opt_bool(options, "showAudioVideoTest"),
             allow_recording=opt_bool(options, "allowRecording"),
         )
+        details = {k: opt_string(external, k) for k in ("login", "firstname", "lastname", "profilePictureUrl",
+                                                         "email", "externalId", "externalType")}
         with self.state.lock:
             self.state.soap_logins[soap.hash] = soap
-            if soap.allow_same_url:  # UserWebService.getRoomHash makes the SID permanent
-                session = self.state.sessions.get(request.query_params.get("sid", ""))
-                if session is not None:
-                    session.permanent = True
+            session = self.state.sessions[sid]
+            # UserWebService.getRoomHash (7.0–9.1): the participant goes onto the SID's session
+            # (sd.setXml), not onto the hash; allowSameURLMultipleTimes makes the SID permanent
+            session.xml = details
+            if soap.allow_same_url:
+                session.permanent = True
         return _ok(soap.hash)
 
     # rooms -----------------------------------------------------------------------------------
@@ -366,16 +370,21 @@ class OpenMeetingsApp:
         language = request.query_params.get("language", "1")
         with self.state.lock:
             soap = self.state.soap_logins.get(request.query_params.get("secure", ""))
-            if soap is None or soap.used:
+            # WebSession.signIn(secureHash, markUsed): the SID must still be alive and carry a participant
+            # (sessionDao.check(soapLogin.getSessionHash()).getXml()); the user comes from that SID, and the
+            # SID then belongs to the participant (sd.setUserId), losing its SOAP right
+            session = self.state.live_session(soap.sid) if soap is not None else None
+            if soap is None or (soap.used and not soap.allow_same_url) or session is None or not session.xml:
                 return _page(language, "OpenMeetings", '<div class="error" data-error="invalid.hash">'
                              "This link is invalid or has already been used.</div>")
             room = self.state.rooms.get(soap.room_id) if soap.room_id is not None else None
             if room is None:
                 return _page(language, "OpenMeetings", '<div class="error" data-error="room.not.found">'
                              "The room of this link does not exist.</div>")
+            user = self._external_user(session.xml)
             if not soap.allow_same_url:
                 soap.used = True
-            user = self._external_user(soap.user)
+            session.user_id = user.id
             if room.closed:
                 return _page(language, html.escape(room.name), '<div class="error" data-error="room.closed">'
                              "This room is closed.</div>")
@@ -430,6 +439,7 @@ def _page(language: str, title: str, body: str) -> HTMLResponse:
 
 def _build_app(state: OpenMeetingsState) -> Starlette:
     om = OpenMeetingsApp(state)
+    invitations = InvitationRoutes(state, lambda request: om.perform(request, "SOAP"))
     s = SERVICES
     routes = [
         Route(f"{s}/info/version", om.version, methods=["GET"]),
@@ -454,7 +464,8 @@ def _build_app(state: OpenMeetingsState) -> Starlette:
         Route(f"{s}/calendar/{{start}}/{{end}}", om.calendar_range, methods=["GET"]),
         Route(f"{s}/record/room/{{roomid:int}}", om.room_recordings, methods=["GET"]),
         Route(f"{s}/record/{{externaltype}}", om.type_recordings, methods=["GET"]),
-        Route(f"{BASE_PATH}/hash", om.hash_page, methods=["GET"]),
+        Route(f"{s}/room/hash", invitations.create, methods=["POST"]),
+        Route(f"{BASE_PATH}/hash", invitations.entry_page(om.hash_page), methods=["GET", "POST"]),
     ]
 
     async def on_failure(request: Request, exc: Exception) -> Response:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from meetdesk.backends.openmeetings.simulator.invitation_state import InvitationBook
+
 ROOM_TYPES = ("CONFERENCE", "PRESENTATION", "INTERVIEW")
 ROOM_ELEMENTS = ("TOP_BAR", "CHAT", "ACTIVITIES", "FILES", "ACTION_MENU", "POLL_MENU", "SCREEN_SHARING",
                  "WHITEBOARD", "MICROPHONE_STATUS", "USER_COUNT")
@@ -120,14 +122,20 @@ class OMSession:
     user_id: int
     last_used: float
     permanent: bool = False
+    #: the participant ``user/hash`` stored last (``Sessiondata.xml``); a hash reads it back at entry
+    xml: dict[str, str | None] | None = None
 
 
 @dataclass
 class OMSoapLogin:
-    """A ``user/hash`` result: which external user may enter which room, once or many times."""
+    """A ``user/hash`` result (a ``soaplogin`` row): which room, with which rights, once or many times.
+
+    Who enters is not stored here: the row keeps only the SID (``sessionHash``) and the entry page reads the
+    participant back from that SID's session, so it is whoever the SID stored last.
+    """
 
     hash: str
-    user: dict[str, str | None]
+    sid: str
     room_id: int | None
     moderator: bool
     allow_same_url: bool
@@ -174,6 +182,7 @@ class OpenMeetingsState:
         self.sessions: dict[str, OMSession] = {}
         self.soap_logins: dict[str, OMSoapLogin] = {}
         self.entries: list[HashEntry] = []
+        self.invitation_book = InvitationBook()
         #: (method, path, status) of every request, for tests
         self.requests: list[tuple[str, str, int]] = []
         self._ids: dict[str, int] = {}
@@ -187,6 +196,7 @@ class OpenMeetingsState:
                           self.soap_logins, self._ids):
                 table.clear()
             self.entries.clear()
+            self.invitation_book.clear()
             self.requests.clear()
             seed_accounts(self)
             if self.seeded:
@@ -255,6 +265,26 @@ class OpenMeetingsState:
                 return None
             session.last_used = now
             return self.users.get(session.user_id)
+
+    def live_session(self, sid: str) -> OMSession | None:
+        """``SessiondataDao.check`` without the user: the SID's session unless it is unknown or expired."""
+        with self.lock:
+            session = self.sessions.get(sid)
+            if session is None:
+                return None
+            now = time.monotonic()
+            if not session.permanent and now - session.last_used > self.sid_ttl:
+                del self.sessions[sid]
+                return None
+            session.last_used = now
+            return session
+
+    def hash_details(self, secure_hash: str) -> dict[str, str | None] | None:
+        """The participant a hash would admit now (the details on its SID), for tests."""
+        with self.lock:
+            soap = self.soap_logins.get(secure_hash)
+            session = self.sessions.get(soap.sid) if soap else None
+            return dict(session.xml) if session and session.xml else None
 
     def expire_sessions(self) -> None:
         """Forget every non-permanent SID, as the server's cleanup job does after the idle timeout."""

@@ -8,8 +8,8 @@ secureHash=…&scopeRoomId=…`` is the entry page a participant opens.
 Behaviour follows the 2.x sources: ``loginUser`` answers 1 or -10 (no such user), -11 (wrong password),
 -35 (unknown session), -41 (not activated), -1 (e.g. no organisation); the web-service methods check
 the session's user level (3 = admin, 4 = web service) and answer -1 (add room) or "-26" (room hash)
-otherwise — which is also what an expired session gets. Secure hashes work once and are dropped
-15 minutes after creation when unused.
+otherwise — which is also what an expired session gets. Secure hashes work once; the participant they
+admit is whoever their SID stored last, and they die with their SID (30 idle minutes).
 """
 
 from __future__ import annotations
@@ -177,13 +177,15 @@ def _room_hash(allow_same_url: bool) -> Handler:
         sid = params.get("SID", "")
         if not state.has_web_service_level(sid):
             return out.scalar(method, "-26")
+        with state.lock:
+            # UserWebService.setUserObjectAndGenerateRoomHash: the participant goes onto the SID's session
+            # (sessiondataDao.updateUserRemoteSession(SID, xml)), the hash row only points at the SID
+            state.sessions[sid].xml = {
+                key: params.get(key, "") for key in ("username", "firstname", "lastname", "profilePictureUrl",
+                                                     "email", "externalUserId", "externalUserType")}
         login = state.add_soap_login(SoapLogin(
             hash=secrets.token_hex(16), sid=sid, room_id=room_id, moderator=moderator,
-            show_audio_video_test=show_test, allow_same_url_multiple_times=allow_same_url,
-            username=params.get("username", ""), firstname=params.get("firstname", ""),
-            lastname=params.get("lastname", ""), picture_url=params.get("profilePictureUrl", ""),
-            email=params.get("email", ""), external_user_id=params.get("externalUserId", ""),
-            external_user_type=params.get("externalUserType", ""), created=state.clock(),
+            show_audio_video_test=show_test, allow_same_url_multiple_times=allow_same_url, created=state.clock(),
         ))
         return out.scalar(method, login.hash)
     return handler
@@ -222,7 +224,7 @@ def _entry_page(state: AxisState, request: Request) -> HTMLResponse:
     except ValueError:
         language_id = 1
     language = LANGUAGE_NAMES.get(language_id, LANGUAGE_NAMES[1])
-    login, error = state.enter(secure_hash)
+    login, details, error = state.enter(secure_hash)
     with state.lock:
         room = state.rooms.get(login.room_id or 0) if login else None
     if not error and room is None:
@@ -230,7 +232,7 @@ def _entry_page(state: AxisState, request: Request) -> HTMLResponse:
     if error or login is None or room is None:
         return _page("OpenMeetings - Error", f"<h1>Error</h1><p class=\"error\">{html.escape(error)}</p>",
                      attrs='data-page="error"')
-    name = " ".join(p for p in (login.firstname, login.lastname) if p) or login.username
+    name = " ".join(p for p in (details["firstname"], details["lastname"]) if p) or details["username"]
     role = "Moderator" if login.moderator else "Participant"
     scope = request.query_params.get("scopeRoomId", "")
     attrs = (f'data-page="room" data-room-id="{room.id}" data-scope-room-id={quoteattr(scope)} '

@@ -20,8 +20,7 @@ NS_SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
 LEVEL_USER, LEVEL_MODERATOR, LEVEL_ADMIN, LEVEL_WEB_SERVICE = 1, 2, 3, 4
 ADMIN_LOGIN = "admin"
 ADMIN_PASSWORD = "Axis2#legacy om"
-HASH_LIFETIME_S = 15 * 60
-SESSION_TIMEOUT_S = 30 * 60
+SESSION_TIMEOUT_S = 30 * 60  # SessiondataDao.clearSessionTable: 1800000 ms after the last refresh
 
 #: error id → English label, from errorvalues.xml + english.xml of 2.x (35's text really is this one)
 ERROR_TEXTS: dict[int, str] = {
@@ -60,6 +59,8 @@ class SimUser:
     level: int
     activated: bool = True
     in_organisation: bool = True
+    external_id: str = ""
+    external_type: str = ""
 
 
 @dataclass
@@ -69,6 +70,8 @@ class SimSession:
     started: float
     refreshed: float
     user_id: int | None = None
+    #: the RemoteSessionObject setUserObjectAndGenerateRoomHash stored last (``sessionXml``)
+    xml: dict[str, str] | None = None
 
 
 @dataclass
@@ -90,7 +93,13 @@ class SimRoom:
 
 @dataclass
 class SoapLogin:
-    """A row of the 2.x ``soaplogin`` table: what a secure hash admits."""
+    """A row of the 2.x ``soaplogin`` table: which room, with which rights, for the session ``sid``.
+
+    The participant is not here: ``setUserObjectAndGenerateRoomHash`` writes them onto the SID's session
+    (``sessiondataDao.updateUserRemoteSession(SID, xml)``) and the entry reads them back from that session
+    (2.x ``MainService.loginUserByRemote``, 3.0.x ``WebSession.signIn``), so a hash admits whoever its SID
+    stored last, and dies with its SID.
+    """
 
     hash: str
     sid: str
@@ -98,13 +107,6 @@ class SoapLogin:
     moderator: bool
     show_audio_video_test: bool
     allow_same_url_multiple_times: bool
-    username: str
-    firstname: str
-    lastname: str
-    picture_url: str
-    email: str
-    external_user_id: str
-    external_user_type: str
     created: float
     used: bool = False
     entries: int = 0
@@ -203,17 +205,44 @@ class AxisState:
             self.soap_logins[login.hash] = login
             return login
 
-    def enter(self, secure_hash: str) -> tuple[SoapLogin | None, str]:
-        """Use a secure hash: the login it admits and "" or an error text."""
+    def hash_details(self, secure_hash: str) -> dict[str, str] | None:
+        """The participant a hash would admit now (the details on its SID), for tests."""
+        with self.lock:
+            login = self.soap_logins.get(secure_hash)
+            session = self.sessions.get(login.sid) if login else None
+            return dict(session.xml) if session and session.xml else None
+
+    def enter(self, secure_hash: str) -> tuple[SoapLogin | None, dict[str, str], str]:
+        """Use a secure hash (2.x ``MainService.secureLoginByRemote`` → ``loginUserByRemote``).
+
+        Answers the login, the participant read from its SID's session, and "" or an error text. The SID
+        must still be alive with web-service rights; afterwards it belongs to the participant
+        (``sessiondataDao.updateUser(SID, userId)``), so it has lost those rights.
+        """
         with self.lock:
             login = self.soap_logins.get(secure_hash)
             if login is None:
-                return None, "Invalid Hash. No User found."
-            if not login.used and self.clock() - login.created > HASH_LIFETIME_S:
-                del self.soap_logins[secure_hash]
-                return None, "Invalid Hash. No User found."
+                return None, {}, "Invalid Hash. No User found."
             if login.used and not login.allow_same_url_multiple_times:
-                return login, ERROR_TEXTS[42]
+                return login, {}, ERROR_TEXTS[42]
+            session = self._live_session(login.sid)
+            if session is None or self.user_level(session.user_id) not in (LEVEL_ADMIN, LEVEL_WEB_SERVICE):
+                return login, {}, ERROR_TEXTS[1]  # loginUserByRemote: -1 without web-service level
+            if not session.xml:
+                return login, {}, ERROR_TEXTS[37]
+            details = dict(session.xml)
+            if details.get("externalUserId"):  # only an external user is stored, and then owns the SID
+                session.user_id = self._external_user(details).id
             login.used = True
             login.entries += 1
-            return login, ""
+            return login, details, ""
+
+    def _external_user(self, details: dict[str, str]) -> SimUser:
+        ext_id, ext_type = details.get("externalUserId", ""), details.get("externalUserType", "")
+        for user in self.users.values():
+            if ext_id and (user.external_id, user.external_type) == (ext_id, ext_type):
+                return user
+        user = self.add_user(details.get("username") or ext_id or "guest", "", level=LEVEL_USER,
+                             firstname=details.get("firstname", ""), lastname=details.get("lastname", ""))
+        user.external_id, user.external_type = ext_id, ext_type
+        return user
