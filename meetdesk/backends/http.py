@@ -14,19 +14,34 @@ import re
 import ssl
 import time
 from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from typing import Any
+from urllib.parse import quote, quote_plus, urlsplit
 
 import httpx
 
 from meetdesk import __version__
-from meetdesk.domain.errors import ProtocolError, TLSError, UnreachableError, ValidationError
+from meetdesk.backends.offload import decode_json_yielding, off_loop
+from meetdesk.domain.errors import AnswerLostError, ProtocolError, TLSError, UnreachableError, ValidationError
 from meetdesk.domain.models import Profile
+from meetdesk.domain.redaction import REDACTED, redact_url, redact_urls_in
 from meetdesk.domain.values import is_loopback_host
 
 USER_AGENT = f"meetdesk/{__version__}"
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=6.0)
+#: every call (with its retries and the whole body) must be over within this many seconds; a profile may
+#: set its own (``Profile.deadline_s``)
+DEFAULT_DEADLINE_S = 60.0
+#: a longer answer is refused with a clear error instead of filling the memory
+MAX_ANSWER_BYTES = 32 * 1024 * 1024
+#: JSON bodies longer than this are decoded on a worker thread, so the window never stalls
+OFFLOAD_JSON_BYTES = 256 * 1024
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+#: calls that change something: when their answer is lost after the request went out they are not sent
+#: again — the caller checks the server's state instead (see Session.delete_room)
+STATE_CHANGING_METHODS = frozenset({"PUT", "DELETE"})
+_JSON_EXTENSION = "meetdesk_json"
 RETRY_STATUSES = frozenset({502, 503, 504})
 #: request extension a provider sets on a POST that is safe to repeat (a pure read)
 IDEMPOTENT_EXTENSION = "meetdesk_idempotent"
@@ -35,42 +50,36 @@ SENSITIVE_HEADERS = frozenset(
     {"authorization", "api-key", "hash-signature", "x-api-key", "x-access-token", "cookie", "set-cookie",
      "x-auth-token", "proxy-authorization"}
 )
-SENSITIVE_QUERY_KEYS = frozenset(
-    {"access_token", "secure", "securehash", "jwt", "token", "sid", "pass", "password", "secret",
-     "checksum", "session_id", "sessionid", "hash", "api_key", "apikey", "signature"}
-)
-REDACTED = "***"
-
-
+#: secrets shorter than this are redacted where they stand alone (between non-alphanumerics)
+SHORT_SECRET = 4
 class Redactor:
-    """Removes known secrets and secret-looking query values from text meant for logs."""
+    """Removes known secrets and secret-looking query values from text meant for logs.
+
+    Every known secret is removed whatever its length: a two-character password is still a password.
+    """
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
-        self._secrets: set[str] = {s for s in secrets if s and len(s) >= 3}
+        self._secrets: set[str] = {s for s in secrets if s}
 
     def add(self, *secrets: str | None) -> None:
         for s in secrets:
-            if s and len(s) >= 3:
+            if s:
                 self._secrets.add(s)
 
     def url(self, url: str | httpx.URL) -> str:
-        parts = urlsplit(str(url))
-        if parts.query:
-            pairs = [
-                (k, REDACTED if k.lower() in SENSITIVE_QUERY_KEYS else v)
-                for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            ]
-            parts = parts._replace(query=urlencode(pairs, safe="*"))
-        if parts.password:
-            parts = parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", f":{REDACTED}@"))
-        return self.text(urlunsplit(parts))
+        return self.text(redact_url(url))
 
     def headers(self, headers: httpx.Headers) -> dict[str, str]:
         return {k: (REDACTED if k.lower() in SENSITIVE_HEADERS else v) for k, v in headers.items()}
 
     def text(self, text: str) -> str:
+        text = redact_urls_in(text)
         for s in sorted(self._secrets, key=len, reverse=True):
-            text = text.replace(s, REDACTED)
+            for form in {s, quote(s, safe=""), quote_plus(s, safe="")}:
+                if len(form) >= SHORT_SECRET:
+                    text = text.replace(form, REDACTED)
+                else:  # a very short secret only where it stands alone, or every "e" of a log line would go
+                    text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(form)}(?![A-Za-z0-9])", REDACTED, text)
         return _JSON_SECRET.sub(lambda m: f'{m.group(1)}"{REDACTED}"', text)
 
 
@@ -107,6 +116,47 @@ def tls_context(ca_file: str | None) -> ssl.SSLContext | bool:
     return ctx
 
 
+class DeadlineExceeded(httpx.ReadTimeout):
+    """The whole call (retries and body included) took longer than the profile's deadline."""
+
+    def __init__(self, seconds: float, request: httpx.Request) -> None:
+        super().__init__(f"no complete answer within {seconds:g} s", request=request)
+        self.seconds = seconds
+
+
+class AnswerTooLarge(httpx.DecodingError):
+    """The answer is longer than :data:`MAX_ANSWER_BYTES`."""
+
+    def __init__(self, limit: int, request: httpx.Request) -> None:
+        super().__init__(f"the answer is longer than {limit // (1024 * 1024)} MB", request=request)
+        self.limit = limit
+
+
+class _CappedStream(httpx.AsyncByteStream):
+    def __init__(self, inner: httpx.AsyncByteStream, limit: int, request: httpx.Request) -> None:
+        self._inner, self._limit, self._request = inner, limit, request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        total = 0
+        async for chunk in self._inner:
+            total += len(chunk)
+            if total > self._limit:
+                raise AnswerTooLarge(self._limit, self._request)
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def _cap(response: httpx.Response, request: httpx.Request, limit: int) -> None:
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise AnswerTooLarge(limit, request)
+    stream = response.stream
+    assert isinstance(stream, httpx.AsyncByteStream)
+    response.stream = _CappedStream(stream, limit, request)
+
+
 class RetryTransport(httpx.AsyncBaseTransport):
     """Bounded retry with exponential backoff.
 
@@ -114,17 +164,22 @@ class RetryTransport(httpx.AsyncBaseTransport):
     502/503/504 only for idempotent requests (GET, PUT, DELETE, … or a POST marked idempotent).
     """
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, *, retries: int = 2, backoff: float = 0.2) -> None:
+    def __init__(self, inner: httpx.AsyncBaseTransport, *, retries: int = 2, backoff: float = 0.2,
+                 max_bytes: int | None = None) -> None:
         self._inner = inner
         self._retries = retries
         self._backoff = backoff
+        self._max_bytes = max_bytes
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         idempotent = request.method in IDEMPOTENT_METHODS or bool(request.extensions.get(IDEMPOTENT_EXTENSION))
+        # a lost answer to a DELETE or PUT is not sent again: the caller checks what happened instead
+        resend_after_loss = idempotent and request.method not in STATE_CHANGING_METHODS
         attempt = 0
         while True:
             try:
                 response = await self._inner.handle_async_request(request)
+                _cap(response, request, self._max_bytes or MAX_ANSWER_BYTES)
                 if idempotent:
                     # read here so that a connection dropped mid-body is retried too
                     await response.aread()
@@ -132,7 +187,7 @@ class RetryTransport(httpx.AsyncBaseTransport):
                 if attempt >= self._retries or _is_tls_failure(exc):
                     raise
             except (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError):
-                if not idempotent or attempt >= self._retries:
+                if not resend_after_loss or attempt >= self._retries:
                     raise
             else:
                 if response.status_code in RETRY_STATUSES and idempotent and attempt < self._retries:
@@ -183,7 +238,8 @@ def build_client(
             (time.monotonic() - started) * 1000,
         )
 
-    client = httpx.AsyncClient(
+    client = _DeadlineClient(
+        deadline_s=profile.deadline_s or DEFAULT_DEADLINE_S,
         base_url=base_url or profile.base_url,
         transport=transport,
         timeout=timeout,
@@ -193,6 +249,44 @@ def build_client(
     )
     client.meetdesk_redactor = redactor  # type: ignore[attr-defined]
     return client
+
+
+class _DeadlineClient(httpx.AsyncClient):
+    """Every ``send`` — retries, redirects and the whole body — is over within ``deadline_s`` seconds.
+
+    httpx's own timeouts are per read: a server that drips one byte a second never trips them.
+    """
+
+    def __init__(self, *, deadline_s: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.deadline_s = deadline_s
+
+    async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        try:
+            async with asyncio.timeout(self.deadline_s):
+                response = await super().send(request, **kwargs)
+                if not kwargs.get("stream"):
+                    await _decode_large_json(response)
+                return response
+        except TimeoutError:
+            raise DeadlineExceeded(self.deadline_s, request) from None
+
+
+async def _decode_large_json(response: httpx.Response) -> None:
+    """Decode a long JSON body on a worker thread now, so :func:`json_body` never stalls the event loop."""
+    content = response.content
+    if len(content) <= OFFLOAD_JSON_BYTES or "json" not in response.headers.get("content-type", ""):
+        return
+    try:
+        value: object = await off_loop(lambda: decode_json_yielding(content.decode(response.encoding or "utf-8")))
+    except (ValueError, RecursionError, LookupError) as exc:
+        value = _Undecodable(type(exc).__name__)
+    response.extensions[_JSON_EXTENSION] = value
+
+
+@dataclass(frozen=True)
+class _Undecodable:
+    reason: str
 
 
 def redactor_of(client: httpx.AsyncClient) -> Redactor:
@@ -219,6 +313,17 @@ async def translate_errors(server: str, call: str = "") -> AsyncIterator[None]:
     where = f" ({call})" if call else ""
     try:
         yield
+    except DeadlineExceeded as exc:
+        raise UnreachableError(
+            f"{server} did not finish answering within {exc.seconds:g} seconds{where}.",
+            detail=f"overall deadline{where}",
+            hint="The server or the network is very slow. Try again later, or give the profile a longer deadline.",
+        ) from None
+    except AnswerTooLarge as exc:
+        raise ProtocolError(
+            f"{server}'s answer{where} is larger than {exc.limit // (1024 * 1024)} MB, more than meetdesk accepts.",
+            detail=f"answer over {exc.limit} bytes{where}",
+        ) from None
     except httpx.TimeoutException as exc:
         raise UnreachableError(
             f"{server} did not answer in time.", detail=f"{type(exc).__name__}{where}",
@@ -235,7 +340,7 @@ async def translate_errors(server: str, call: str = "") -> AsyncIterator[None]:
             hint="Check the server address and that the server is running.",
         ) from None
     except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-        raise UnreachableError(
+        raise AnswerLostError(
             f"The connection to {server} was dropped.", detail=f"{type(exc).__name__}{where}",
             hint="Try again; if it keeps happening the server may be overloaded.",
         ) from None
@@ -250,11 +355,20 @@ async def translate_errors(server: str, call: str = "") -> AsyncIterator[None]:
 
 
 def json_body(response: httpx.Response, call: str) -> object:
-    """Decode a JSON body or raise a ProtocolError naming the call."""
+    """Decode a JSON body or raise a ProtocolError naming the call (a long one was decoded off the loop)."""
+    decoded = response.extensions.get(_JSON_EXTENSION, _NOT_DECODED)
     try:
-        return response.json()
-    except ValueError:
+        if decoded is _NOT_DECODED:
+            return response.json()
+        if isinstance(decoded, _Undecodable):
+            raise ValueError(decoded.reason)
+        return decoded
+    except (ValueError, RecursionError) as exc:
+        what = "nested too deeply" if isinstance(exc, RecursionError) or "Recursion" in str(exc) else "not valid JSON"
         raise ProtocolError(
-            f"The server's answer to {call} was not valid JSON.",
+            f"The server's answer to {call} was {what}.",
             detail=f"HTTP {response.status_code}, {len(response.content)} bytes",
         ) from None
+
+
+_NOT_DECODED = object()

@@ -13,6 +13,7 @@ from meetdesk.backends.base import Provider
 from meetdesk.domain.design import validate_design
 from meetdesk.domain.errors import ValidationError
 from meetdesk.domain.fields import FieldKind, FieldSpec, parse_options
+from meetdesk.domain.times import EARLIEST, LATEST, check_range, localize
 
 
 def in_sentence(label: str) -> str:
@@ -90,6 +91,7 @@ def parse_when(text: str, *, flag: str, zone: tzinfo | None = None, end_of_day: 
     the whole 7th.
     """
     raw = text.strip()
+    field = flag.lstrip("-")
     try:
         if len(raw) == 10:
             day = date.fromisoformat(raw)
@@ -98,10 +100,19 @@ def parse_when(text: str, *, flag: str, zone: tzinfo | None = None, end_of_day: 
             value = datetime.fromisoformat(raw.replace(" ", "T", 1))
     except ValueError:
         raise ValidationError(f"{flag} must be a date or date and time like 2025-03-07 or 2025-03-07T14:30, "
-                              f"not “{text}”.", field=flag.lstrip("-")) from None
+                              f"not “{text}”.", field=field) from None
+    except OverflowError:  # the day after 9999-12-31
+        raise ValidationError(f"{flag} must be between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}.",
+                              field=field) from None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=zone) if zone is not None else value.astimezone()
-    return value
+        try:
+            value = localize(value, zone, label=flag, field=field) if zone is not None else value.astimezone()
+        except (OverflowError, OSError, ValueError) as exc:
+            if isinstance(exc, ValidationError):
+                raise
+            raise ValidationError(f"{flag} must be between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}.",
+                                  field=field) from None
+    return check_range(value, label=flag, field=field)
 
 
 def read_secret(label: str, *, from_stdin: bool, profile: str, stdin: TextIO | None = None) -> str:

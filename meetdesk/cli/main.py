@@ -1,7 +1,8 @@
 """meetdesk without a window: the same services as the GUI, driven from the command line.
 
 Exit codes: 0 ok, 1 error, 2 usage (bad input, unsupported operation), 3 authentication, 4 not found,
-5 unreachable. Errors are one sentence (+ hint) on stderr, and with ``--json`` also a JSON object on stdout.
+5 unreachable (also: no complete answer within the profile's deadline). Errors are one sentence (+ hint) on
+stderr, and with ``--json`` also a JSON object on stdout.
 """
 
 from __future__ import annotations
@@ -112,6 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--secret-stdin", action="store_true", help="read the secret from one line of standard input")
     p.add_argument("--ca-file", metavar="PATH", help="a CA certificate (PEM) to trust for this server")
     p.add_argument("--allow-http", action="store_true", help="allow plain http:// to a server that is not local")
+    p.add_argument("--deadline", type=float, metavar="SECONDS",
+                   help="give up on a call to this server after this many seconds in all (default 60)")
     leaf(profiles, "list", cmd_profile_list, "list the saved profiles")
     for action, handler, text in (("show", cmd_profile_show, "show one profile (never its secret)"),
                                   ("remove", cmd_profile_remove, "remove a profile and its saved secret")):

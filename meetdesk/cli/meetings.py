@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from meetdesk.backends.base import Capability, Provider
-from meetdesk.cli.common import find_meeting, raw_options, stamp
+from meetdesk.backends.rows import collect_skipped
+from meetdesk.cli.common import find_meeting, raw_options, stamp, warn_skipped
 from meetdesk.cli.context import Context
 from meetdesk.cli.input import (
     parse_cli_options,
@@ -23,6 +24,7 @@ from meetdesk.cli.output import (
 )
 from meetdesk.domain.errors import ValidationError
 from meetdesk.domain.models import Meeting, MeetingDraft
+from meetdesk.domain.times import ends_after
 
 
 def meeting_text(meeting: Meeting, cls: type[Provider]) -> str:
@@ -45,11 +47,17 @@ async def cmd_meetings(ctx: Context, args: argparse.Namespace) -> int:
     default_start, default_end = session.meeting_window()
     start = parse_when(args.start, flag="--from") if args.start else default_start
     end = parse_when(args.end, flag="--to", end_of_day=True) if args.end else default_end
-    if end <= start:
+    if not ends_after(start, end):
         raise ValidationError("--to must be later than --from.", field="to")
-    if args.start or args.end or conn.refresh_error:
-        meetings = stamp(await session.provider(args.name).list_meetings(start, end), conn)
+    if args.start or args.end:
+        with collect_skipped() as skipped:
+            meetings = stamp(await session.provider(args.name).list_meetings(start, end), conn)
+        for warning in skipped:
+            ctx.out.warn(warning)
+    elif conn.refresh_failure is not None:  # the refresh failed: its error (and exit code), never "No meetings"
+        raise conn.refresh_failure
     else:
+        warn_skipped(ctx, conn)
         meetings = list(conn.meetings)
     meetings.sort(key=lambda m: m.start)
     text = (meetings_table(meetings, cls.meeting_columns) if meetings
@@ -80,7 +88,7 @@ def _draft_times(args: argparse.Namespace, current: Meeting | None,
         end = end or (start + duration if args.start else current.end)
     if not partial and (start is None or end is None):
         raise ValidationError("A meeting needs --start and --end.", field="start")
-    if start is not None and end is not None and end <= start:
+    if start is not None and end is not None and not ends_after(start, end):
         raise ValidationError("The meeting must end after it starts.", field="end")
     return start, end, zone_name
 

@@ -48,7 +48,8 @@ def profile_text(ctx: Context, profile: Profile, secret_stored: bool | None) -> 
     rows: list[tuple[str, Any]] = [("Profile", profile.name), ("Back end", f"{cls.display_name} ({profile.kind})"),
                                    (cls.url_label, profile.base_url)]
     rows += [(labels.get(k, k), v) for k, v in profile.fields.items()]
-    rows += [("CA file", profile.ca_file), ("Plain HTTP allowed", True if profile.allow_http else None)]
+    rows += [("CA file", profile.ca_file), ("Plain HTTP allowed", True if profile.allow_http else None),
+             ("Deadline per call", f"{profile.deadline_s:g} s" if profile.deadline_s else None)]
     if spec is not None:
         rows.append((spec.label, secret_state))
     return pairs(rows)
@@ -78,8 +79,11 @@ async def cmd_profile_add(ctx: Context, args: argparse.Namespace) -> int:
         raise ValidationError(f"A profile named “{name}” already exists.", field="name",
                               hint="Remove it first or choose another name.")
     ca_file = str(Path(args.ca_file).expanduser().resolve()) if args.ca_file else None
+    deadline = args.deadline
+    if deadline is not None and not 1 <= deadline <= 3600:
+        raise ValidationError("--deadline must be from 1 to 3600 seconds.", field="deadline_s")
     profile = Profile(name=name, kind=cls.kind, base_url=args.url, fields=fields, ca_file=ca_file,
-                      allow_http=bool(args.allow_http))
+                      allow_http=bool(args.allow_http), deadline_s=deadline)
     spec = cls.secret_field()
     secret = read_secret(spec.label, from_stdin=args.secret_stdin, profile=name, stdin=ctx.stdin) if spec else None
     session = ctx.session()

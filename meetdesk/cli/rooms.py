@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 from typing import Any
 
 from meetdesk.backends.base import Capability, Provider
-from meetdesk.cli.common import raw_options, stamp
+from meetdesk.cli.common import raw_options, warn_skipped
 from meetdesk.cli.context import Context
 from meetdesk.cli.input import (
     parse_cli_options,
@@ -38,13 +37,11 @@ def _show_room(ctx: Context, room: Room, cls: type[Provider], heading: str) -> N
 
 async def cmd_rooms(ctx: Context, args: argparse.Namespace) -> int:
     need = Capability.LIST_ROOMS | (Capability.PAST_ROOMS if args.past else Capability.NONE)
-    session, conn, cls = await ctx.connect(args.name, need, "listing past rooms" if args.past else "listing rooms")
+    _session, conn, cls = await ctx.connect(args.name, need, "listing past rooms" if args.past else "listing rooms")
+    if conn.refresh_failure is not None:  # the refresh failed: its error (and exit code), never "No rooms"
+        raise conn.refresh_failure
+    warn_skipped(ctx, conn)
     rooms, past = conn.rooms, conn.past_rooms
-    if conn.refresh_error:  # the session kept the error as text: ask again so the real error (and exit code) shows
-        provider = session.provider(args.name)
-        rooms = stamp(await provider.list_rooms(), conn)
-        if args.past:
-            past = [replace(r, past=True) for r in stamp(await provider.list_past_rooms(), conn)]
     shown = list(rooms) + (list(past) if args.past else [])
     text = rooms_table(shown, cls.room_columns) if shown else f"No rooms on “{args.name}”."
     if Capability.LOCAL_ROOM_LIST in cls.capabilities:

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from meetdesk.domain.colors import MIN_TEXT_CONTRAST, contrast_ratio, parse_color
 from meetdesk.domain.errors import ValidationError
-from meetdesk.domain.values import validate_url
+from meetdesk.domain.values import validate_design_url
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def validate_design(design: Mapping[str, str], *, allow_legacy: bool = True) -> 
         if spec.kind == "color":
             value = parse_color(value, field=key, label=spec.label).hex
         elif spec.kind == "url":
-            value = validate_url(value, field=key, label=spec.label, https_only=True)
+            value = validate_design_url(value, field=key, label=spec.label)
         elif value not in spec.choices:
             raise ValidationError(f"{spec.label} must be one of {', '.join(spec.choices)}.", field=key)
         out[key] = value

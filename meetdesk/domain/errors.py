@@ -7,6 +7,8 @@ to log (it never contains a secret). ``detail`` is optional technical context fo
 
 from __future__ import annotations
 
+from meetdesk.domain.redaction import redact_urls_in
+
 
 class MeetdeskError(Exception):
     """Base of every error meetdesk reports to a user."""
@@ -15,10 +17,12 @@ class MeetdeskError(Exception):
     exit_code = 1
 
     def __init__(self, message: str, *, detail: str | None = None, hint: str | None = None) -> None:
+        message = redact_urls_in(message)
         super().__init__(message)
         self.message = message
-        self.detail = detail
-        self.hint = hint
+        # details quote URLs (a redirect's Location, the request); none of them may carry a secret out
+        self.detail = redact_urls_in(detail) if detail else detail
+        self.hint = redact_urls_in(hint) if hint else hint
 
     def user_text(self) -> str:
         """The message, followed by the hint when there is one."""
@@ -60,6 +64,10 @@ class UnreachableError(MeetdeskError):
     """The server could not be reached: DNS, refused connection, timeout, TLS failure."""
 
     exit_code = 5
+
+
+class AnswerLostError(UnreachableError):
+    """The request went out, but the connection broke before the whole answer came back."""
 
 
 class TLSError(UnreachableError):

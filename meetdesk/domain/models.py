@@ -24,9 +24,11 @@ class Profile:
     ca_file: str | None = None
     allow_http: bool = False
     data: dict[str, Any] = field(default_factory=dict)
+    #: seconds every call to this server may take in all (None: meetdesk's default)
+    deadline_s: float | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "name": self.name,
             "kind": self.kind,
             "base_url": self.base_url,
@@ -35,6 +37,9 @@ class Profile:
             "allow_http": self.allow_http,
             "data": self.data,
         }
+        if self.deadline_s is not None:
+            out["deadline_s"] = self.deadline_s
+        return out
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> Profile:
@@ -46,7 +51,16 @@ class Profile:
             ca_file=obj.get("ca_file") or None,
             allow_http=bool(obj.get("allow_http", False)),
             data=dict(obj.get("data") or {}),
+            deadline_s=_deadline(obj.get("deadline_s")),
         )
+
+
+def _deadline(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 1 <= value <= 3600:
+        raise ValueError("deadline_s must be a number of seconds from 1 to 3600")
+    return float(value)
 
 
 @dataclass(frozen=True)

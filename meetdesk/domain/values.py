@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
+import re
+import unicodedata
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -26,20 +28,68 @@ def parse_bool(raw: Any, *, field: str | None = None, label: str = "Value") -> b
     raise ValidationError(f"{label} must be yes or no, not “{raw}”.", field=field)
 
 
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)", re.IGNORECASE)
+
+
+def _is_control(c: str) -> bool:
+    return unicodedata.category(c) in ("Cc", "Cf") or c in "\u2028\u2029"
+
+
 def validate_url(raw: str, *, field: str | None = None, label: str = "URL", https_only: bool = False) -> str:
-    """Check that ``raw`` is an absolute http(s) URL with a host; return it stripped."""
+    """Check that ``raw`` is an absolute http(s) URL with a well-formed host; return it stripped.
+
+    Refused: userinfo (``https://user:pw@host`` would put a password into the profile file), control or
+    invisible formatting characters, spaces, a malformed host or port.
+    """
     text = str(raw).strip()
-    parts = urlsplit(text)
-    allowed = ("https",) if https_only else ("http", "https")
-    if parts.scheme.lower() not in allowed or not parts.hostname:
-        need = "an https:// address" if https_only else "an http:// or https:// address"
-        raise ValidationError(f"{label} must be {need}, for example https://example.org/…", field=field)
+    need = "an https:// address" if https_only else "an http:// or https:// address"
+    if any(_is_control(c) for c in text):
+        raise ValidationError(f"{label} contains a control or invisible character; type the address again.",
+                              field=field)
     if any(c.isspace() for c in text):
         raise ValidationError(f"{label} must not contain spaces.", field=field)
     try:
+        parts = urlsplit(text)
+        host = parts.hostname
         _ = parts.port
     except ValueError:
-        raise ValidationError(f"{label} has an invalid port number.", field=field) from None
+        raise ValidationError(f"{label} is not a valid address: its host or port is malformed.", field=field,
+                              hint="For example https://meet.example.org or https://[2001:db8::1]:8443") from None
+    allowed = ("https",) if https_only else ("http", "https")
+    if parts.scheme.lower() not in allowed or not host:
+        raise ValidationError(f"{label} must be {need}, for example https://example.org/…", field=field)
+    if "@" in parts.netloc:
+        raise ValidationError(f"{label} must not contain a user name or password (the part before “@”).",
+                              field=field, hint="Enter the user and password in their own fields: the password "
+                                                "is kept in the system keyring, never in the address.")
+    if not _valid_host(host):
+        raise ValidationError(f"{label} has a malformed host name “{host}”.", field=field)
+    return text
+
+
+def _valid_host(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        return False
+    labels = ascii_host.rstrip(".").split(".")
+    return len(ascii_host) <= 253 and all(_HOST_LABEL.fullmatch(label) for label in labels)
+
+
+def validate_design_url(raw: str, *, field: str | None = None, label: str = "URL") -> str:
+    """An https URL that can go into the participant's page (CSS ``url(...)``, an ``<img>``, a stylesheet
+    link) without breaking out of it: no quotes, parentheses, spaces, backslashes or angle brackets."""
+    text = validate_url(raw, field=field, label=label, https_only=True)
+    bad = sorted({c for c in text if c in "\"'()\\<>`;{}"})
+    if bad:
+        shown = " ".join(bad)
+        raise ValidationError(f"{label} must not contain these characters: {shown}", field=field,
+                              hint="Percent-encode them (e.g. %28 for “(”) or use a simpler address.")
     return text
 
 

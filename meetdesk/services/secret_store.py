@@ -14,6 +14,7 @@ from typing import Any
 import keyring
 import keyring.backend
 import keyring.errors
+from jaraco.classes import properties
 
 log = logging.getLogger("meetdesk.services.secrets")
 
@@ -22,9 +23,16 @@ KEYRING_TIMEOUT_S = 30.0
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring that forgets everything when the process ends (demo mode and tests)."""
+    """A keyring that forgets everything when the process ends (demo mode and tests).
 
-    priority = 0  # never chosen automatically
+    Only ever used when meetdesk passes it explicitly: keyring's discovery treats every subclass as a
+    candidate, and one of priority 0 can win against "no keyring" — then secrets would vanish at exit while
+    meetdesk said "stored in the keyring". A priority that raises makes it not viable for discovery.
+    """
+
+    @properties.classproperty
+    def priority(cls) -> float:
+        raise RuntimeError("meetdesk's memory keyring is never chosen automatically")
 
     def __init__(self) -> None:
         super().__init__()
@@ -67,7 +75,7 @@ class SecretStore:
         if self._degraded_reason is None:
             return None
         return ("The system keyring is not available (" + self._degraded_reason + "). "
-                "Passwords are kept in memory for this session only and will be asked for again next time.")
+                "Passwords are kept for this run only and will be asked for again next time.")
 
     @property
     def degraded(self) -> bool:

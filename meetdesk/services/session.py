@@ -16,7 +16,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from meetdesk.backends.base import Capability, Provider, create_provider, provider_class
+from meetdesk.backends.rows import as_protocol_error, collect_skipped
 from meetdesk.domain.errors import (
+    AnswerLostError,
     AuthenticationError,
     MeetdeskError,
     NotFoundError,
@@ -66,9 +68,18 @@ class Connection:
     rooms: list[Room] = field(default_factory=list)
     past_rooms: list[Room] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
-    #: the last refresh error (data above is then the last known data)
+    #: the last refresh error (data above is then the last known data, marked stale)
     refresh_error: str = ""
+    #: the error itself, so the CLI reports it (and its exit code) without asking the server again
+    refresh_failure: MeetdeskError | None = None
+    #: rows the last refresh skipped because they could not be read (sentences naming them)
+    skipped_rows: list[str] = field(default_factory=list)
     refreshed_at: datetime | None = None
+
+    @property
+    def stale(self) -> bool:
+        """True when the data shown is the last known data, because the latest refresh failed."""
+        return bool(self.refresh_error)
 
     @property
     def capabilities(self) -> Capability:
@@ -148,7 +159,8 @@ class Session:
         """Save an edited profile; ``secret`` None keeps the stored one. Reconnects if it was connected."""
         was_connected = self.connection(old_name).state is ConnectionState.CONNECTED
         await self.disconnect(old_name)
-        profile = replace(profile, data=profile.data or self.store.get(old_name).data)
+        old = self.store.get(old_name)
+        profile = replace(profile, data=profile.data or old.data, deadline_s=profile.deadline_s or old.deadline_s)
         profile = self.store.update(old_name, profile)
         if profile.name != old_name:
             await self.secrets.rename(old_name, profile.name)
@@ -227,7 +239,7 @@ class Session:
             await _quiet_close(provider)
         had_data = bool(conn.rooms or conn.meetings or conn.past_rooms)
         conn.rooms, conn.meetings, conn.past_rooms = [], [], []
-        conn.refresh_error = ""
+        conn.refresh_error, conn.refresh_failure = "", None
         if conn.state is not ConnectionState.DISCONNECTED:
             self._set_state(conn, ConnectionState.DISCONNECTED)
         if had_data:
@@ -276,25 +288,31 @@ class Session:
             return await call() if cap in caps else None
 
         try:
-            rooms, past, meetings = await asyncio.gather(
-                maybe(Capability.LIST_ROOMS, provider.list_rooms),
-                maybe(Capability.PAST_ROOMS, provider.list_past_rooms),
-                maybe(Capability.LIST_MEETINGS, lambda: provider.list_meetings(start, end)),
-            )
-        except MeetdeskError as exc:
-            conn.refresh_error = exc.user_text()
+            with collect_skipped() as skipped:
+                rooms, past, meetings = await asyncio.gather(
+                    maybe(Capability.LIST_ROOMS, provider.list_rooms),
+                    maybe(Capability.PAST_ROOMS, provider.list_past_rooms),
+                    maybe(Capability.LIST_MEETINGS, lambda: provider.list_meetings(start, end)),
+                )
+        except Exception as raw:  # never swallowed: a failed refresh keeps the last known data, marked stale
+            exc = as_protocol_error(raw, name, "rooms and meetings")
+            if exc is not raw:
+                log.warning("refreshing %s failed unexpectedly", name, exc_info=raw)
+            conn.refresh_error, conn.refresh_failure = exc.user_text(), exc
             if isinstance(exc, AuthenticationError | UnreachableError):
                 self._set_state(conn, _state_for(exc), exc.user_text())
             self._emit(SessionEvent.DATA, name)
-            raise
+            raise exc from None
         if conn.provider is not provider:  # disconnected meanwhile
             return
         kind = conn.profile.kind
         conn.rooms = [replace(r, profile=name, kind=kind) for r in rooms or []]
         conn.past_rooms = [replace(r, past=True, profile=name, kind=kind) for r in past or []]
         conn.meetings = [replace(m, profile=name, kind=kind) for m in meetings or []]
-        conn.refresh_error = ""
+        conn.refresh_error, conn.refresh_failure, conn.skipped_rows = "", None, list(skipped)
         conn.refreshed_at = datetime.now(UTC)
+        for warning in skipped:
+            self._emit(SessionEvent.WARNING, warning)
         if conn.state is not ConnectionState.CONNECTED:
             self._set_state(conn, ConnectionState.CONNECTED)
         self._emit(SessionEvent.DATA, name)
@@ -327,12 +345,27 @@ class Session:
         return await self._then_refresh(name, replace(room, profile=name, kind=self.connection(name).profile.kind))
 
     async def delete_room(self, name: str, room_id: str) -> None:
-        await self.provider(name).delete_room(room_id)
+        await self._until_gone(name, room_id, self.provider(name).delete_room)
         await self._then_refresh(name, None)
 
     async def end_room(self, name: str, room_id: str) -> None:
-        await self.provider(name).end_room(room_id)
+        await self._until_gone(name, room_id, self.provider(name).end_room)
         await self._then_refresh(name, None)
+
+    async def _until_gone(self, name: str, room_id: str, call: Callable[[str], Awaitable[None]]) -> None:
+        """Delete or end a room; when the answer was lost, ask the server whether it happened before failing."""
+        provider = self.provider(name)
+        try:
+            await call(room_id)
+        except AnswerLostError as lost:  # not on a timeout: a black hole is waited for once, not twice
+            try:
+                await provider.get_room(room_id)
+            except NotFoundError:
+                log.info("%s: the answer was lost, but room %s is gone: done", name, room_id)
+                return
+            except MeetdeskError:
+                raise lost from None
+            raise
 
     async def open_room(self, name: str, room_id: str) -> None:
         await self.provider(name).open_room(room_id)

@@ -1,8 +1,11 @@
-"""Runtime fault injection for any simulator: latency, error statuses, dropped connections, bad bodies."""
+"""Runtime fault injection for any simulator: latency, error statuses, dropped connections, bad bodies, and
+hostile servers (``Faults.mode``): a dripping answer, a black hole, deeply nested or huge bodies, a redirect
+with credentials in its query, an answer lost after the request was carried out."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import threading
 from dataclasses import dataclass, field
@@ -25,6 +28,18 @@ class Faults:
     malformed_rate: float = 0.0
     #: only requests whose path starts with this prefix are affected ("" = all)
     path_prefix: str = ""
+    #: a hostile-server behaviour for every matching request (see :data:`MODES`); "" = none
+    mode: str = ""
+    #: only requests with this HTTP method get ``mode`` ("" = any)
+    method: str = ""
+    #: ``mode`` hits this many requests, then switches itself off (0 = every request)
+    times: int = 0
+    #: ``drip``: seconds between the bytes; ``huge``: megabytes of padding; ``nested``: depth
+    drip_interval_s: float = 0.5
+    huge_mb: int = 64
+    nested_depth: int = 100_000
+    #: ``redirect``: where to send the client (credentials in the query, as a careless proxy would)
+    redirect_to: str = "https://elsewhere.example/login?user=admin&password=hunter2&SID=abc"
     seed: int | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _rng: random.Random = field(default_factory=random.Random, repr=False)
@@ -39,7 +54,7 @@ class Faults:
         with self._lock:
             self.latency_ms = 0
             self.error_rate = self.drop_rate = self.malformed_rate = 0.0
-            self.path_prefix = ""
+            self.path_prefix = self.mode = self.method = ""
 
     def _roll(self, rate: float) -> bool:
         with self._lock:
@@ -69,6 +84,15 @@ class FaultInjector:
             return
         faults = self.faults
         path = scope.get("path", "")
+        if faults.mode and (not faults.path_prefix or path.startswith(faults.path_prefix)) \
+                and (not faults.method or scope.get("method") == faults.method):
+            with faults._lock:
+                mode = faults.mode
+                faults.injected[mode] = faults.injected.get(mode, 0) + 1
+                if faults.times and faults.injected[mode] >= faults.times:
+                    faults.mode = ""
+            await MODES[mode](self, scope, receive, send)
+            return
         if faults.latency_ms and (not faults.path_prefix or path.startswith(faults.path_prefix)):
             await asyncio.sleep(faults.latency_ms / 1000)
         fault = faults.choose(path)
@@ -92,3 +116,113 @@ class FaultInjector:
             await send({"type": "http.response.body", "body": b'{"sta', "more_body": False})
         else:
             await self.app(scope, receive, send)
+
+    # hostile servers ---------------------------------------------------------------------------------
+    async def _answer_of_app(self, scope: Scope, receive: Receive) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """Run the real app and capture its answer (so the fault can mangle it)."""
+        start: dict[str, Any] = {}
+        body = bytearray()
+
+        async def capture(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                body.extend(message.get("body", b""))
+
+        await self.app(scope, receive, capture)
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+        return int(start.get("status", 500)), headers, bytes(body)
+
+    async def _drip(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The real answer, one byte at a time: every read succeeds, so per-read timeouts never fire."""
+        status, headers, body = await self._answer_of_app(scope, receive)
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+        for i in range(len(body)):
+            await asyncio.sleep(self.faults.drip_interval_s)
+            await send({"type": "http.response.body", "body": body[i:i + 1], "more_body": i < len(body) - 1})
+
+    async def _black_hole(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Accept the request and never answer."""
+        await asyncio.Event().wait()
+
+    async def _nested(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A 200 answer nested deeper than any parser recurses (XML for an XML API, else JSON)."""
+        status, headers, _body = await self._answer_of_app(scope, receive)
+        depth = self.faults.nested_depth
+        xml = any(k.lower() == b"content-type" and b"xml" in v for k, v in headers)
+        body = (b"<a>" * depth + b"</a>" * depth) if xml else (b'{"a":' * depth + b"1" + b"}" * depth)
+        await send({"type": "http.response.start", "status": 200 if status < 400 else status,
+                    "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+    async def _huge(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The real answer after ``huge_mb`` megabytes of whitespace (still valid JSON), without a length."""
+        status, headers, body = await self._answer_of_app(scope, receive)
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        chunk = b" " * (1024 * 1024)
+        try:
+            for _ in range(self.faults.huge_mb):
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": body})
+        except OSError:  # the client hung up, as it should
+            return
+
+    async def _redirect(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A redirect; ``redirect_to == "same"`` sends the request's own URL (query and all) to https, as a
+        proxy that upgrades http does — a password in the query then comes back in the Location."""
+        location = self.faults.redirect_to
+        if location == "same":
+            host = dict(scope.get("headers", [])).get(b"host", b"localhost").decode()
+            query = scope.get("query_string", b"").decode()
+            location = f"https://{host}{scope.get('path', '')}" + (f"?{query}" if query else "")
+        await send({"type": "http.response.start", "status": 302,
+                    "headers": [(b"location", location.encode()), (b"content-length", b"0")]})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def _lose_answer(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Do what was asked, then break the connection before the answer is complete."""
+        await self._answer_of_app(scope, receive)
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")]})
+        await send({"type": "http.response.body", "body": b'{"sta', "more_body": False})
+
+
+def _with_bad_row(value: Any) -> bool:
+    """Put an unreadable entry at the front of every list of objects in ``value``; True if there was one."""
+    found = False
+    if isinstance(value, list):
+        if value and all(isinstance(v, dict) for v in value):  # the rows themselves stay intact
+            value.insert(0, "not a row")
+            return True
+        for item in value:
+            found = _with_bad_row(item) or found
+    elif isinstance(value, dict):
+        for item in value.values():
+            found = _with_bad_row(item) or found
+    return found
+
+
+async def _bad_row(self: FaultInjector, scope: Scope, receive: Receive, send: Send) -> None:
+    """The real JSON answer with one unreadable row in front of each list of rows."""
+    status, headers, body = await self._answer_of_app(scope, receive)
+    try:
+        doc = json.loads(body)
+        if _with_bad_row(doc):
+            body = json.dumps(doc).encode()
+    except ValueError:
+        pass
+    await send({"type": "http.response.start", "status": status,
+                "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+MODES = {
+    "bad_row": _bad_row,
+    "drip": FaultInjector._drip,
+    "black_hole": FaultInjector._black_hole,
+    "nested": FaultInjector._nested,
+    "huge": FaultInjector._huge,
+    "redirect": FaultInjector._redirect,
+    "lose_answer": FaultInjector._lose_answer,
+}

@@ -272,7 +272,7 @@ class MainWindow(QMainWindow):
         warning = self.session.secrets.warning
         self.keyring_label.setVisible(bool(warning))
         if warning:
-            self.keyring_label.setText("⚠ Passwords are kept in memory only")
+            self.keyring_label.setText("⚠ No system keyring: passwords are kept for this run only")
             self.keyring_label.setToolTip(warning)
 
     def _session_warning(self, text: str) -> None:

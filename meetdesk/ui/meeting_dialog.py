@@ -30,8 +30,10 @@ from PySide6.QtWidgets import (
 )
 
 from meetdesk.backends.base import Capability
+from meetdesk.domain.errors import ValidationError
 from meetdesk.domain.fields import FieldSpec
 from meetdesk.domain.models import Meeting, MeetingDraft
+from meetdesk.domain.times import AmbiguousTimeError, ends_after, localize
 from meetdesk.services.session import Session
 from meetdesk.ui import local_time
 from meetdesk.ui.dialog_parts import EditorDialog, OptionsArea, eligible_profiles, field_of, profile_combo, provider_of
@@ -107,7 +109,12 @@ class MeetingDialog(EditorDialog):
         form.addRow("Description", self._with_error(self.description_edit, "description"))
 
         self.start_edit = self._datetime_edit("startEdit")
-        form.addRow("Start *", self._with_error(self.start_edit, "start"))
+        start_row = QWidget(self)  # full width, so a long inline error (a daylight-saving gap) wraps, not clips
+        start_layout = QHBoxLayout(start_row)
+        start_layout.setContentsMargins(0, 0, 0, 0)
+        start_layout.addWidget(self.start_edit)
+        start_layout.addStretch(1)
+        form.addRow("Start *", self._with_error(start_row, "start", focus=self.start_edit))
         self.end_edit = self._datetime_edit("endEdit")
         self.duration_label = QLabel(self)
         self.duration_label.setObjectName("durationLabel")
@@ -331,9 +338,23 @@ class MeetingDialog(EditorDialog):
                                         "Pick one from the list, e.g. Europe/Berlin.")
             ok = False
             target = local_time.local_zone()
-        start = self.start_datetime_naive().replace(tzinfo=target)
-        end = self.end_datetime_naive().replace(tzinfo=target)
-        if end <= start:
+        start = end = datetime.now(target)
+        for key, naive, label in (("start", self.start_datetime_naive(), "The start"),
+                                  ("end", self.end_datetime_naive(), "The end")):
+            try:  # a time the clocks skip or repeat is refused with a sentence, never guessed
+                value = localize(naive, target, label=label, field=key)
+            except AmbiguousTimeError as exc:
+                first, second = (c.strftime("%H:%M %Z") for c in exc.choices)
+                self.show_error(key, f"{exc.message} Pick a time outside that hour, or choose the zone UTC and "
+                                     f"enter it in UTC (the first is {first}, the second {second}).")
+                ok = False
+                continue
+            except ValidationError as exc:
+                self.show_error(key, exc.user_text())
+                ok = False
+                continue
+            start, end = (value, end) if key == "start" else (start, value)
+        if ok and not ends_after(start, end):
             self.show_error("end", "The meeting must end after it starts.")
             ok = False
         options = self.options.form.parsed()

@@ -53,6 +53,19 @@ def test_meetdesk_help_via_console_script(isolated_config: Path) -> None:
     assert "profile" in proc.stdout and "rooms" in proc.stdout and "Exit codes" in proc.stdout
 
 
+def test_without_a_secret_service_profile_add_refuses_instead_of_forgetting(isolated_config: Path,
+                                                                           tmp_path: Path) -> None:
+    """No D-Bus, no keyring override: keyring's own discovery must not pick meetdesk's memory store."""
+    with simulator("plugnmeet") as sim:
+        env = {k: v for k, v in plain_env(isolated_config).items() if not k.startswith("DBUS_")}
+        env["XDG_RUNTIME_DIR"] = str(tmp_path)
+        run = run_subprocess(*sim.add_args("Campus"), env=env, stdin=sim.secret + "\n")
+        assert_clean_error(run, 1, "keyring is not available")
+        assert "stored in the keyring" not in run.out
+        listed = run_subprocess("profile", "list", "--json", env=env)
+        assert listed.code == 0 and listed.json() == [], listed
+
+
 def test_no_keyring_profile_add_fails_cleanly(isolated_config: Path) -> None:
     with simulator("plugnmeet") as sim:
         env = plain_env(isolated_config, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from meetdesk.backends.base import PROVIDER_MODULES, Provider, secret_spec
-from meetdesk.domain.errors import NotFoundError, ValidationError
+from meetdesk.domain.errors import ConfigError, NotFoundError, ValidationError
 from meetdesk.domain.fields import FieldSpec
 from meetdesk.domain.models import Profile
 from meetdesk.services.profile_store import SCHEMA_VERSION, ProfileStore
@@ -87,18 +87,19 @@ def test_update_renames_in_place_and_remove() -> None:
         store.remove("B")
 
 
-def test_corrupt_file_is_moved_aside_and_reported(isolated_config: Path) -> None:
+def test_corrupt_file_is_left_alone_on_read_and_kept_on_write(isolated_config: Path) -> None:
     isolated_config.mkdir(parents=True)
     path = isolated_config / "profiles.json"
-    path.write_text('{"schema": 2, "profiles": [ {"name": "trunc')
+    broken = '{"schema": 2, "profiles": [ {"name": "trunc'
+    path.write_text(broken)
     store = ProfileStore()
     report = store.load()
     assert store.names() == []
-    assert report.moved_aside is not None and report.moved_aside.exists()
-    assert "moved aside" in report.warnings[0]
-    assert not path.exists()
-    store.add(_profile())  # the app still works and writes a fresh file
+    assert report.moved_aside is None and path.read_text() == broken  # a read never moves a file
+    assert "could not be read" in report.warnings[0] and "left as it is" in report.warnings[0]
+    store.add(_profile())  # changing profiles keeps the unreadable file next to the new one
     assert json.loads(path.read_text())["profiles"][0]["name"] == "Campus"
+    assert store.report.moved_aside is not None and store.report.moved_aside.read_text() == broken
 
 
 def test_schema_upgrade_from_version_zero_list(isolated_config: Path) -> None:
@@ -110,11 +111,19 @@ def test_schema_upgrade_from_version_zero_list(isolated_config: Path) -> None:
     assert store.presets() == {}
 
 
-def test_newer_schema_is_not_silently_dropped(isolated_config: Path) -> None:
+def test_newer_schema_is_read_only_and_named(isolated_config: Path) -> None:
     isolated_config.mkdir(parents=True)
-    (isolated_config / "profiles.json").write_text(json.dumps({"schema": 99, "profiles": []}))
-    report = ProfileStore().load()
-    assert report.moved_aside is not None and report.moved_aside.exists()
+    path = isolated_config / "profiles.json"
+    text = json.dumps({"schema": 99, "written_by": "meetdesk 7.0", "profiles": []})
+    path.write_text(text)
+    store = ProfileStore()
+    report = store.load()
+    assert report.moved_aside is None and path.read_text() == text
+    assert "newer meetdesk (meetdesk 7.0, file format 99" in report.warnings[0]
+    with pytest.raises(ConfigError) as caught:
+        store.add(_profile())
+    assert "meetdesk 7.0" in caught.value.message and "will not change it" in caught.value.message
+    assert path.read_text() == text
 
 
 def test_failed_write_keeps_previous_file(isolated_config: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -52,7 +52,7 @@ async def test_unusable_keyring_falls_back_to_memory_with_one_warning(exc: Excep
     await store.set("Campus", "pw-memory")
     assert await store.get("Campus") == "pw-memory"
     await store.set("Other", "pw-2")
-    assert len(warnings) == 1 and reason in warnings[0] and "this session only" in warnings[0]
+    assert len(warnings) == 1 and reason in warnings[0] and "this run only" in warnings[0]
     assert store.degraded
     # never a file fallback
     assert not isolated_config.exists() or not any(
@@ -107,3 +107,26 @@ def test_real_secret_service_roundtrip(tmp_path: Path) -> None:
     result = run_in_secret_service(tmp_path, f"{sys.executable} {script}")
     assert result.returncode == 0, result.stderr
     assert "BACKEND SecretService.Keyring" in result.stdout
+
+
+def test_the_memory_keyring_is_never_chosen_by_keyring_discovery() -> None:
+    import keyring.backend
+
+    from meetdesk.services.secret_store import MemoryKeyring
+
+    assert not MemoryKeyring.viable
+    assert not any(isinstance(b, MemoryKeyring) for b in keyring.backend.get_all_keyring())
+
+
+def test_without_a_secret_service_keyring_falls_back_to_no_keyring_not_memory(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DBUS_", "PYTHON_KEYRING"))}
+    env["XDG_RUNTIME_DIR"] = str(tmp_path)
+    code = ("import meetdesk.services.secret_store, keyring; b = keyring.get_keyring(); "
+            "print(type(b).__module__ + '.' + type(b).__name__)")
+    out = subprocess.run([sys.executable, "-c", code], env=env, text=True, capture_output=True, timeout=60,
+                         check=True).stdout
+    assert "MemoryKeyring" not in out, out

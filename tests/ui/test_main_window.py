@@ -125,6 +125,22 @@ async def test_refresh_all_and_busy_indicator(qtbot: QtBot, session: Session, pl
 
 
 @pytest.mark.asyncio
+async def test_a_refresh_that_could_not_read_the_answer_is_not_reported_as_refreshed(
+        qtbot: QtBot, session: Session, plugnmeet_server: Any) -> None:
+    await add_plugnmeet(session, plugnmeet_server)
+    await session.connect("Office")
+    window = make_window(qtbot, session)
+    plugnmeet_server.faults.mode = "nested"
+    task = window.refresh_all()
+    assert task is not None
+    await task
+    status = window.status_text()
+    assert status.startswith("Refreshed 0 of 1;") and "nested too deeply" in status, status
+    conn = session.connection("Office")
+    assert conn.stale and conn.refresh_failure is not None
+
+
+@pytest.mark.asyncio
 async def test_room_selection_points_the_composer_at_the_room(qtbot: QtBot, session: Session) -> None:
     from meetdesk.simulators.host import SimulatorHost, build_simulator
 
@@ -193,7 +209,7 @@ async def test_memory_only_secrets_show_a_permanent_warning(qtbot: QtBot, tmp_pa
     (text,) = await warning
     assert "keyring is locked" in text
     assert window.keyring_label.isVisible()
-    assert window.keyring_label.text() == "⚠ Passwords are kept in memory only"
+    assert window.keyring_label.text() == "⚠ No system keyring: passwords are kept for this run only"
     assert window.keyring_label.toolTip() == text
 
     later = make_window(qtbot, session)  # a window opened after the fact shows it too
@@ -286,7 +302,7 @@ def test_run_gui_shows_profile_file_problems_and_exits_zero(
     assert run_gui([]) == 0
     assert seen["title"] == "meetdesk"
     assert seen["hook_installed"]
-    assert any("could not be read and were moved aside" in text for text in seen["boxes"])
+    assert any("could not be read" in text and "left as it is" in text for text in seen["boxes"])
     assert sys.excepthook is previous_hook
     log = (tmp_path / "meetdesk.log").read_text()
     assert "main window shut down" in log and "meetdesk stopped" in log
@@ -352,3 +368,22 @@ def test_log_level_from_the_environment(tmp_path: Path, monkeypatch: pytest.Monk
     finally:
         for handler in quiet:
             logging.getLogger("meetdesk").removeHandler(handler)
+
+
+@pytest.mark.asyncio
+async def test_without_a_secret_service_the_window_says_kept_for_this_run_only(qtbot: QtBot, tmp_path: Path) -> None:
+    import keyring.backends.fail
+
+    from meetdesk.domain.models import Profile
+
+    store = ProfileStore(tmp_path / "p.json")
+    store.load()
+    session = Session(store, SecretStore(backend=keyring.backends.fail.Keyring()))
+    window = make_window(qtbot, session)
+    warning = next_emission(window.bridge.warning)
+    await session.add_profile(Profile(name="Office", kind="plugnmeet", base_url="https://meet.example.org",
+                                      fields={"api_key": "k"}), "secret-123")
+    (text,) = await warning
+    assert "kept for this run only" in text and "no keyring service was found" in text
+    assert window.keyring_label.isVisible() and "kept for this run only" in window.keyring_label.text()
+    assert "secret-123" not in (tmp_path / "p.json").read_text()

@@ -206,3 +206,33 @@ async def test_edit_prefills_in_the_meetings_own_zone(qtbot: QtBot, session: Ses
     dialog.save()
     await until(lambda: state.meetings["m1"].title == "Planning (moved)", what="the update")
     assert state.calls == ["update_meeting"]
+
+
+@pytest.mark.asyncio
+async def test_a_time_the_clocks_skip_is_refused_inline_naming_it(qtbot: QtBot, session: Session,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    state = await connect_fake(session, monkeypatch)
+    dialog = open_dialog(qtbot, session)
+    fill(dialog)
+    dialog.set_zone("Europe/Berlin")
+    dialog.start_edit.setDateTime(qt_wall(2030, 3, 31, 2, 45))
+    dialog.end_edit.setDateTime(qt_wall(2030, 3, 31, 3, 15))
+    before = snapshot(dialog)
+    dialog.save()
+    assert "2030-03-31 02:45 does not exist in Europe/Berlin" in dialog.error("start")
+    assert dialog.isVisible() and state.calls == [] and snapshot(dialog) == before
+
+
+@pytest.mark.asyncio
+async def test_a_time_that_happens_twice_asks_which_inline(qtbot: QtBot, session: Session,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    state = await connect_fake(session, monkeypatch)
+    dialog = open_dialog(qtbot, session)
+    fill(dialog)
+    dialog.set_zone("Europe/Berlin")
+    dialog.start_edit.setDateTime(qt_wall(2030, 10, 27, 2, 30))
+    dialog.end_edit.setDateTime(qt_wall(2030, 10, 27, 4, 0))
+    dialog.save()
+    text = dialog.error("start")
+    assert "happens twice in Europe/Berlin" in text and "CEST" in text and "CET" in text
+    assert state.calls == []

@@ -34,6 +34,7 @@ from meetdesk.backends.openmeetings.fields import (
 from meetdesk.backends.openmeetings.invitations import INVITATION_POLICY, create_invitation
 from meetdesk.backends.openmeetings.rooms import OpenMeetingsRooms
 from meetdesk.backends.openmeetings.session import PRIVATE_ROOMS_KEY, dump_json
+from meetdesk.backends.rows import parse_rows
 from meetdesk.domain.errors import (
     NotFoundError,
     ProtocolError,
@@ -50,6 +51,7 @@ from meetdesk.domain.models import (
     Recording,
     Role,
 )
+from meetdesk.domain.times import check_range, ends_after
 
 log = logging.getLogger("meetdesk.backends.openmeetings")
 T = TypeVar("T")
@@ -101,14 +103,21 @@ class OpenMeetingsProvider(OpenMeetingsRooms):
         if start is None or end is None:
             raise ProtocolError(f"OpenMeetings answered {call} in an unexpected format.",
                                 detail=f"appointment {meeting_id} without a readable start or end")
+        for key, value in (("start", start), ("end", end)):
+            try:
+                check_range(value, label=key)
+            except ValidationError:
+                raise ProtocolError(f"OpenMeetings answered {call} with a date meetdesk cannot show.",
+                                    detail=f"appointment {meeting_id}: {key} {dto.get(key)!r} out of range") from None
+        start, end = start.astimezone(self._zone), end.astimezone(self._zone)
         room, owner = omj.child(dto, "room"), omj.child(dto, "owner")
         owner_name = " ".join(p for p in (omj.text(owner.get("firstname")), omj.text(owner.get("lastname"))) if p)
         owner_text = omj.text(owner.get("login")) or owner_name
         room_name = omj.text(room.get("name"))
         self._appointments[meeting_id] = dto
         return Meeting(
-            id=meeting_id, title=omj.text(dto.get("title")), start=start.astimezone(self._zone),
-            end=end.astimezone(self._zone), kind=self.kind, room_id=omj.text(room.get("id")),
+            id=meeting_id, title=omj.text(dto.get("title")), start=start,
+            end=end, kind=self.kind, room_id=omj.text(room.get("id")),
             room_name=room_name, owner=owner_text, location=omj.text(dto.get("location")),
             description=omj.text(dto.get("description")), timezone=self._zone_name,
             options={"reminder": omj.text(dto.get("reminder")) or "NONE",
@@ -123,8 +132,9 @@ class OpenMeetingsProvider(OpenMeetingsRooms):
         path = (f"services/calendar/{quote(omj.format_datetime(start, self._zone), safe='')}"
                 f"/{quote(omj.format_datetime(end, self._zone), safe='')}")
         body = await self._get_json(path, call, right="ROOM")
-        dtos = [] if body is None else omj.unwrap_list(body, "appointmentDTO", call)
-        meetings = [self._meeting_from_dto(d, call) for d in dtos]
+        dtos = [] if body is None else omj.unwrap_rows(body, "appointmentDTO", call)
+        meetings = await parse_rows(dtos, lambda d: self._meeting_from_dto(omj.as_object(d, call), call),
+                                    server=self._server, call=call, what="meeting")
         return sorted(meetings, key=lambda m: m.start)
 
     async def next_meeting(self) -> Meeting | None:
@@ -163,7 +173,7 @@ class OpenMeetingsProvider(OpenMeetingsRooms):
         if not draft.title.strip():
             raise ValidationError("Give the meeting a title.", field="title")
         start, end = self._aware(draft.start), self._aware(draft.end)
-        if end <= start:
+        if not ends_after(start, end):
             raise ValidationError("The meeting must end after it starts.", field="end")
         protected = bool(draft.options.get("password_protected", False))
         password = str(draft.options.get("password") or "")
@@ -226,14 +236,16 @@ class OpenMeetingsProvider(OpenMeetingsRooms):
     async def _room_recordings(self, room_id: str) -> list[Recording]:
         call = f"the recordings of room {room_id}"
         body = await self._get_json(f"services/record/room/{room_id}", call)
-        dtos = [] if body is None else omj.unwrap_list(body, "recordingDTO", call)
-        return [self._recording_from_dto(d, call, room_id) for d in dtos]
+        dtos = [] if body is None else omj.unwrap_rows(body, "recordingDTO", call)
+        return await parse_rows(dtos, lambda d: self._recording_from_dto(omj.as_object(d, call), call, room_id),
+                                server=self._server, call=call, what="recording")
 
     async def list_recordings(self, room_id: str | None = None) -> list[Recording]:
         if room_id is not None:
             return await self._room_recordings(self._id_path(room_id, "room"))
-        ids = [omj.req_id(d, "the room list", "room") for d in await self._all_room_dtos()]
-        per_room = await self._gather(self._room_recordings(i) for i in ids)
+        ids = [i for i in (omj.opt_int(d.get("id")) if isinstance(d, dict) else None
+                           for d in await self._all_room_dtos()) if i is not None]
+        per_room = await self._gather(self._room_recordings(str(i)) for i in ids)
         return sorted((r for group in per_room for r in group),
                       key=lambda r: r.created.timestamp() if r.created else 0.0, reverse=True)
 

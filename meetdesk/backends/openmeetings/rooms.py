@@ -12,6 +12,7 @@ from meetdesk.backends.openmeetings.fields import (
     ROOM_TYPES,
 )
 from meetdesk.backends.openmeetings.session import PRIVATE_ROOMS_KEY, OpenMeetingsSession, dump_json
+from meetdesk.backends.rows import parse_rows
 from meetdesk.domain.errors import (
     NotFoundError,
     ProtocolError,
@@ -53,6 +54,11 @@ def _type_label(value: str) -> str:
     return dict(ROOM_TYPES).get(value, value.title())
 
 
+def _row_id(dto: object) -> str | None:
+    value = omj.opt_int(dto.get("id")) if isinstance(dto, dict) else None
+    return None if value is None else str(value)
+
+
 class OpenMeetingsRooms(OpenMeetingsSession):
     """The room half of the provider."""
 
@@ -84,7 +90,7 @@ class OpenMeetingsRooms(OpenMeetingsSession):
     async def _public_rooms(self, room_type: str) -> list[dict[str, Any]]:
         call = f"the list of public {room_type.lower()} rooms"
         body = await self._get_json(f"services/room/public/{room_type}", call, right="ROOM")
-        return [] if body is None else omj.unwrap_list(body, "roomDTO", call)
+        return [] if body is None else omj.unwrap_rows(body, "roomDTO", call)
 
     async def _room_dto(self, room_id: str) -> dict[str, Any]:
         room_id = self._id_path(room_id, "room")
@@ -131,12 +137,15 @@ class OpenMeetingsRooms(OpenMeetingsSession):
             self.profile.data[PRIVATE_ROOMS_KEY] = ids
             await self._persist(self.profile.data)
 
-    async def _all_room_dtos(self) -> list[dict[str, Any]]:
-        """Public rooms of every type plus the private rooms meetdesk created (the API lists no others)."""
+    async def _all_room_dtos(self) -> list[Any]:
+        """Public rooms of every type plus the private rooms meetdesk created (the API lists no others).
+
+        An entry without a readable id is kept (under its position) so that reading it reports it.
+        """
         per_type = await asyncio.gather(*(self._public_rooms(t) for t, _ in ROOM_TYPES))
-        seen: dict[str, dict[str, Any]] = {}
-        for dto in (d for group in per_type for d in group):
-            seen.setdefault(omj.req_id(dto, "the room list", "room"), dto)
+        seen: dict[str, Any] = {}
+        for index, dto in enumerate(d for group in per_type for d in group):
+            seen.setdefault(_row_id(dto) or f"#{index}", dto)
         remembered = self._remembered_rooms()
         missing = [i for i in remembered if i not in seen]
 
@@ -156,7 +165,9 @@ class OpenMeetingsRooms(OpenMeetingsSession):
             await self._remember_rooms([i for i in remembered if i not in gone])
         return list(seen.values())
 
-    async def _count_or_none(self, room_id: str) -> int | None:
+    async def _count_or_none(self, room_id: str | None) -> int | None:
+        if room_id is None:
+            return None
         try:
             return await self._count(room_id)
         except (ServerError, ProtocolError) as exc:  # one odd room must not hide the others
@@ -165,9 +176,11 @@ class OpenMeetingsRooms(OpenMeetingsSession):
 
     async def list_rooms(self) -> list[Room]:
         dtos = await self._all_room_dtos()
-        ids = [omj.req_id(d, "the room list", "room") for d in dtos]
-        counts = await self._gather(self._count_or_none(i) for i in ids)
-        rooms = [self._room_from_dto(d, "the room list", c) for d, c in zip(dtos, counts, strict=True)]
+        counts = await self._gather(self._count_or_none(i) for i in (_row_id(d) for d in dtos))
+        rooms = await parse_rows(
+            list(zip(dtos, counts, strict=True)),
+            lambda pair: self._room_from_dto(omj.as_object(pair[0], "the room list"), "the room list", pair[1]),
+            server=self._server, call="the room list", what="room", label=lambda pair: pair[0])
         return sorted(rooms, key=lambda r: int(r.id))
 
     async def get_room(self, room_id: str) -> Room:

@@ -88,6 +88,19 @@ def unwrap_list(body: object, root: str, call: str) -> list[dict[str, Any]]:
     return objects(unwrap(body, root, call), call, root)
 
 
+def unwrap_rows(body: object, root: str, call: str) -> list[Any]:
+    """The entries of a list answer, unchecked: each is read (or skipped with a warning) on its own."""
+    if isinstance(body, dict) and not body:
+        return []
+    return as_list(unwrap(body, root, call))
+
+
+def as_object(value: object, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _unexpected(what, f"an entry is {type(value).__name__}, not an object")
+    return value
+
+
 def unwrap_object(body: object, root: str, call: str) -> dict[str, Any]:
     value = unwrap(body, root, call)
     if isinstance(value, list) and len(value) == 1:

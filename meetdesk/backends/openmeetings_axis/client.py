@@ -47,6 +47,7 @@ from meetdesk.backends.openmeetings_axis.vocabulary import (
     yes_no,
 )
 from meetdesk.backends.openmeetings_axis.wire import child_text, fault_text, parse_document, response_return
+from meetdesk.backends.rows import parse_rows
 from meetdesk.domain.errors import (
     AuthenticationError,
     ConfigError,
@@ -362,17 +363,13 @@ class OpenMeetingsAxisProvider(Provider):
                     extra=self._columns(options), local_only=True)
 
     async def list_rooms(self) -> list[Room]:
-        rooms = []
-        for record in self.profile.data.get("rooms") or []:
-            room = self._room_from_record(record)
-            if room is not None:
-                rooms.append(room)
-        return rooms
+        records = self.profile.data.get("rooms") or []
+        return await parse_rows(records if isinstance(records, list) else [records], self._room_from_record,
+                                server=self.profile.name, call="the rooms meetdesk remembers", what="room")
 
-    def _room_from_record(self, record: object) -> Room | None:
+    def _room_from_record(self, record: object) -> Room:
         if not isinstance(record, dict) or not str(record.get("id", "")).strip():
-            log.warning("ignoring a malformed remembered room in profile %s", self.profile.name)
-            return None
+            raise ValueError("a remembered room without an id")
         stored = record.get("options")
         raw: dict[str, Any] = stored if isinstance(stored, dict) else {}
         try:

@@ -47,6 +47,7 @@ from meetdesk.backends.plugnmeet.wire import (
     text_of,
     yes_no,
 )
+from meetdesk.backends.rows import parse_rows
 from meetdesk.domain.design import encode_custom_design
 from meetdesk.domain.errors import (
     MeetdeskError,
@@ -142,6 +143,10 @@ class PlugNmeetProvider(Provider):
         if not key:
             raise ValidationError("The profile has no API key.", field="api_key",
                                   hint="Enter client.api_key from the server's config.yaml.")
+        if not key.isascii() or not key.isprintable():
+            # it travels in an HTTP header, which carries ASCII only
+            raise ValidationError("The API key may only contain plain ASCII letters, digits and punctuation.",
+                                  field="api_key", hint="Copy client.api_key from the server's config.yaml again.")
         return key
 
     async def request(self, path: str, payload: Mapping[str, Any], *, idempotent: bool = False) -> dict[str, Any]:
@@ -195,6 +200,9 @@ class PlugNmeetProvider(Provider):
         except (Shape, KeyError, TypeError, AttributeError, ValueError) as exc:
             raise ProtocolError(f"meetdesk could not read {self._server}'s answer to {call}.",
                                 detail=f"{call}: {exc}") from None
+        except (RecursionError, OverflowError, ArithmeticError) as exc:  # nested too deeply, dates out of range
+            raise ProtocolError(f"meetdesk could not read {self._server}'s answer to {call}.",
+                                detail=f"{call}: {type(exc).__name__}") from None
 
     # lifecycle -------------------------------------------------------------------------------
     async def connect(self) -> ServerInfo:
@@ -216,7 +224,9 @@ class PlugNmeetProvider(Provider):
         except NotFoundError:
             return []
         with self._reading("room/getActiveRoomsInfo"):
-            return [self._active_room(as_dict(item, "rooms[]")) for item in as_list(body.get("rooms"), "rooms")]
+            items = as_list(body.get("rooms"), "rooms")
+        return await parse_rows(items, lambda item: self._active_room(as_dict(item, "rooms[]")),
+                                server=self._server, call="room/getActiveRoomsInfo", what="room")
 
     async def get_room(self, room_id: str) -> Room:
         try:
@@ -282,11 +292,9 @@ class PlugNmeetProvider(Provider):
         )
 
     async def list_past_rooms(self) -> list[Room]:
-        rooms: list[Room] = []
-        for item in await self._paged("room/fetchPastRooms", {"room_ids": []}, "rooms_list", "total_rooms"):
-            with self._reading("room/fetchPastRooms"):
-                rooms.append(self._past_room(as_dict(item, "rooms_list[]")))
-        return rooms
+        items = await self._paged("room/fetchPastRooms", {"room_ids": []}, "rooms_list", "total_rooms")
+        return await parse_rows(items, lambda item: self._past_room(as_dict(item, "rooms_list[]")),
+                                server=self._server, call="room/fetchPastRooms", what="past room")
 
     def _past_room(self, info: Mapping[str, Any]) -> Room:
         room_id = text_of(info, "room_id", required=True)
@@ -361,11 +369,9 @@ class PlugNmeetProvider(Provider):
     # recordings ------------------------------------------------------------------------------
     async def list_recordings(self, room_id: str | None = None) -> list[Recording]:
         query = {"room_ids": [room_id] if room_id else []}
-        out: list[Recording] = []
-        for item in await self._paged("recording/fetch", query, "recordings_list", "total_recordings"):
-            with self._reading("recording/fetch"):
-                out.append(self._recording(as_dict(item, "recordings_list[]")))
-        return out
+        items = await self._paged("recording/fetch", query, "recordings_list", "total_recordings")
+        return await parse_rows(items, lambda item: self._recording(as_dict(item, "recordings_list[]")),
+                                server=self._server, call="recording/fetch", what="recording")
 
     def _recording(self, info: Mapping[str, Any]) -> Recording:
         record_id = text_of(info, "record_id", required=True)
@@ -441,8 +447,7 @@ class PlugNmeetProvider(Provider):
         url = f"{client_root}?access_token={quote(token, safe='')}"
         if design:
             url += f"&custom_design={design}"
-        exp = decode_jwt_claims(token).get("exp")
-        expires = datetime.fromtimestamp(exp, UTC) if isinstance(exp, int | float) and exp > 0 else None
+        expires = _expiry(decode_jwt_claims(token).get("exp"))
         role = Role.MODERATOR if request.moderator else Role.ATTENDEE
         note = "The link works for one join"
         if expires:
@@ -465,3 +470,14 @@ class PlugNmeetProvider(Provider):
         root = validate_url(client_url, field="client_url", label="Client URL") if client_url \
             else self.profile.base_url
         return root.rstrip("/") + "/"
+
+
+def _expiry(exp: object) -> datetime | None:
+    """The token's ``exp`` as a time; None when absent or out of range (the issued link is never lost over it)."""
+    if not isinstance(exp, int | float) or isinstance(exp, bool) or not exp > 0:
+        return None
+    try:
+        return datetime.fromtimestamp(exp, UTC)
+    except (OverflowError, OSError, ValueError):
+        log.warning("join token expiry %r is out of range; showing the link without it", exp)
+        return None

@@ -1,0 +1,70 @@
+"""Running CPU-heavy reading (large JSON bodies, long row lists) off the event loop's thread.
+
+The work is pure Python bytecode, so the interpreter hands the GIL back to the event loop every few
+milliseconds. The cyclic garbage collector is paused meanwhile, and what survives is frozen afterwards: a
+full collection over millions of fresh objects would otherwise stop every thread — the event loop included —
+for 100 ms and more. (The price: a reference cycle alive at that moment is never collected; meetdesk's rows
+and answers have none.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import json.scanner
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+R = TypeVar("R")
+
+_lock = threading.Lock()
+_paused = 0
+
+
+def _pause() -> None:
+    global _paused
+    with _lock:
+        _paused += 1
+        if _paused == 1:
+            gc.disable()
+
+
+def _resume() -> None:
+    global _paused
+    with _lock:
+        _paused -= 1
+        if _paused == 0:
+            # The fresh objects would make the next full collection — on whichever thread allocates next, often
+            # the event loop's — traverse them all (100 ms and more for a large answer). Freezing moves what is
+            # alive now out of the collector's sight; reference counting still frees it when it is dropped.
+            gc.freeze()
+            gc.enable()
+
+
+def _paused_call(func: Callable[[], R]) -> R:
+    _pause()
+    try:
+        return func()
+    finally:
+        _resume()
+
+
+async def off_loop(func: Callable[[], R]) -> R:
+    """``func()`` on a worker thread, with the garbage collector paused while it runs."""
+    return await asyncio.to_thread(_paused_call, func)
+
+
+class _PythonDecoder(json.JSONDecoder):
+    """The standard decoder with the pure-Python scanner: slower, but it yields the GIL while it works
+    (the C scanner holds it for the whole body)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scan_once = json.scanner.py_make_scanner(self)  # type: ignore[attr-defined]
+
+
+def decode_json_yielding(text: str) -> object:
+    """Decode JSON in a way that lets other threads run meanwhile (call it via :func:`off_loop`)."""
+    return _PythonDecoder().decode(text)

@@ -1,0 +1,172 @@
+"""Every registered back end against a hostile server (meetdesk/simulators/faults.py): a dripping answer, a
+black hole, deeply nested and huge bodies, a redirect with credentials in its query, a lost DELETE answer and
+an unreadable row. Parametrised over the registry, so a back end added later is tested the same way."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from meetdesk.backends.base import Capability, Provider, available_kinds, create_provider, provider_class
+from meetdesk.backends.rows import collect_skipped
+from meetdesk.domain.errors import MeetdeskError, ProtocolError, UnreachableError
+from meetdesk.domain.models import Profile
+from meetdesk.services.profile_store import ProfileStore
+from meetdesk.services.secret_store import MemoryKeyring, SecretStore
+from meetdesk.services.session import Session
+from meetdesk.simulators.host import SimulatorDefinition, SimulatorHost, build_simulator
+
+KINDS = available_kinds()
+DEADLINE_S = 2.0
+
+
+@dataclass
+class Server:
+    kind: str
+    host: SimulatorHost
+    definition: SimulatorDefinition
+
+    def profile(self, name: str = "Hostile") -> Profile:
+        cls = provider_class(self.kind)
+        return Profile(name=name, kind=self.kind, base_url=cls.normalize_base_url(self.host.base_url),
+                       fields=dict(self.definition.fields), ca_file=self.host.ca_file, deadline_s=DEADLINE_S)
+
+    def provider(self) -> Provider:
+        return create_provider(self.profile(), self.definition.secret)
+
+
+@pytest.fixture(params=KINDS)
+def server(request: pytest.FixtureRequest) -> Iterator[Server]:
+    definition = build_simulator(request.param, seed=True)
+    with SimulatorHost.for_definition(definition) as host:
+        yield Server(request.param, host, definition)
+
+
+async def _first_call(server: Server) -> object:
+    """Connect a fresh provider and (where the server lists them) read its rooms."""
+    provider = server.provider()
+    try:
+        await provider.connect()
+        if Capability.LIST_ROOMS in provider.capabilities:
+            return await provider.list_rooms()
+        return None
+    finally:
+        await provider.aclose()
+
+
+def test_registry_has_the_three_original_back_ends() -> None:
+    assert {"plugnmeet", "openmeetings", "openmeetings-axis"} <= set(KINDS)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("mode", ["drip", "black_hole"])
+async def test_a_slow_server_is_given_up_on_after_the_profile_deadline(server: Server, mode: str) -> None:
+    server.host.faults.mode = mode
+    server.host.faults.drip_interval_s = 0.3
+    started = time.monotonic()
+    with pytest.raises(UnreachableError) as caught:
+        await asyncio.wait_for(_first_call(server), 30)
+    elapsed = time.monotonic() - started
+    assert elapsed < DEADLINE_S + 2.5, f"{server.kind} {mode}: gave up after {elapsed:.1f} s"
+    assert "within 2 seconds" in caught.value.message or "in time" in caught.value.message
+
+
+@pytest.mark.asyncio
+async def test_deeply_nested_answer_is_a_protocol_error(server: Server) -> None:
+    server.host.faults.mode = "nested"
+    with pytest.raises(MeetdeskError) as caught:
+        await asyncio.wait_for(_first_call(server), 30)
+    assert isinstance(caught.value, ProtocolError | UnreachableError) or "unexpected" in caught.value.message
+
+
+@pytest.mark.asyncio
+async def test_huge_answer_is_refused_with_a_clear_error(server: Server) -> None:
+    server.host.faults.mode = "huge"
+    server.host.faults.huge_mb = 40
+    with pytest.raises(ProtocolError) as caught:
+        await asyncio.wait_for(_first_call(server), 60)
+    assert "larger than 32 MB" in caught.value.message
+
+
+@pytest.mark.asyncio
+async def test_redirect_with_credentials_never_reaches_the_error(server: Server) -> None:
+    server.host.faults.mode = "redirect"
+    with pytest.raises(MeetdeskError) as caught:
+        await asyncio.wait_for(_first_call(server), 30)
+    err = caught.value
+    shown = " ".join(filter(None, [err.message, err.detail, err.hint, str(err)]))
+    for secret in ("hunter2", "SID=abc", server.definition.secret):
+        assert secret not in shown, f"{server.kind}: {secret!r} in {shown!r}"
+
+
+@pytest_asyncio.fixture
+async def session(server: Server, tmp_path: Path) -> AsyncIterator[Session]:
+    store = ProfileStore(tmp_path / "profiles.json")
+    store.load()
+    session = Session(store, SecretStore(MemoryKeyring()))
+    await session.add_profile(server.profile(), server.definition.secret)
+    await session.connect("Hostile")
+    yield session
+    await session.aclose()
+
+
+@pytest.mark.asyncio
+async def test_lost_answer_to_a_delete_is_checked_not_reported_as_failure(server: Server, session: Session) -> None:
+    cls = provider_class(server.kind)
+    remove = Capability.DELETE_ROOM if Capability.DELETE_ROOM in cls.capabilities else Capability.END_ROOM
+    if remove not in cls.capabilities or Capability.LOCAL_ROOM_LIST in cls.capabilities:
+        pytest.skip(f"{server.kind} cannot delete or end rooms on the server")
+    rooms = session.connection("Hostile").rooms
+    assert rooms, f"{server.kind}: the seeded simulator has no room"
+    target = rooms[0].id
+    server.host.faults.mode, server.host.faults.times = "lose_answer", 1
+    call = session.delete_room if remove is Capability.DELETE_ROOM else session.end_room
+    await call("Hostile", target)  # the room went: success, not "dropped"
+    assert server.host.faults.injected["lose_answer"] == 1
+    assert target not in {r.id for r in session.connection("Hostile").rooms}
+
+
+@pytest.mark.asyncio
+async def test_one_unreadable_row_is_skipped_and_named_the_rest_shown(server: Server, session: Session) -> None:
+    cls = provider_class(server.kind)
+    if Capability.LOCAL_ROOM_LIST in cls.capabilities:
+        pytest.skip(f"{server.kind} lists rooms from what meetdesk remembers, not from the server")
+    before = {r.id for r in session.connection("Hostile").rooms}
+    assert before
+    server.host.faults.mode = "bad_row"
+    with collect_skipped() as skipped:
+        rooms = await session.provider("Hostile").list_rooms()
+    assert {r.id for r in rooms} == before
+    assert skipped and re.search(r"skipped \d+ unreadable rooms? in the answer", skipped[0]), skipped
+    assert "number 1" in skipped[0]
+
+
+@pytest.mark.asyncio
+async def test_a_broken_answer_fails_the_refresh_and_keeps_the_last_data_stale(server: Server,
+                                                                             session: Session) -> None:
+    conn = session.connection("Hostile")
+    if Capability.LOCAL_ROOM_LIST in conn.capabilities:
+        pytest.skip(f"{server.kind} lists rooms from what meetdesk remembers, not from the server")
+    before = list(conn.rooms)
+    server.host.faults.mode = "nested"
+    with pytest.raises(MeetdeskError):
+        await session.refresh("Hostile")
+    assert conn.stale and conn.refresh_failure is not None
+    assert conn.rooms == before
+
+
+def test_a_server_date_out_of_range_is_a_protocol_error_naming_the_field() -> None:
+    from meetdesk.backends.openmeetings.client import OpenMeetingsProvider
+
+    om = OpenMeetingsProvider(Profile("O", "openmeetings", "https://om.example.org/openmeetings", {"user": "u"}), "s")
+    dto = {"id": 7, "title": "Ancient", "start": "0001-01-01T00:00:00-0500", "end": "0001-01-01T01:00:00-0500"}
+    with pytest.raises(ProtocolError) as caught:
+        om._meeting_from_dto(dto, "the calendar")
+    assert "appointment 7: start '0001-01-01T00:00:00-0500' out of range" in (caught.value.detail or "")
