@@ -10,6 +10,9 @@ import random
 import threading
 from dataclasses import dataclass, field
 from typing import Any
+from xml.etree import ElementTree
+
+from defusedxml import ElementTree as SafeElementTree
 
 Scope = dict[str, Any]
 Receive = Any
@@ -203,15 +206,33 @@ def _with_bad_row(value: Any) -> bool:
     return found
 
 
+def _with_bad_xml_row(element: ElementTree.Element) -> bool:
+    """XML lists (an element whose children are all records with the same tag, e.g. BigBlueButton's
+    ``<meetings><meeting>…``): an empty record of that tag in front of the others."""
+    found = False
+    children = list(element)
+    if children and len({c.tag for c in children}) == 1 and all(len(c) for c in children):
+        element.insert(0, ElementTree.Element(children[0].tag))
+        found = True
+    for child in children:
+        found = _with_bad_xml_row(child) or found
+    return found
+
+
 async def _bad_row(self: FaultInjector, scope: Scope, receive: Receive, send: Send) -> None:
-    """The real JSON answer with one unreadable row in front of each list of rows."""
+    """The real answer with one unreadable row in front of each list of rows (JSON or XML)."""
     status, headers, body = await self._answer_of_app(scope, receive)
     try:
         doc = json.loads(body)
         if _with_bad_row(doc):
             body = json.dumps(doc).encode()
     except ValueError:
-        pass
+        try:
+            root = SafeElementTree.fromstring(body)
+        except Exception:  # neither JSON nor XML: leave it as it is
+            root = None
+        if root is not None and _with_bad_xml_row(root):
+            body = ElementTree.tostring(root, encoding="utf-8")
     await send({"type": "http.response.start", "status": status,
                 "headers": [*headers, (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})

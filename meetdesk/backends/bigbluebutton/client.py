@@ -220,7 +220,9 @@ class BigBlueButtonProvider(Provider):
         meetings = root.find("meetings")
         if meetings is None:
             raise ProtocolError(f"{self._server} answered getMeetings without a meeting list.")
-        return meeting_rooms(meetings.findall("meeting"), self.kind, self._server)
+        rooms = await meeting_rooms(meetings.findall("meeting"), self.kind, self._server)
+        # an ended meeting lingers in the server's memory for a while; it can no longer be joined or ended
+        return [room for room in rooms if room.status != "ended"]
 
     async def get_room(self, room_id: str) -> Room:
         return meeting_room(await self._meeting_info(room_id), self.kind)
@@ -334,7 +336,7 @@ class BigBlueButtonProvider(Provider):
         node = root.find("recordings")
         if node is None:
             raise ProtocolError(f"{self._server} answered getRecordings without a recording list.")
-        return recordings_of(node.findall("recording"), self._server)
+        return await recordings_of(node.findall("recording"), self._server)
 
     async def _recording(self, recording_id: str) -> Recording:
         root = await self.call("getRecordings", [("recordID", recording_id), ("state", "any")],

@@ -6,14 +6,13 @@ Fields of ``<meeting>`` / ``getMeetingInfo`` and ``<recording>``: bbb-web ``get-
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable
+from collections.abc import Sequence
 from xml.etree.ElementTree import Element
 
 from meetdesk.backends.bigbluebutton.wire import as_bool, as_int, epoch_ms, metadata, text
+from meetdesk.backends.rows import parse_rows
+from meetdesk.domain.errors import ProtocolError
 from meetdesk.domain.models import Participant, Recording, Room
-
-log = logging.getLogger("meetdesk.backends.bigbluebutton")
 
 RECORDING_STATES: tuple[tuple[str, str], ...] = (
     ("published", "Published"),
@@ -24,7 +23,7 @@ RECORDING_STATES: tuple[tuple[str, str], ...] = (
 )
 
 
-class RowError(ValueError):
+class RowError(ProtocolError):
     """One meeting or recording in an answer could not be read (the row is skipped, the rest is kept)."""
 
 
@@ -83,14 +82,10 @@ def meeting_room(meeting: Element, kind: str) -> Room:
     )
 
 
-def meeting_rooms(meetings: Iterable[Element], kind: str, server: str) -> list[Room]:
-    rooms = []
-    for meeting in meetings:
-        try:
-            rooms.append(meeting_room(meeting, kind))
-        except RowError as exc:
-            log.warning("%s: skipped a meeting that could not be read (%s)", server, exc)
-    return rooms
+async def meeting_rooms(meetings: Sequence[Element], kind: str, server: str) -> list[Room]:
+    """Rows of getMeetings; an unreadable one is skipped and named (backends/rows.py)."""
+    return await parse_rows(meetings, lambda m: meeting_room(m, kind), server=server, call="getMeetings",
+                            what="room", label=lambda m: {"meetingID": text(m, "meetingID")})
 
 
 def _playback(recording: Element) -> tuple[str, float | None]:
@@ -124,11 +119,6 @@ def recording_of(recording: Element) -> Recording:
     )
 
 
-def recordings_of(elements: Iterable[Element], server: str) -> list[Recording]:
-    out = []
-    for element in elements:
-        try:
-            out.append(recording_of(element))
-        except RowError as exc:
-            log.warning("%s: skipped a recording that could not be read (%s)", server, exc)
-    return out
+async def recordings_of(elements: Sequence[Element], server: str) -> list[Recording]:
+    return await parse_rows(elements, recording_of, server=server, call="getRecordings", what="recording",
+                            label=lambda r: {"record_id": text(r, "recordID")})

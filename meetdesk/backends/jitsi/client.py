@@ -21,7 +21,14 @@ from meetdesk.backends.base import Capability, PersistHook, Provider, secret_spe
 from meetdesk.backends.http import build_client, translate_errors
 from meetdesk.backends.jitsi import token
 from meetdesk.backends.jitsi.naming import derive_room_id, validate_room_id
-from meetdesk.domain.errors import ConfigError, MeetdeskError, NotFoundError, ValidationError
+from meetdesk.domain.errors import (
+    AuthenticationError,
+    ConfigError,
+    MeetdeskError,
+    NotFoundError,
+    ProtocolError,
+    ValidationError,
+)
 from meetdesk.domain.fields import FieldKind, FieldSpec, parse_options
 from meetdesk.domain.models import JoinLink, JoinRequest, LinkPolicy, Profile, Role, Room, RoomDraft, ServerInfo
 
@@ -140,11 +147,26 @@ class JitsiProvider(Provider):
             self._client = build_client(self.profile, secrets=[self._secret], logger=log, base_url=base)
         async with translate_errors(self._server, "web page"):
             response = await self._client.get(base + "/")
-        if response.status_code >= 500:
-            raise MeetdeskError(f"{self._server} answered with HTTP {response.status_code}.",
-                                hint="Check the Jitsi address.")
+        self._check_page(response)
         return ServerInfo(product="Jitsi Meet", user=self._field("app_id"),
                           extra={"auth": "JaaS RS256" if self._jaas else "JWT HS256"})
+
+    def _check_page(self, response: httpx.Response) -> None:
+        """The address must answer with the Jitsi Meet web page itself (links are built on it)."""
+        status = response.status_code
+        hint = "Enter the address participants open, e.g. https://meet.example.org (JaaS: https://8x8.vc)."
+        if status in (401, 403):
+            raise AuthenticationError(f"The web server in front of {self._server} refused access (HTTP {status}).",
+                                      hint=hint)
+        if 300 <= status < 400:  # never echo the Location: a proxy may have put credentials in it
+            raise ProtocolError(f"{self._server} redirected to another address.", detail=f"HTTP {status}",
+                                hint=hint)
+        if status >= 400:
+            raise ProtocolError(f"{self._server} answered the web page with HTTP {status}.", hint=hint)
+        head = response.content[:2048].lstrip().lower()
+        if not (head.startswith(b"<!doctype html") or head.startswith(b"<html")):
+            raise ProtocolError(f"{self._server} did not answer with a web page.",
+                                detail=f"content-type {response.headers.get('content-type', '?')[:60]}", hint=hint)
 
     async def aclose(self) -> None:
         if self._client is not None:

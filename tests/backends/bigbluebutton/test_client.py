@@ -17,6 +17,7 @@ from starlette.routing import Route
 from meetdesk.backends.bigbluebutton.client import BigBlueButtonProvider
 from meetdesk.backends.bigbluebutton.simulator import build
 from meetdesk.backends.bigbluebutton.simulator.state import BBBState
+from meetdesk.backends.rows import collect_skipped
 from meetdesk.domain.errors import (
     AuthenticationError,
     NotFoundError,
@@ -275,12 +276,17 @@ async def test_recordings_states_publish_update_delete(provider: BigBlueButtonPr
 
 
 @pytest.mark.asyncio
-async def test_one_bad_meeting_row_is_skipped(provider: BigBlueButtonProvider, server: SimulatorHost,
-                                              caplog: pytest.LogCaptureFixture) -> None:
+async def test_one_bad_meeting_row_is_skipped(provider: BigBlueButtonProvider, server: SimulatorHost) -> None:
     state_of(server).meetings["biology-101"].meeting_id = ""
-    rooms = await provider.list_rooms()
+    with collect_skipped() as skipped:
+        rooms = await provider.list_rooms()
     assert {r.id for r in rooms} == {"staff-weekly", "open-office-hours"}
-    assert "skipped a meeting" in caplog.text
+    assert skipped == ["Campus BBB: skipped 1 unreadable room in the answer to getMeetings "
+                       "(room number 1: a meeting without meetingID)."]
+    for meeting in state_of(server).meetings.values():
+        meeting.meeting_id = ""
+    with pytest.raises(ProtocolError, match="could not read any room"):
+        await provider.list_rooms()
 
 
 @pytest.mark.asyncio
