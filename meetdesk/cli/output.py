@@ -147,6 +147,8 @@ def provider_json(cls: type[Provider]) -> dict[str, Any]:
         "room_options": [field_json(f) for f in cls.room_fields],
         "meeting_options": [field_json(f) for f in cls.meeting_fields],
         "join_options": [field_json(f) for f in cls.join_fields],
+        "design_keys": [field_json(f) for f in cls.design_fields],
+        "recording_states": [value for value, _label in cls.recording_states],
     }
 
 
@@ -273,10 +275,12 @@ def provider_text(cls: type[Provider], *, options: bool = True) -> str:
         lines.append(f"  {cls.description}")
     lines.append(f"  can: {', '.join(n.replace('_', ' ') for n in capability_names(cls.capabilities)) or 'nothing'}")
     lines.append(f"  --url: {cls.url_label}")
+    if options and cls.recording_states:
+        lines.append(f"  recording states (recordings --state): {', '.join(v for v, _ in cls.recording_states)}, any")
     groups = [("connection", cls.connection_fields, "--field")]
     if options:
         groups += [("room options", cls.room_fields, "--option"), ("meeting options", cls.meeting_fields, "--option"),
-                   ("join options", cls.join_fields, "--option")]
+                   ("join options", cls.join_fields, "--option"), ("design", cls.design_fields, "--design")]
     for title, specs, flag in groups:
         if not specs:
             continue

@@ -120,3 +120,11 @@ def test_links_for_a_list_on_bigbluebutton(cli: Cli, bbb: Sim, memory_keyring: M
     roles = [parse_qs(urlsplit(r[link_column]).query)["role"] for r in rows]
     assert roles == [["MODERATOR"], ["VIEWER"]]
     assert all("userdata-bbb_custom_style_url" in r[link_column] for r in rows)
+
+
+def test_providers_lists_design_keys_and_recording_states(cli: Cli) -> None:
+    described = ok(cli("providers", "bigbluebutton", "--json")).json()
+    entry = described[0] if isinstance(described, list) else described
+    assert [k["key"] for k in entry["design_keys"]] == ["userdata-bbb_custom_style_url", "userdata-bbb_custom_style"]
+    assert "unpublished" in entry["recording_states"]
+    assert "design (--design KEY=VALUE)" in ok(cli("providers", "bigbluebutton")).out
