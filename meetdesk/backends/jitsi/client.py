@@ -258,9 +258,12 @@ class JitsiProvider(Provider):
         features = list(options.get("features") or []) or None
         if self._jaas:
             app_id = self._field("app_id")
+            # JaaS requires context.features; without a choice a moderator gets them all, others none
+            chosen = features if features is not None else \
+                ([key for key, _ in token.FEATURES] if request.moderator else [])
             payload = token.claims(issuer="chat", audience="jitsi", subject=app_id, room=room_id,
                                    not_before=now - CLOCK_SKEW, expires=expires, user=user,
-                                   moderator=request.moderator, features=features or [])
+                                   moderator=request.moderator, features=chosen)
             jwt_text = token.sign(payload, token.private_key_pem(self._secret), "RS256",
                                   key_id=f"{app_id}/{self._field('key_id')}")
             path = f"/{app_id}/{room_id}"

@@ -171,6 +171,7 @@ async def test_jaas_rs256_links() -> None:
         assert jwt.get_unverified_header(text) == {"alg": "RS256", "kid": kid, "typ": "JWT"}
         claims = jwt.decode(text, public, algorithms=["RS256"], audience="jitsi", issuer="chat")
         assert claims["sub"] == app_id and claims["context"]["user"]["moderator"] == "true"
+        assert set(claims["context"]["features"].values()) == {"true"}  # a JaaS moderator may use them all
         verdict = visit(link.url)
         assert verdict["accepted"] and verdict["possible_reasons"] == []
         await provider.aclose()
