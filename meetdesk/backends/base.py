@@ -18,6 +18,9 @@ from meetdesk.backends.registry import BACKENDS, client_target
 from meetdesk.domain.errors import UnsupportedOperationError, ValidationError
 from meetdesk.domain.fields import FieldKind, FieldSpec
 from meetdesk.domain.models import (
+    Account,
+    AccountDraft,
+    AccountUser,
     JoinLink,
     JoinRequest,
     LinkPolicy,
@@ -58,6 +61,11 @@ class Capability(enum.Flag):
     PUBLISH_RECORDING = enum.auto()
     #: a recording's metadata can be changed (``update_recording``)
     UPDATE_RECORDING = enum.auto()
+    #: when the server will not list meetings, the meetings created from meetdesk are listed instead
+    #: (``Provider.meetings_local_only`` says which one the last list was)
+    LOCAL_MEETING_LIST = enum.auto()
+    #: create accounts on a multi-tenant instance and look up their administrators
+    ACCOUNTS = enum.auto()
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,8 @@ class Provider:
     recording_states: ClassVar[tuple[tuple[str, str], ...]] = ()
     room_columns: ClassVar[tuple[Column, ...]] = ()
     meeting_columns: ClassVar[tuple[Column, ...]] = ()
+    #: options of a new account besides its administrator's name, e-mail and language (Capability.ACCOUNTS)
+    account_fields: ClassVar[tuple[FieldSpec, ...]] = ()
     #: what this back end's join links are (lifetime, single/multi-use, per person or shared, role-bearing);
     #: the default is a personal, role-bearing, reusable link without a clock of its own — declare yours
     link_policy: ClassVar[LinkPolicy] = LinkPolicy(
@@ -115,6 +125,8 @@ class Provider:
         self.profile = profile
         self._secret = secret
         self._persist = persist or _no_persist
+        #: True when the last ``list_meetings`` listed only what meetdesk remembers (LOCAL_MEETING_LIST)
+        self.meetings_local_only = False
 
     def __repr__(self) -> str:  # never show the secret
         return f"<{type(self).__name__} profile={self.profile.name!r}>"
@@ -232,6 +244,13 @@ class Provider:
         the back end has them.
         """
         return await self.join_link(request)
+
+    # accounts (multi-tenant instances) -------------------------------------------------------
+    async def create_account(self, draft: AccountDraft) -> Account:
+        raise self._unsupported("creating accounts")
+
+    async def account_admins(self, account_id: str) -> list[AccountUser]:
+        raise self._unsupported("looking up account administrators")
 
 
 #: kind → "module:ClassName", derived from the registry (tests add fakes here)

@@ -15,6 +15,7 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "openmeetings-axis": ("openmeetings_axis", "OpenMeetingsAxisProvider"),
     "bigbluebutton": ("bigbluebutton", "BigBlueButtonProvider"),
     "jitsi": ("jitsi", "JitsiProvider"),
+    "veeting": ("veeting", "VeetingProvider"),
 }
 
 

@@ -41,14 +41,25 @@ def parse_cli_options(specs: Sequence[FieldSpec], raw: Mapping[str, str],
     room or meeting has now: they are kept unless overridden, so an update changes only what was given.
     """
     known = {s.key for s in specs}
-    merged = {k: v for k, v in (current or {}).items() if k in known and v is not None}
-    merged.update(raw)
+    merged: dict[str, Any] = {k: v for k, v in (current or {}).items() if k in known and v is not None}
+    by_key = {s.key: s for s in specs}
+    for key, value in raw.items():
+        base = key[:-1]
+        if key.endswith(APPEND) and base in by_key and by_key[base].kind is FieldKind.PARTICIPANTS:
+            # KEY+=… adds people to those the meeting has (or to those given with KEY=… before it)
+            merged[base] = [*by_key[base].parse(merged.get(base) or []), *by_key[base].parse(value)]
+        else:
+            merged[key] = value
     return parse_options(specs, merged, strict=True)
+
+
+#: ``--option invited+=ada@example.org`` appends to a list of people instead of replacing it
+APPEND = "+"
 
 
 def check_option_keys(specs: Sequence[FieldSpec], raw: Mapping[str, str]) -> Mapping[str, str]:
     """Refuse unknown option keys (with the list of known ones) before anything is sent anywhere."""
-    known = {s.key for s in specs}
+    known = {s.key for s in specs} | {s.key + APPEND for s in specs if s.kind is FieldKind.PARTICIPANTS}
     for key in raw:
         if key not in known:
             parse_options(specs, {key: raw[key]}, strict=True)

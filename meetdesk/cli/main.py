@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import NoReturn, TextIO
 
 from meetdesk import __version__
+from meetdesk.cli.accounts import cmd_account_admin, cmd_account_create
 from meetdesk.cli.context import Context
 from meetdesk.cli.invitations import cmd_invitation, cmd_links
 from meetdesk.cli.links import cmd_link
@@ -41,7 +42,7 @@ log = logging.getLogger("meetdesk.cli")
 Handler = Callable[[Context, argparse.Namespace], Awaitable[int]]
 
 COMMANDS = frozenset({"providers", "profile", "check", "rooms", "meetings", "link", "room", "meeting",
-                      "recordings", "preset", "links", "invitation"})
+                      "recordings", "preset", "links", "invitation", "account"})
 EXIT_INTERRUPTED = 130
 #: the same switch as the window's: MEETDESK_LOG=debug
 LOG_ENV = "MEETDESK_LOG"
@@ -206,6 +207,18 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--meta", action="append", metavar="NAME=VALUE",
                            help="set a metadata value (empty removes it); repeatable")
         p.set_defaults(action=action)
+
+    accounts = nested("account", "create accounts on a multi-tenant instance and look up their administrators")
+    p = leaf(accounts, "create", cmd_account_create, "create an account and its first administrator")
+    p.add_argument("name", metavar="PROFILE", help="the profile's name (an instance-level key)")
+    p.add_argument("--email", required=True, metavar="E", help="the administrator's e-mail address")
+    p.add_argument("--first-name", required=True, metavar="F")
+    p.add_argument("--last-name", required=True, metavar="L")
+    p.add_argument("--language", metavar="L", help="the administrator's language, e.g. de (default en)")
+    _options(p, "account")
+    p = leaf(accounts, "admin", cmd_account_admin, "show an account's administrators and their user ids")
+    p.add_argument("name", metavar="PROFILE", help="the profile's name")
+    p.add_argument("account_id", metavar="ACCOUNT_ID")
 
     presets = nested("preset", "saved custom designs for join links")
     leaf(presets, "list", cmd_preset_list, "list saved designs")

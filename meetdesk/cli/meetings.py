@@ -62,6 +62,9 @@ async def cmd_meetings(ctx: Context, args: argparse.Namespace) -> int:
     meetings.sort(key=lambda m: m.start)
     text = (meetings_table(meetings, cls.meeting_columns) if meetings
             else f"No meetings on “{args.name}” between {start:%Y-%m-%d %H:%M} and {end:%Y-%m-%d %H:%M}.")
+    if session.provider(args.name).meetings_local_only:
+        ctx.out.warn(f"“{args.name}” would not list its meetings: these are only the meetings created here "
+                     "with meetdesk.")
     ctx.out.result([meeting_json(m, hidden_keys(cls.meeting_fields)) for m in meetings], text)
     return 0
 

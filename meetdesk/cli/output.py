@@ -13,6 +13,7 @@ from meetdesk.backends.base import Capability, Column, Provider
 from meetdesk.domain.errors import MeetdeskError
 from meetdesk.domain.fields import FieldKind, FieldSpec
 from meetdesk.domain.models import JoinLink, Meeting, Profile, Recording, Room, ServerInfo
+from meetdesk.domain.people import format_participants
 
 # JSON shapes ---------------------------------------------------------------------------------------
 
@@ -80,6 +81,7 @@ def meeting_json(meeting: Meeting, hidden: Collection[str] = ()) -> dict[str, An
         "timezone": meeting.timezone,
         "options": _options(meeting.options, hidden),
         "extra": jsonable(meeting.extra),
+        "local_only": meeting.local_only,
     }
 
 
@@ -146,6 +148,7 @@ def provider_json(cls: type[Provider]) -> dict[str, Any]:
         "capabilities": capability_names(cls.capabilities),
         "room_options": [field_json(f) for f in cls.room_fields],
         "meeting_options": [field_json(f) for f in cls.meeting_fields],
+        "account_options": [field_json(f) for f in cls.account_fields],
         "join_options": [field_json(f) for f in cls.join_fields],
         "design_keys": [field_json(f) for f in cls.design_fields],
         "recording_states": [value for value, _label in cls.recording_states],
@@ -252,6 +255,8 @@ def option_rows(options: Mapping[str, Any], specs: Sequence[FieldSpec]) -> list[
             rows.append((key, value))
             continue
         label = f"{spec.label} ({spec.group.lower()})" if labels.count(spec.label) > 1 and spec.group else spec.label
+        if spec.kind is FieldKind.PARTICIPANTS and isinstance(value, list):
+            value = format_participants(value)
         rows.append((label, HIDDEN if spec.kind is FieldKind.SECRET and value else value))
     return rows
 
@@ -279,6 +284,7 @@ def provider_text(cls: type[Provider], *, options: bool = True) -> str:
         lines.append(f"  recording states (recordings --state): {', '.join(v for v, _ in cls.recording_states)}, any")
     groups = [("connection", cls.connection_fields, "--field")]
     if options:
+        groups += [("account options", cls.account_fields, "--option")]
         groups += [("room options", cls.room_fields, "--option"), ("meeting options", cls.meeting_fields, "--option"),
                    ("join options", cls.join_fields, "--option"), ("design", cls.design_fields, "--design")]
     for title, specs, flag in groups:

@@ -27,6 +27,8 @@ class FieldKind(enum.Enum):
     MULTI_CHOICE = "multi_choice"
     COLOR = "color"
     PATH = "path"
+    #: a list of people, each ``{"name": …, "email": …}`` (invited participants)
+    PARTICIPANTS = "participants"
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,10 @@ def parse_field_value(spec: FieldSpec, raw: Any) -> Any:
     if kind is FieldKind.COLOR:
         text = str(raw).strip()
         return parse_color(text, field=spec.key, label=spec.label).hex if text else ""
+    if kind is FieldKind.PARTICIPANTS:
+        from meetdesk.domain.people import parse_participants
+
+        return parse_participants(raw, field=spec.key, label=spec.label)
     if kind in (FieldKind.URL, FieldKind.HTTPS_URL):
         text = str(raw).strip()
         if not text:

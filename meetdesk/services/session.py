@@ -27,6 +27,9 @@ from meetdesk.domain.errors import (
     ValidationError,
 )
 from meetdesk.domain.models import (
+    Account,
+    AccountDraft,
+    AccountUser,
     JoinLink,
     JoinRequest,
     Meeting,
@@ -410,6 +413,13 @@ class Session:
 
     async def join_link(self, name: str, request: JoinRequest) -> JoinLink:
         return await self.provider(name).join_link(request)
+
+    async def create_account(self, name: str, draft: AccountDraft) -> Account:
+        account = await self.provider(name).create_account(draft)
+        return replace(account, profile=name)
+
+    async def account_admins(self, name: str, account_id: str) -> list[AccountUser]:
+        return await self.provider(name).account_admins(account_id)
 
     # shutdown ----------------------------------------------------------------------------------
     def spawn(self, coro: Awaitable[T]) -> asyncio.Task[T]:

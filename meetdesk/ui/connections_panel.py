@@ -27,9 +27,11 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from meetdesk.backends.base import Capability
 from meetdesk.domain.errors import MeetdeskError
 from meetdesk.domain.models import ServerInfo
 from meetdesk.services.session import Connection, ConnectionState, Session
+from meetdesk.ui.account_dialog import AccountDialog
 from meetdesk.ui.icons import dot_icon
 from meetdesk.ui.messages import confirm, error_text
 from meetdesk.ui.profile_dialog import ProfileDialog, kind_display_name
@@ -131,6 +133,7 @@ class ConnectionsPanel(QWidget):
         self.session = session
         self.bridge = bridge_for(session)
         self._dialog: ProfileDialog | None = None
+        self.accounts_dialog: AccountDialog | None = None
         self.setObjectName("connectionsPanel")
 
         self.add_action = self._action("&Add…", "Add a server connection", self.add_profile)
@@ -140,6 +143,8 @@ class ConnectionsPanel(QWidget):
         self.connect_action = self._action("&Connect", "Connect to this server", self.connect_selected)
         self.disconnect_action = self._action("&Disconnect", "Disconnect from this server",
                                               self.disconnect_selected)
+        self.accounts_action = self._action("A&ccounts…", "Create accounts on this instance and look up their "
+                                            "administrators (instance-level key)", self.open_accounts)
         self.remove_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
@@ -293,6 +298,8 @@ class ConnectionsPanel(QWidget):
         self.connect_action.setEnabled(conn is not None and not busy
                                        and conn.state is not ConnectionState.CONNECTED)
         self.disconnect_action.setEnabled(conn is not None and conn.state is ConnectionState.CONNECTED)
+        self.accounts_action.setVisible(conn is not None and self._has_accounts(conn))
+        self.accounts_action.setEnabled(conn is not None and conn.provider is not None)
         self.details.setText(self._details_html(conn) if conn is not None else "")
         self.details.setVisible(conn is not None)
         self.profile_selected.emit(name or "")
@@ -321,9 +328,31 @@ class ConnectionsPanel(QWidget):
             menu.addAction(self.edit_action)
             menu.addAction(self.remove_action)
             menu.addSeparator()
+            if self.accounts_action.isVisible():
+                menu.addAction(self.accounts_action)
+                menu.addSeparator()
         menu.addAction(self.add_action)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(self.list.viewport().mapToGlobal(pos))
+
+    # accounts (back ends with Capability.ACCOUNTS) ----------------------------------------------
+    @staticmethod
+    def _has_accounts(conn: Connection) -> bool:
+        try:
+            return Capability.ACCOUNTS in conn.capabilities
+        except Exception:  # an unknown kind offers nothing
+            return False
+
+    def open_accounts(self) -> AccountDialog | None:
+        name = self.selected_name()
+        conn = self.session.connections.get(name) if name else None
+        if name is None or conn is None or conn.provider is None or not self._has_accounts(conn):
+            return None
+        dialog = AccountDialog(self.session, name, self.window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.accounts_dialog = dialog
+        dialog.open()
+        return dialog
 
     # actions -----------------------------------------------------------------------------------
     def add_profile(self) -> ProfileDialog:

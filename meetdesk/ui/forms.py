@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from meetdesk.domain.errors import ValidationError
 from meetdesk.domain.fields import FieldKind, FieldSpec, parse_options
+from meetdesk.ui.participants_edit import ParticipantsEdit
 
 ERROR_STYLE = "color: #B00020;"
 
@@ -161,6 +162,10 @@ class FieldForm(QWidget):
             multiline.setMaximumHeight(90)
             multiline.textChanged.connect(self.changed)
             return multiline
+        if kind is FieldKind.PARTICIPANTS:
+            people = ParticipantsEdit(spec.label, self)
+            people.changed.connect(self.changed)
+            return people
         if kind is FieldKind.PATH:
             path = _PathEdit(spec, self)
             path.edit.textChanged.connect(self.changed)
@@ -197,6 +202,8 @@ class FieldForm(QWidget):
                 value = w.toPlainText()
             elif isinstance(w, _PathEdit):
                 value = w.edit.text()
+            elif isinstance(w, ParticipantsEdit):
+                value = w.people()
             else:
                 assert isinstance(w, QLineEdit)
                 value = w.text()
@@ -228,6 +235,8 @@ class FieldForm(QWidget):
                 w.setPlainText(str(value))
             elif isinstance(w, _PathEdit):
                 w.edit.setText(str(value))
+            elif isinstance(w, ParticipantsEdit):
+                w.set_people(value)
             elif isinstance(w, QLineEdit):
                 w.setText(str(value))
 

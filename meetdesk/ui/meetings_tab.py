@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from meetdesk.backends.base import Capability
-from meetdesk.domain.models import Meeting
+from meetdesk.domain.models import JoinLink, JoinRequest, Meeting
 from meetdesk.services.session import ConnectionState, Session
 from meetdesk.ui import local_time
 from meetdesk.ui.dialog_parts import eligible_profiles
@@ -50,6 +51,8 @@ class MeetingsTab(TableTab[Meeting]):
                                              "Open the join-link composer for the selected meeting: its room, time "
                                              "and invitees, the invitation text, calendar file and links.",
                                              "inviteMeeting")
+        self.link_action = self.add_action("Copy link", self.copy_link,
+                                           "Copy the selected meeting's link for participants.", "copyMeetingLink")
         self.refresh_action = self.add_action("Refresh", self.refresh_servers,
                                               "Ask every connected server for its meetings again.", "refreshMeetings")
         self.table.sortByColumn(self.model.column_of("start"), Qt.SortOrder.AscendingOrder)
@@ -62,7 +65,25 @@ class MeetingsTab(TableTab[Meeting]):
         zone = local_time.local_zone()
         self.range_label.setText(
             f"Meetings from {local_time.format_datetime(start, zone)} to {local_time.format_datetime(end, zone)}; "
-            f"times are shown in your time zone ({local_time.local_zone_name()}).")
+            f"times are shown in your time zone ({local_time.local_zone_name()})." + self._local_list_note())
+
+    # servers that would not list their meetings: the table holds only the meetings created here
+    def _local_lists(self) -> list[str]:
+        return [c.profile.name for c in connected(self.session)
+                if c.provider is not None and c.provider.meetings_local_only]
+
+    def _local_list_note(self) -> str:
+        names = self._local_lists()
+        if not names:
+            return ""
+        quoted = ", ".join(f"“{n}”" for n in names)
+        return (f"\n{quoted} would not list {'its' if len(names) == 1 else 'their'} meetings: only the meetings "
+                "created here with meetdesk are shown for " + ("it." if len(names) == 1 else "them."))
+
+    def _summary_suffix(self) -> str:
+        local = sum(1 for m in self.model.rows() if m.local_only)
+        noun = "meeting" if local == 1 else "meetings"
+        return f" ({local} {noun} created here: their server does not list meetings)" if local else ""
 
     def _row_key(self, row: Meeting) -> RowKey:
         return (row.profile, row.id)
@@ -76,6 +97,10 @@ class MeetingsTab(TableTab[Meeting]):
         if not any(Capability.LIST_MEETINGS in capabilities_of(c) for c in conns):
             return ("None of the connected servers has a calendar meetdesk can read; their rooms are in the "
                     "Rooms tab.")
+        local = self._local_lists()
+        if local:
+            return (f"No meetings created here in this period — {', '.join(f'“{n}”' for n in local)} would not list "
+                    "its meetings, so meetdesk shows only those scheduled with it. Schedule one with “New meeting…”.")
         if eligible_profiles(self.session, Capability.CREATE_MEETING):
             return "No meetings in this period. Schedule one with “New meeting…”."
         return "No meetings in this period."
@@ -93,12 +118,16 @@ class MeetingsTab(TableTab[Meeting]):
             caps, live = capabilities_of(conn), conn.provider is not None
         why = "select a meeting first" if meeting is None else ("its server is not connected" if not live else "")
         for action, cap, verb in ((self.edit_action, Capability.UPDATE_MEETING, "edit"),
-                                  (self.cancel_action, Capability.CANCEL_MEETING, "cancel")):
+                                  (self.cancel_action, Capability.CANCEL_MEETING, "cancel"),
+                                  (self.link_action, Capability.MEETING_JOIN_LINK, "give links to")):
             reason = why or (f"this server cannot {verb} meetings" if cap not in caps else "")
             self.set_enabled(action, not reason, reason)
         self.set_enabled(self.refresh_action, bool(connected(self.session)), "no server is connected")
-        self.set_enabled(self.invite_action, not why and Capability.JOIN_LINK in caps,
-                         why or "this server makes no join links")
+        # the composer makes links for rooms; a back end whose links belong to meetings only has “Copy link”
+        meeting_links_only = Capability.MEETING_JOIN_LINK in caps and Capability.LIST_ROOMS not in caps
+        self.set_enabled(self.invite_action, not why and Capability.JOIN_LINK in caps and not meeting_links_only,
+                         why or ("its link is the meeting's own: use “Copy link” (or meetdesk invitation)"
+                                 if meeting_links_only else "this server makes no join links"))
 
     def invite_selected(self) -> None:
         meeting = self.selected()
@@ -146,6 +175,23 @@ class MeetingsTab(TableTab[Meeting]):
         keep = box.button(QMessageBox.StandardButton.Cancel)
         if keep is not None:  # two buttons both saying "Cancel" would be a riddle
             keep.setText("Keep meeting")
+
+    def copy_link(self) -> None:
+        """The meeting's own link (back ends whose links belong to a meeting) to the clipboard."""
+        meeting = self.selected()
+        if meeting is None or not self.link_action.isEnabled():
+            return
+        request = JoinRequest(room_id=meeting.room_id, meeting_id=meeting.id, display_name="")
+
+        def copied(link: JoinLink) -> None:
+            QGuiApplication.clipboard().setText(link.url)
+            # the summary line stays short (a long one widens the window); the link and its note are its tooltip
+            self.notice(f"Link to “{meeting.title}” copied.")
+            self.summary.setToolTip(f"{link.url}\n{link.note}".strip())
+
+        AsyncOp(self, lambda: self.session.join_link(meeting.profile, request)) \
+            .with_progress(f"Getting the link to “{meeting.title}”…").error_title("No link") \
+            .success(copied).run()
 
     def refresh_servers(self) -> None:
         AsyncOp(self, lambda: self.session.refresh(raise_errors=False)).with_progress("Refreshing meetings…").run()

@@ -40,6 +40,7 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 3
 
 LOCAL_ONLY_NOTE = "created from meetdesk — this server cannot list rooms"
+LOCAL_MEETING_NOTE = "Created here with meetdesk: its server does not list meetings, so meetdesk remembers it."
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
@@ -373,7 +374,8 @@ class MeetingsModel(RowTableModel[Meeting]):
         tz = self._tz
         return [
             TableColumn("title", "Title", lambda m: m.title,
-                        tooltip=lambda m: "\n\n".join(t for t in (m.title, m.description) if t)),
+                        tooltip=lambda m: "\n\n".join(t for t in (m.title, m.description, LOCAL_MEETING_NOTE
+                                                                    if m.local_only else "") if t)),
             TableColumn("start", "Start", lambda m: local_time.format_datetime(m.start, tz),
                         sort=lambda m: local_time.sort_key(m.start),
                         tooltip=lambda m: _meeting_time_tip(m, m.start), header_tip=_zone_tip(tz)),
@@ -392,6 +394,13 @@ class MeetingsModel(RowTableModel[Meeting]):
             columns = provider_columns((m.kind for m in meetings), "meeting_columns")
         extra = extra_columns(self._new_columns(columns), meetings, self._tz)
         self._reset(meetings, [*self._fixed_columns(), *extra])
+
+    def _row_font(self, row: Meeting) -> QFont | None:
+        if row.local_only:  # remembered by meetdesk, not listed by the server
+            font = QFont()
+            font.setItalic(True)
+            return font
+        return None
 
 
 # recordings ------------------------------------------------------------------------------------

@@ -103,6 +103,7 @@ class TableTab(QWidget, Generic[R]):
         self.summary = QLabel(self)
         self.summary.setObjectName(f"{self.noun}Summary")
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
         self.summary.setStyleSheet("color: palette(placeholder-text);")
 
         self.main_layout = QVBoxLayout(self)

@@ -102,6 +102,8 @@ class JoinLinkComposer(ComposerLayout):
             cls = _provider_class(conn.profile.kind)
             if cls is None or Capability.JOIN_LINK not in cls.capabilities:
                 continue
+            if Capability.MEETING_JOIN_LINK in cls.capabilities and Capability.LIST_ROOMS not in cls.capabilities:
+                continue  # its links belong to meetings, not rooms: the Meetings tab's “Copy link” gives them
             if conn.state is ConnectionState.CONNECTED and conn.provider is not None:
                 kind = cls.display_name or conn.profile.kind
                 out.append((name, name if kind.casefold() in name.casefold() else f"{name} ({kind})"))

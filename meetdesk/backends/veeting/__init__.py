@@ -1,0 +1,1 @@
+"""Veeting Rooms ("Web Meeting" v6 white-label API)."""
