@@ -50,6 +50,7 @@ from meetdesk.domain.models import (
     RoomDraft,
     ServerInfo,
 )
+from meetdesk.domain.values import validate_design_url
 
 log = logging.getLogger("meetdesk.backends.bigbluebutton")
 
@@ -277,8 +278,9 @@ class BigBlueButtonProvider(Provider):
                                   f"{F.MAX_INLINE_CSS}. Put it in a style sheet and give its URL instead.",
                                   field=F.STYLE_INLINE)
         out = []
-        if values.get(F.STYLE_URL):
-            out.append((F.STYLE_URL, str(values[F.STYLE_URL])))
+        if values.get(F.STYLE_URL):  # the client writes it into <link rel="stylesheet" href=…>
+            out.append((F.STYLE_URL, validate_design_url(str(values[F.STYLE_URL]), field=F.STYLE_URL,
+                                                         label="Style sheet URL")))
         if css:
             out.append((F.STYLE_INLINE, css))
         return out

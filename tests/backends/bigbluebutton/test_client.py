@@ -211,6 +211,9 @@ async def test_design_is_checked(provider: BigBlueButtonProvider) -> None:
         await provider.join_link(JoinRequest(room_id="biology-101", display_name="A",
                                              design={"userdata-bbb_custom_style_url": "http://cdn.example/a.css"}))
     assert refused.value.field == "userdata-bbb_custom_style_url"
+    with pytest.raises(ValidationError, match="must not contain"):
+        await provider.join_link(JoinRequest(room_id="biology-101", display_name="A",
+                                             design={"userdata-bbb_custom_style_url": 'https://x.example/a.css">'}))
     with pytest.raises(ValidationError, match="style sheet"):
         await provider.join_link(JoinRequest(room_id="biology-101", display_name="A",
                                              design={"userdata-bbb_custom_style": "a{}" * 2000}))
