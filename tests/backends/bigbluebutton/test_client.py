@@ -312,3 +312,12 @@ def test_secret_never_in_links_or_repr(server: SimulatorHost) -> None:
     assert secret not in repr(provider)
     url = provider.signed_url("getMeetings", [])
     assert secret not in url
+
+
+@pytest.mark.asyncio
+async def test_one_bad_recording_row_is_skipped(provider: BigBlueButtonProvider, server: SimulatorHost) -> None:
+    broken = next(iter(state_of(server).recordings.values()))
+    broken.record_id = ""
+    with collect_skipped() as skipped:
+        recordings = await provider.list_recordings()
+    assert len(recordings) == 2 and len(skipped) == 1 and "unreadable recording" in skipped[0]
