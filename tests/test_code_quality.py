@@ -107,7 +107,7 @@ def test_services_import_no_ui_or_cli() -> None:
     assert offenders == []
 
 
-COMMAND_MODULES = ("profiles", "presets", "rooms", "meetings", "links", "recordings")
+COMMAND_MODULES = ("profiles", "presets", "rooms", "meetings", "links", "recordings", "live")
 
 
 def test_cli_command_modules_do_not_import_each_other() -> None:

@@ -24,6 +24,8 @@ from meetdesk.domain.models import (
     JoinLink,
     JoinRequest,
     LinkPolicy,
+    LiveInvitee,
+    LiveStatus,
     Meeting,
     MeetingDraft,
     Participant,
@@ -66,6 +68,9 @@ class Capability(enum.Flag):
     LOCAL_MEETING_LIST = enum.auto()
     #: create accounts on a multi-tenant instance and look up their administrators
     ACCOUNTS = enum.auto()
+    #: a scheduled meeting can be started, watched (who is online) and controlled while it runs:
+    #: start_meeting, live_status, set_lock, mute_all, extend_meeting, end_meeting, invite
+    LIVE_CONTROL = enum.auto()
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,9 @@ class Provider:
     design_fields: ClassVar[tuple[FieldSpec, ...]] = ()
     #: (state, label) pairs ``list_recordings_in`` can filter by; empty: no state filter
     recording_states: ClassVar[tuple[tuple[str, str], ...]] = ()
+    #: the optional MeetingDraft fields (location, description) this back end stores (None: all of them);
+    #: the meeting editor hides the others instead of letting the user type what would be refused
+    meeting_draft_fields: ClassVar[frozenset[str] | None] = None
     room_columns: ClassVar[tuple[Column, ...]] = ()
     meeting_columns: ClassVar[tuple[Column, ...]] = ()
     #: options of a new account besides its administrator's name, e-mail and language (Capability.ACCOUNTS)
@@ -227,6 +235,31 @@ class Provider:
     # join links ------------------------------------------------------------------------------
     async def join_link(self, request: JoinRequest) -> JoinLink:
         raise self._unsupported("join links")
+
+    # live control (Capability.LIVE_CONTROL) ---------------------------------------------------
+    async def start_meeting(self, meeting_id: str) -> None:
+        """Open a scheduled meeting now, so that it can be joined and controlled."""
+        raise self._unsupported("starting meetings")
+
+    async def live_status(self, meeting_id: str) -> LiveStatus:
+        raise self._unsupported("watching running meetings")
+
+    async def set_lock(self, meeting_id: str, locked: bool) -> None:
+        raise self._unsupported("locking meetings")
+
+    async def mute_all(self, meeting_id: str, muted: bool) -> None:
+        raise self._unsupported("muting everyone")
+
+    async def extend_meeting(self, meeting_id: str, minutes: int) -> None:
+        raise self._unsupported("extending meetings")
+
+    async def end_meeting(self, meeting_id: str) -> None:
+        """End a running meeting for everyone."""
+        raise self._unsupported("ending meetings")
+
+    async def invite(self, meeting_id: str, invitee: LiveInvitee) -> None:
+        """Call someone into a running meeting."""
+        raise self._unsupported("inviting into running meetings")
 
     def meeting_invitees(self, meeting_id: str) -> list[Participant]:
         """The people the back end lists as invited to a meeting it returned (``extra["email"]`` holds the address);

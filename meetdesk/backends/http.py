@@ -48,7 +48,7 @@ IDEMPOTENT_EXTENSION = "meetdesk_idempotent"
 
 SENSITIVE_HEADERS = frozenset(
     {"authorization", "api-key", "hash-signature", "x-api-key", "x-access-token", "cookie", "set-cookie",
-     "x-auth-token", "proxy-authorization"}
+     "x-auth-token", "proxy-authorization", "x-password", "x-conference-authorization"}
 )
 #: secrets shorter than this are redacted where they stand alone (between non-alphanumerics)
 SHORT_SECRET = 4

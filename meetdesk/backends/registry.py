@@ -16,6 +16,7 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "bigbluebutton": ("bigbluebutton", "BigBlueButtonProvider"),
     "jitsi": ("jitsi", "JitsiProvider"),
     "veeting": ("veeting", "VeetingProvider"),
+    "huawei": ("huawei", "HuaweiProvider"),
 }
 
 

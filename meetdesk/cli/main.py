@@ -21,6 +21,7 @@ from meetdesk.cli.accounts import cmd_account_admin, cmd_account_create
 from meetdesk.cli.context import Context
 from meetdesk.cli.invitations import cmd_invitation, cmd_links
 from meetdesk.cli.links import cmd_link
+from meetdesk.cli.live import add_live_commands
 from meetdesk.cli.meetings import cmd_meeting_cancel, cmd_meeting_create, cmd_meeting_update, cmd_meetings
 from meetdesk.cli.output import Output
 from meetdesk.cli.presets import cmd_preset_list, cmd_preset_remove, cmd_preset_save, cmd_preset_show
@@ -42,7 +43,7 @@ log = logging.getLogger("meetdesk.cli")
 Handler = Callable[[Context, argparse.Namespace], Awaitable[int]]
 
 COMMANDS = frozenset({"providers", "profile", "check", "rooms", "meetings", "link", "room", "meeting",
-                      "recordings", "preset", "links", "invitation", "account"})
+                      "recordings", "preset", "links", "invitation", "account", "live", "invite"})
 EXIT_INTERRUPTED = 130
 #: the same switch as the window's: MEETDESK_LOG=debug
 LOG_ENV = "MEETDESK_LOG"
@@ -219,6 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = leaf(accounts, "admin", cmd_account_admin, "show an account's administrators and their user ids")
     p.add_argument("name", metavar="PROFILE", help="the profile's name")
     p.add_argument("account_id", metavar="ACCOUNT_ID")
+    add_live_commands(sub, leaf)
 
     presets = nested("preset", "saved custom designs for join links")
     leaf(presets, "list", cmd_preset_list, "list saved designs")

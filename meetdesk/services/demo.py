@@ -22,7 +22,7 @@ from meetdesk.simulators.host import SimulatorHost, build_simulator
 log = logging.getLogger("meetdesk.services.demo")
 
 #: back ends whose demo server runs with TLS and its own CA, like a typical self-hosted install
-TLS_KINDS = frozenset({"openmeetings"})
+TLS_KINDS = frozenset({"openmeetings", "huawei"})
 
 
 @dataclass

@@ -32,6 +32,8 @@ from meetdesk.domain.models import (
     AccountUser,
     JoinLink,
     JoinRequest,
+    LiveInvitee,
+    LiveStatus,
     Meeting,
     MeetingDraft,
     Profile,
@@ -420,6 +422,30 @@ class Session:
 
     async def account_admins(self, name: str, account_id: str) -> list[AccountUser]:
         return await self.provider(name).account_admins(account_id)
+    # live control: a started or ended meeting changes the meetings list, the rest does not
+    async def start_meeting(self, name: str, meeting_id: str) -> None:
+        await self.provider(name).start_meeting(meeting_id)
+        await self._then_refresh(name, None)
+
+    async def end_meeting(self, name: str, meeting_id: str) -> None:
+        await self.provider(name).end_meeting(meeting_id)
+        await self._then_refresh(name, None)
+
+    async def live_status(self, name: str, meeting_id: str) -> LiveStatus:
+        return await self.provider(name).live_status(meeting_id)
+
+    async def set_lock(self, name: str, meeting_id: str, locked: bool) -> None:
+        await self.provider(name).set_lock(meeting_id, locked)
+
+    async def mute_all(self, name: str, meeting_id: str, muted: bool) -> None:
+        await self.provider(name).mute_all(meeting_id, muted)
+
+    async def extend_meeting(self, name: str, meeting_id: str, minutes: int) -> None:
+        await self.provider(name).extend_meeting(meeting_id, minutes)
+        await self._then_refresh(name, None)
+
+    async def invite(self, name: str, meeting_id: str, invitee: LiveInvitee) -> None:
+        await self.provider(name).invite(meeting_id, invitee)
 
     # shutdown ----------------------------------------------------------------------------------
     def spawn(self, coro: Awaitable[T]) -> asyncio.Task[T]:

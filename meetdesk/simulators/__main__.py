@@ -42,7 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--provider", choices=list(SIMULATOR_MODULES), metavar="KIND",
                         help=f"the back end to imitate: {', '.join(SIMULATOR_MODULES)}")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
-    parser.add_argument("--tls", action="store_true", help="serve https with a throwaway CA (its file is printed)")
+    parser.add_argument("--tls", action="store_true", default=None,
+                        help="serve https with a throwaway CA (its file is printed); some simulators always do")
+    parser.add_argument("--no-tls", dest="tls", action="store_false", help="serve plain http")
     parser.add_argument("--latency-ms", type=int, default=0, metavar="N", help="delay every answer by N ms")
     parser.add_argument("--no-seed", action="store_true", help="start empty instead of with demo data")
     return parser
@@ -63,7 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError as exc:
         print(f"The {args.provider} simulator is not available in this build ({exc}).", file=sys.stderr)
         return 1
-    host = SimulatorHost.for_definition(definition, port=args.port, tls=args.tls,
+    tls = definition.tls if args.tls is None else args.tls
+    host = SimulatorHost.for_definition(definition, port=args.port, tls=tls,
                                         faults=Faults(latency_ms=args.latency_ms))
     stop = threading.Event()
 
@@ -79,7 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         print(json.dumps({"provider": definition.kind, "base_url": host.base_url, "fields": definition.fields,
-                          "secret": definition.secret, "ca_file": host.ca_file}), flush=True)
+                          "secret": definition.secret, "ca_file": host.ca_file, **definition.extra}),
+              flush=True)
         while not stop.wait(0.2):
             pass
     finally:

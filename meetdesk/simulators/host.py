@@ -32,6 +32,8 @@ class SimulatorDefinition:
         fields: non-secret profile fields that work against it (api_key, user, …).
         secret: the secret that works against it.
         state: the simulator's live state object, for tests.
+        extra: more keys for the standalone runner's JSON line (e.g. a second way to sign in).
+        tls: whether the simulator is served over TLS unless told otherwise (its clients need https).
     """
 
     kind: str
@@ -40,6 +42,8 @@ class SimulatorDefinition:
     fields: dict[str, str] = field(default_factory=dict)
     secret: str = ""
     state: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    tls: bool = False
 
 
 def build_simulator(kind: str, *, seed: bool = True, **options: Any) -> SimulatorDefinition:

@@ -99,14 +99,17 @@ class MeetingDialog(EditorDialog):
         self.location_edit = QLineEdit(self)
         self.location_edit.setObjectName("locationEdit")
         self.location_edit.setPlaceholderText("optional")
-        form.addRow("Location", self._with_error(self.location_edit, "location"))
+        self._optional_rows = {"location": self._with_error(self.location_edit, "location")}
+        form.addRow("Location", self._optional_rows["location"])
 
         self.description_edit = QPlainTextEdit(self)
         self.description_edit.setObjectName("descriptionEdit")
         self.description_edit.setPlaceholderText("optional — shown in the invitation")
         self.description_edit.setTabChangesFocus(True)
         self.description_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
-        form.addRow("Description", self._with_error(self.description_edit, "description"))
+        self._optional_rows["description"] = self._with_error(self.description_edit, "description")
+        form.addRow("Description", self._optional_rows["description"])
+        self._form = form
 
         self.start_edit = self._datetime_edit("startEdit")
         start_row = QWidget(self)  # full width, so a long inline error (a daylight-saving gap) wraps, not clips
@@ -250,6 +253,9 @@ class MeetingDialog(EditorDialog):
         specs = cls.meeting_fields if cls is not None else ()
         heading = f"Meeting options ({cls.display_name})" if cls is not None else "Meeting options"
         self.options.rebuild(specs, heading)
+        kept = cls.meeting_draft_fields if cls is not None else None
+        for key, row in self._optional_rows.items():  # what the back end cannot store is not asked for
+            self._form.setRowVisible(row, kept is None or key in kept)
         self._fill_rooms(specs)
         if self.meeting is None:
             self.set_zone(self._default_zone())
@@ -363,9 +369,11 @@ class MeetingDialog(EditorDialog):
         room_id = self.room_combo.currentData()
         if room_id is not None:  # options for a new room do not apply to an existing one
             options = {k: v for k, v in options.items() if not k.startswith(NEW_ROOM_PREFIX)}
+        shown = {key: not row.isHidden() for key, row in self._optional_rows.items()}
         return MeetingDraft(title=title, start=start, end=end, room_id=room_id,
-                            description=self.description_edit.toPlainText().strip(),
-                            location=self.location_edit.text().strip(), timezone=self.zone_name(), options=options)
+                            description=self.description_edit.toPlainText().strip() if shown["description"] else "",
+                            location=self.location_edit.text().strip() if shown["location"] else "",
+                            timezone=self.zone_name(), options=options)
 
     def operation(self, draft: MeetingDraft) -> tuple[str, Callable[[], Awaitable[Meeting]]]:
         profile, meeting = self.profile(), self.meeting

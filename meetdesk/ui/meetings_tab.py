@@ -13,6 +13,7 @@ from meetdesk.domain.models import JoinLink, JoinRequest, Meeting
 from meetdesk.services.session import ConnectionState, Session
 from meetdesk.ui import local_time
 from meetdesk.ui.dialog_parts import eligible_profiles
+from meetdesk.ui.live_dialog import LiveDialog
 from meetdesk.ui.meeting_dialog import MeetingDialog
 from meetdesk.ui.messages import confirm
 from meetdesk.ui.table_models import MeetingsModel
@@ -53,6 +54,9 @@ class MeetingsTab(TableTab[Meeting]):
                                              "inviteMeeting")
         self.link_action = self.add_action("Copy link", self.copy_link,
                                            "Copy the selected meeting's link for participants.", "copyMeetingLink")
+        self.live_action = self.add_action("Live…", self.open_live,
+                                           "Start the selected meeting, see who is online, invite and control it.",
+                                           "liveMeeting")
         self.refresh_action = self.add_action("Refresh", self.refresh_servers,
                                               "Ask every connected server for its meetings again.", "refreshMeetings")
         self.table.sortByColumn(self.model.column_of("start"), Qt.SortOrder.AscendingOrder)
@@ -122,6 +126,8 @@ class MeetingsTab(TableTab[Meeting]):
                                   (self.link_action, Capability.MEETING_JOIN_LINK, "give links to")):
             reason = why or (f"this server cannot {verb} meetings" if cap not in caps else "")
             self.set_enabled(action, not reason, reason)
+        live_why = why or ("this server has no live control" if Capability.LIVE_CONTROL not in caps else "")
+        self.set_enabled(self.live_action, not live_why, live_why)
         self.set_enabled(self.refresh_action, bool(connected(self.session)), "no server is connected")
         # the composer makes links for rooms; a back end whose links belong to meetings only has “Copy link”
         meeting_links_only = Capability.MEETING_JOIN_LINK in caps and Capability.LIST_ROOMS not in caps
@@ -192,6 +198,11 @@ class MeetingsTab(TableTab[Meeting]):
         AsyncOp(self, lambda: self.session.join_link(meeting.profile, request)) \
             .with_progress(f"Getting the link to “{meeting.title}”…").error_title("No link") \
             .success(copied).run()
+    def open_live(self) -> None:
+        meeting = self.selected()
+        if meeting is None or not self.live_action.isEnabled():
+            return
+        self._open_dialog(LiveDialog(self.session, meeting, parent=self))
 
     def refresh_servers(self) -> None:
         AsyncOp(self, lambda: self.session.refresh(raise_errors=False)).with_progress("Refreshing meetings…").run()

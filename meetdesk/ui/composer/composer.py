@@ -61,6 +61,8 @@ class JoinLinkComposer(ComposerLayout):
         self._option_forms: dict[str, FieldForm] = {}
         self._derive: Callable[[str], str] | None = None
         self._wanted: tuple[str, str | None] | None = None
+        #: the meeting "Invite…" chose; its own link is made on back ends whose links belong to meetings
+        self._meeting: Meeting | None = None
         self._seq = 0
         self._changed_since_request = False
         self._task: asyncio.Task[None] | None = None
@@ -89,10 +91,20 @@ class JoinLinkComposer(ComposerLayout):
     def invite(self, meeting: Meeting) -> None:
         """Fill in the meeting's profile, room and time (the Meetings tab's "Invite…")."""
         self.select(meeting.profile, meeting.room_id or None)
+        self._meeting = meeting
         self.invitation.set_meeting(meeting)
         self.invitation_section.set_title(f"Invitation — {meeting.title}")
         self.invitation_section.set_expanded(True)
         self.link_panel.clear()
+
+    def _meeting_target(self) -> str:
+        """The chosen meeting's id while its profile and room are still chosen, on back ends whose links belong
+        to a meeting (Capability.MEETING_JOIN_LINK); else ""."""
+        meeting, cls = self._meeting, _provider_class(self._kind) if self._kind else None
+        if meeting is None or cls is None or Capability.MEETING_JOIN_LINK not in cls.capabilities:
+            return ""
+        same_place = meeting.profile == self.profile_name() and self.room_id() in ("", meeting.room_id)
+        return meeting.id if same_place else ""
 
     # profiles and rooms ------------------------------------------------------------------------
     def _eligible(self) -> list[tuple[str, str]]:
@@ -308,8 +320,8 @@ class JoinLinkComposer(ComposerLayout):
         elif problem := email_problem(str(values.get("email") or "")):
             participant.set_error("email", problem)
             ok = False
-        room_id = self.room_id()
-        if not room_id:
+        room_id, meeting_id = self.room_id(), self._meeting_target()
+        if not room_id and not meeting_id:
             self._show_room_error("Choose a room or type its ID.")
             ok = False
         options_form = self.options_form()
@@ -328,6 +340,7 @@ class JoinLinkComposer(ComposerLayout):
             return None
         return JoinRequest(
             room_id=room_id,
+            meeting_id=meeting_id,
             display_name=str(values.get("display_name") or "").strip(),
             user_id=str(values.get("user_id") or "").strip(),
             moderator=bool(values.get("moderator")),

@@ -1,0 +1,1 @@
+"""Huawei Cloud Meeting: conferences, cloud meeting rooms, chair/guest links and conference control."""
