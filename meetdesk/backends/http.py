@@ -24,15 +24,12 @@ import httpx
 from meetdesk import __version__
 from meetdesk.backends.offload import decode_json_yielding, off_loop
 from meetdesk.domain.errors import AnswerLostError, ProtocolError, TLSError, UnreachableError, ValidationError
-from meetdesk.domain.models import Profile
+from meetdesk.domain.models import DEFAULT_DEADLINE_S, Profile
 from meetdesk.domain.redaction import REDACTED, redact_url, redact_urls_in
 from meetdesk.domain.values import is_loopback_host
 
 USER_AGENT = f"meetdesk/{__version__}"
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=6.0)
-#: every call (with its retries and the whole body) must be over within this many seconds; a profile may
-#: set its own (``Profile.deadline_s``)
-DEFAULT_DEADLINE_S = 60.0
 #: a longer answer is refused with a clear error instead of filling the memory
 MAX_ANSWER_BYTES = 32 * 1024 * 1024
 #: JSON bodies longer than this are decoded on a worker thread, so the window never stalls

@@ -44,7 +44,7 @@ async def cmd_rooms(ctx: Context, args: argparse.Namespace) -> int:
     rooms, past = conn.rooms, conn.past_rooms
     shown = list(rooms) + (list(past) if args.past else [])
     text = rooms_table(shown, cls.room_columns) if shown else f"No rooms on “{args.name}”."
-    if Capability.LOCAL_ROOM_LIST in cls.capabilities:
+    if Capability.LOCAL_ROOM_LIST in cls.capabilities or any(r.local_only for r in shown):
         text += f"\n({cls.display_name} cannot list rooms: these are the rooms meetdesk created or remembers.)"
     ctx.out.result([room_json(r, hidden_keys(cls.room_fields)) for r in shown], text)
     return 0

@@ -20,9 +20,13 @@ class DesignKey:
     legacy: bool = False
     choices: tuple[str, ...] = ()
     help: str = ""
+    #: an old name the current client still reads in place of this key when that one is empty
+    fallback_for: str = ""
 
 
-#: Every key the current client (2.x) reads, then the ones only clients ≤ 1.7 read.
+#: Every key the current client (2.x) reads, then the legacy section: the keys of clients 1.x
+#: (plugNmeet-client v1.7.5 useClientCustomization.tsx; removed in 2.0), of which 2.x still reads
+#: right_side_bg_color when side_panel_bg_color is empty (client 2.4 useClientCustomization.tsx).
 DESIGN_KEYS: tuple[DesignKey, ...] = (
     DesignKey("primary_color", "Primary colour", "color", help="Accents, links and the default primary button."),
     DesignKey("primary_btn_bg_color", "Primary button background", "color"),
@@ -39,12 +43,16 @@ DESIGN_KEYS: tuple[DesignKey, ...] = (
     DesignKey("side_panel_bg_color", "Side panel background", "color"),
     DesignKey("custom_css_url", "Custom CSS URL", "url"),
     DesignKey("custom_logo", "Custom logo URL", "url"),
-    DesignKey("left_side_bg_color", "Left side background", "color", legacy=True),
-    DesignKey("right_side_bg_color", "Right side background", "color", legacy=True),
+    DesignKey("left_side_bg_color", "Left side background", "color", legacy=True,
+              help="The participants column; read only by clients 1.x (1.0.5–1.7)."),
+    DesignKey("right_side_bg_color", "Right side background", "color", legacy=True,
+              fallback_for="side_panel_bg_color",
+              help="The chat column of clients 1.x; client 2.x still uses it as the side panel colour "
+                   "when “Side panel background” is empty."),
     DesignKey("column_camera_width", "Camera column width", "choice", legacy=True,
-              choices=("full", "medium", "small")),
+              choices=("full", "medium", "small"), help="Read only by clients 1.4–1.7."),
     DesignKey("column_camera_position", "Camera column position", "choice", legacy=True,
-              choices=("left", "top", "bottom")),
+              choices=("left", "top", "bottom"), help="Read only by clients 1.4–1.7."),
 )
 DESIGN_KEYS_BY_NAME = {k.key: k for k in DESIGN_KEYS}
 
@@ -71,7 +79,7 @@ def validate_design(design: Mapping[str, str], *, allow_legacy: bool = True) -> 
         spec = DESIGN_KEYS_BY_NAME.get(key)
         if spec is None:
             raise ValidationError(f"“{key}” is not a custom design setting plugNmeet knows.", field=key)
-        if spec.legacy and not allow_legacy:
+        if spec.legacy and not spec.fallback_for and not allow_legacy:
             raise ValidationError(f"{spec.label} is only read by legacy clients (1.7 and older).", field=key)
         value = str(raw).strip()
         if not value:

@@ -55,6 +55,10 @@ class Profile:
         )
 
 
+#: seconds every call to a server may take in all (retries and the whole answer), unless a profile says otherwise
+DEFAULT_DEADLINE_S = 60.0
+
+
 def _deadline(value: object) -> float | None:
     if value is None:
         return None

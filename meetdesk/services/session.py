@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import enum
 import logging
+import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -124,6 +125,8 @@ class Session:
         self.connections: dict[str, Connection] = {p.name: Connection(p) for p in store.profiles()}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._locks: dict[str, asyncio.Lock] = {}
+        #: the task connecting each profile, so that disconnect() can cancel a connection attempt at any moment
+        self._connecting: dict[str, asyncio.Task[Any]] = {}
         secrets.on_warning = lambda text: self._emit(SessionEvent.WARNING, text)
 
     # events ------------------------------------------------------------------------------------
@@ -146,6 +149,10 @@ class Session:
     def connection(self, name: str) -> Connection:
         try:
             return self.connections[name]
+        except KeyError:
+            pass
+        try:  # names are stored in NFC: "Café" typed with a combining accent is the same profile
+            return self.connections[unicodedata.normalize("NFC", name)]
         except KeyError:
             raise NotFoundError(f"There is no profile named “{name}”.") from None
 
@@ -201,6 +208,7 @@ class Session:
     async def connect(self, name: str, secret: str | None = None) -> ServerInfo:
         """Connect a profile and load its data. Errors are recorded in the status *and* raised."""
         conn = self.connection(name)
+        name = conn.profile.name
         async with self._lock(name):
             if conn.provider is not None and conn.state is ConnectionState.CONNECTED:
                 assert conn.server is not None
@@ -222,6 +230,9 @@ class Session:
                     current.profile = self.store.get(conn.profile.name)
 
             provider = create_provider(conn.profile, stored or "", persist=persist)
+            task = asyncio.current_task()
+            if task is not None:
+                self._connecting[name] = task
             try:
                 server = await provider.connect()
             except asyncio.CancelledError:
@@ -232,6 +243,8 @@ class Session:
                 await _quiet_close(provider)
                 self._set_state(conn, _state_for(exc), exc.user_text())
                 raise
+            finally:
+                self._connecting.pop(name, None)
             conn.provider, conn.server = provider, server
             self._set_state(conn, ConnectionState.CONNECTED)
         await self.refresh(name, raise_errors=False)
@@ -239,6 +252,10 @@ class Session:
 
     async def disconnect(self, name: str) -> None:
         conn = self.connection(name)
+        attempt = self._connecting.get(name)
+        if attempt is not None and attempt is not asyncio.current_task() and not attempt.done():
+            attempt.cancel()
+            await asyncio.gather(attempt, return_exceptions=True)
         provider, conn.provider, conn.server = conn.provider, None, None
         if provider is not None:
             await _quiet_close(provider)
@@ -391,7 +408,15 @@ class Session:
         return await self._then_refresh(name, replace(meeting, profile=name, kind=kind))
 
     async def cancel_meeting(self, name: str, meeting_id: str) -> None:
-        await self.provider(name).cancel_meeting(meeting_id)
+        provider = self.provider(name)
+        known = next((m for m in self.connection(name).meetings if m.id == meeting_id), None)
+        start, end = (known.start - timedelta(days=1), known.end + timedelta(days=1)) if known \
+            else self.meeting_window()
+
+        async def still_there() -> bool:
+            return any(m.id == meeting_id for m in await provider.list_meetings(start, end))
+
+        await _checked_when_lost(provider.cancel_meeting(meeting_id), still_there)
         await self._then_refresh(name, None)
 
     async def list_recordings(self, name: str, room_id: str | None = None, *,
@@ -402,7 +427,12 @@ class Session:
         return [replace(r, profile=name) for r in recordings]
 
     async def delete_recording(self, name: str, recording_id: str) -> None:
-        await self.provider(name).delete_recording(recording_id)
+        provider = self.provider(name)
+
+        async def still_there() -> bool:
+            return any(r.id == recording_id for r in await provider.list_recordings())
+
+        await _checked_when_lost(provider.delete_recording(recording_id), still_there)
 
     async def publish_recording(self, name: str, recording_id: str, publish: bool) -> None:
         await self.provider(name).publish_recording(recording_id, publish)
@@ -472,3 +502,17 @@ async def _quiet_close(provider: Provider) -> None:
         await asyncio.wait_for(provider.aclose(), 3)
     except Exception as exc:
         log.debug("closing %r failed: %s", provider, type(exc).__name__)
+
+
+async def _checked_when_lost(call: Awaitable[None], still_there: Callable[[], Awaitable[bool]]) -> None:
+    """Run a removal; when its answer was lost on the way back, ask the server whether it happened."""
+    try:
+        await call
+    except AnswerLostError as lost:
+        try:
+            if not await still_there():
+                log.info("the answer was lost, but the removal happened: done")
+                return
+        except MeetdeskError:
+            pass
+        raise lost from None

@@ -10,9 +10,6 @@ import random
 import threading
 from dataclasses import dataclass, field
 from typing import Any
-from xml.etree import ElementTree
-
-from defusedxml import ElementTree as SafeElementTree
 
 Scope = dict[str, Any]
 Receive = Any
@@ -206,33 +203,34 @@ def _with_bad_row(value: Any) -> bool:
     return found
 
 
-def _with_bad_xml_row(element: ElementTree.Element) -> bool:
-    """XML lists (an element whose children are all records with the same tag, e.g. BigBlueButton's
-    ``<meetings><meeting>…``): an empty record of that tag in front of the others."""
-    found = False
-    children = list(element)
-    if children and len({c.tag for c in children}) == 1 and all(len(c) for c in children):
-        element.insert(0, ElementTree.Element(children[0].tag))
-        found = True
-    for child in children:
-        found = _with_bad_xml_row(child) or found
-    return found
+def _xml_with_bad_row(body: bytes) -> bytes:
+    """XML answers (the legacy Axis API): an empty element in front of the first group of record elements —
+    two or more children of one parent sharing a tag and having fields of their own."""
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(body)  # the simulator's own answer: trusted
+    for parent in root.iter():
+        records = [c for c in parent if len(c)]
+        tags = {c.tag for c in records}
+        if len(records) >= 2 and len(tags) == 1:
+            parent.insert(list(parent).index(records[0]), ElementTree.Element(records[0].tag))
+            return bytes(ElementTree.tostring(root, encoding="utf-8", xml_declaration=True))
+    return body
 
 
 async def _bad_row(self: FaultInjector, scope: Scope, receive: Receive, send: Send) -> None:
-    """The real answer with one unreadable row in front of each list of rows (JSON or XML)."""
+    """The real answer with one unreadable row in front of each list of rows (JSON) or the first (XML)."""
     status, headers, body = await self._answer_of_app(scope, receive)
+    xml = any(k.lower() == b"content-type" and b"xml" in v for k, v in headers)
     try:
-        doc = json.loads(body)
-        if _with_bad_row(doc):
-            body = json.dumps(doc).encode()
-    except ValueError:
-        try:
-            root = SafeElementTree.fromstring(body)
-        except Exception:  # neither JSON nor XML: leave it as it is
-            root = None
-        if root is not None and _with_bad_xml_row(root):
-            body = ElementTree.tostring(root, encoding="utf-8")
+        if xml:
+            body = _xml_with_bad_row(body)
+        else:
+            doc = json.loads(body)
+            if _with_bad_row(doc):
+                body = json.dumps(doc).encode()
+    except ValueError:  # includes ElementTree.ParseError
+        pass
     await send({"type": "http.response.start", "status": status,
                 "headers": [*headers, (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})

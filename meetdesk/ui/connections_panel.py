@@ -297,7 +297,9 @@ class ConnectionsPanel(QWidget):
         busy = conn is not None and conn.state is ConnectionState.CONNECTING
         self.connect_action.setEnabled(conn is not None and not busy
                                        and conn.state is not ConnectionState.CONNECTED)
-        self.disconnect_action.setEnabled(conn is not None and conn.state is ConnectionState.CONNECTED)
+        # while connecting, Disconnect cancels the attempt: nobody waits for a server that does not answer
+        self.disconnect_action.setEnabled(conn is not None and conn.state in (ConnectionState.CONNECTED,
+                                                                             ConnectionState.CONNECTING))
         self.accounts_action.setVisible(conn is not None and self._has_accounts(conn))
         self.accounts_action.setEnabled(conn is not None and conn.provider is not None)
         self.details.setText(self._details_html(conn) if conn is not None else "")

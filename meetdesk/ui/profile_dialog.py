@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from meetdesk.backends.base import Provider, available_kinds, provider_class
 from meetdesk.domain.errors import MeetdeskError, ValidationError
 from meetdesk.domain.fields import FieldKind, FieldSpec, parse_options
-from meetdesk.domain.models import Profile, ServerInfo
+from meetdesk.domain.models import DEFAULT_DEADLINE_S, Profile, ServerInfo
 from meetdesk.domain.values import is_loopback_host
 from meetdesk.services.session import ConnectionState, Session
 from meetdesk.ui.forms import ERROR_STYLE, FieldForm
@@ -49,7 +49,13 @@ _NAME = "name"
 _URL = "base_url"
 _CA = "ca_file"
 _HTTP = "allow_http"
-_OWN_KEYS = frozenset({_NAME, _URL, _CA, _HTTP})
+_DEADLINE = "deadline_s"
+_OWN_KEYS = frozenset({_NAME, _URL, _CA, _HTTP, _DEADLINE})
+
+
+def _deadline(value: object) -> float | None:
+    """The profile's deadline; the default is stored as "none set", so a later default change applies."""
+    return float(value) if isinstance(value, int) and value != int(DEFAULT_DEADLINE_S) else None
 
 
 def http_warning(url: str) -> bool:
@@ -197,6 +203,9 @@ class ProfileDialog(QDialog):
                            "is not signed by a public one."),
             FieldSpec(_HTTP, "Allow unencrypted http://", FieldKind.BOOL, default=False,
                       help="Plain http:// sends passwords readable by anyone on the network. Only for test servers."),
+            FieldSpec(_DEADLINE, "Give up after (seconds)", FieldKind.INT, default=int(DEFAULT_DEADLINE_S),
+                      minimum=1, maximum=3600,
+                      help="The longest any one call to this server may take, its whole answer included."),
         ]
         return specs
 
@@ -259,7 +268,8 @@ class ProfileDialog(QDialog):
 
     def _fill(self, profile: Profile) -> None:
         values: dict[str, Any] = {_NAME: profile.name, _URL: profile.base_url, _CA: profile.ca_file or "",
-                                  _HTTP: profile.allow_http}
+                                  _HTTP: profile.allow_http,
+                                  _DEADLINE: int(profile.deadline_s or DEFAULT_DEADLINE_S)}
         specs = {s.key: s for s in self.form.specs}
         for key, raw in profile.fields.items():
             spec = specs.get(key)
@@ -324,7 +334,7 @@ class ProfileDialog(QDialog):
         data = dict(self.original.data) if self.original is not None else {}
         profile = Profile(name=name, kind=self.kind, base_url=str(values[_URL]), fields=fields,
                           ca_file=str(values.get(_CA) or "").strip() or None, allow_http=bool(values.get(_HTTP)),
-                          data=data)
+                          data=data, deadline_s=_deadline(values.get(_DEADLINE)))
         return profile, secret
 
     def set_field_error(self, key: str | None, message: str) -> None:

@@ -70,3 +70,12 @@ async def test_logs_redact_query_secrets_and_show_status(caplog: pytest.LogCaptu
     assert "/echo" in text and "→ 200" in text
     for secret in ("tok-777", "sid-888", "top-secret-value"):
         assert secret not in text
+
+
+def test_short_secrets_and_every_secret_query_key_are_redacted() -> None:
+    redactor = Redactor(["pw", "x7"])
+    text = redactor.text("GET /login?user=bob&userpass=pw&SID=ab&invitation=Q&secure=1 password pw, px7q")
+    assert "userpass=***" in text and "SID=***" in text and "invitation=***" in text and "secure=***" in text
+    assert " pw," not in text and "password ***" in text
+    assert "px7q" in text  # a short secret inside a longer word is left (it is not that secret)
+    assert redactor.url("https://alice:s3@h.example/x?token=t") == "https://alice:***@h.example/x?token=***"

@@ -145,3 +145,12 @@ def test_a_redirected_legacy_login_never_shows_the_password(cli: Cli) -> None:
             for form in (sim.secret, quote(sim.secret, safe=""), quote_plus(sim.secret)):
                 assert form not in run.out + run.err, run
             assert "userpass=***" in run.out + run.err or "redirected" in run.err, run
+
+
+def test_a_profile_is_found_by_either_spelling_of_its_name(cli: Cli) -> None:
+    with simulator("plugnmeet") as sim:
+        assert cli(*sim.add_args("Caf\u00e9"), stdin=sim.secret + "\n").code == 0
+        run = cli("rooms", "Cafe\u0301", "--json")
+        assert run.code == 0 and run.json() and run.json()[0]["profile"] == "Caf\u00e9", run
+        again = cli(*sim.add_args("Cafe\u0301"), stdin=sim.secret + "\n")
+        clean(again, 2, "already exists")

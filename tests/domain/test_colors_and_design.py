@@ -59,6 +59,11 @@ def test_validate_design_rejects_http_urls_unknown_keys_and_bad_choices() -> Non
     with pytest.raises(ValidationError):
         validate_design({"column_camera_width": "full"}, allow_legacy=False)
     assert validate_design({"column_camera_position": "top"}) == {"column_camera_position": "top"}
+    # client 2.x still reads right_side_bg_color when side_panel_bg_color is empty (useClientCustomization.tsx)
+    assert validate_design({"right_side_bg_color": "#abcdef"}, allow_legacy=False) == {
+        "right_side_bg_color": "#ABCDEF"}
+    with pytest.raises(ValidationError):
+        validate_design({"left_side_bg_color": "#abcdef"}, allow_legacy=False)
 
 
 def test_design_json_is_in_canonical_order() -> None:

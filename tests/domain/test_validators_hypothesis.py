@@ -176,3 +176,33 @@ def test_every_secret_query_value_is_redacted_whatever_its_length(key: str, valu
     assert f"{key}={value}&" not in redacted and f"{key}=***" in redacted
     error = MeetdeskError("failed", detail=text)
     assert f"{key}={value}&" not in (error.detail or "")
+
+
+AXIS_FIELDS = ["id", "rooms_id", "name", "comment", "numberOfPartizipants", "public", "ispublic", "appointment",
+               "moderated", "audioOnly", "demo", "demoTime", "closed", "isClosed", "roomtype", "roomtypes_id"]
+axis_text = st.one_of(st.sampled_from(["1", "42", "-3", "true", "false", "", " 7 ", "1e9", "9" * 30]),
+                      st.text(alphabet=st.characters(exclude_categories=("Cs", "Cc")), max_size=8))
+
+
+def _axis_room(fields: list[tuple[str, str, bool]]) -> Any:
+    from xml.etree.ElementTree import Element, SubElement
+
+    room = Element("{http://room.dto.db.openmeetings.apache.org/xsd}result")
+    for name, text, nil in fields:
+        child = SubElement(room, f"{{http://room.dto.db.openmeetings.apache.org/xsd}}{name}")
+        if nil:
+            child.set("{http://www.w3.org/2001/XMLSchema-instance}nil", "true")
+        else:
+            child.text = text
+    return room
+
+
+@SOME
+@given(st.lists(st.lists(st.tuples(st.sampled_from(AXIS_FIELDS), axis_text, st.booleans()), max_size=8)
+                .map(_axis_room), max_size=4))
+def test_legacy_openmeetings_rooms_are_read_or_skipped_never_crash(rooms: list[Any]) -> None:
+    from meetdesk.backends.openmeetings_axis.client import OpenMeetingsAxisProvider
+
+    axis = OpenMeetingsAxisProvider(Profile("A", "openmeetings-axis", "http://127.0.0.1:5080/openmeetings",
+                                            {"user": "u"}), "s")
+    assert len(_read(rooms, axis._listed_room)) <= len(rooms)

@@ -192,3 +192,19 @@ async def test_edit_keeps_the_saved_secret_when_left_empty(
     assert await session.secrets.get("Old name") is None
     assert session.connection("New name").state is ConnectionState.DISCONNECTED
     assert json.loads(session.store.path.read_text())["profiles"][0]["name"] == "New name"
+
+
+@pytest.mark.asyncio
+async def test_the_deadline_per_call_is_set_in_the_dialog(qtbot: QtBot, session: Session,
+                                                          plugnmeet_server: Any) -> None:
+    from PySide6.QtWidgets import QSpinBox
+
+    dialog = open_dialog(qtbot, session)
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("plugnmeet"))
+    type_into(qtbot, dialog, plugnmeet_values(plugnmeet_server, name="Slow"))
+    spin = dialog.form.widget("deadline_s")
+    assert isinstance(spin, QSpinBox) and spin.value() == 60
+    spin.setValue(15)
+    dialog.save()
+    await until(lambda: "Slow" in session.store.names(), what="the saved profile")
+    assert session.store.get("Slow").deadline_s == 15.0

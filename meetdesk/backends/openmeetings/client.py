@@ -123,7 +123,9 @@ class OpenMeetingsProvider(OpenMeetingsRooms):
             options={"reminder": omj.text(dto.get("reminder")) or "NONE",
                      "password_protected": omj.as_bool(dto.get("passwordProtected")),
                      "new_room_type": omj.text(room.get("type")) or "CONFERENCE"},
-            extra={"room": room_name, "owner": owner_text, "ical_id": omj.text(dto.get("icalId"))},
+            extra={"room": room_name, "owner": owner_text, "ical_id": omj.text(dto.get("icalId")),
+                   # set on appointments the user is only a member of (AppointmentDao.getInRange)
+                   "attending_only": "yes" if omj.as_bool(dto.get("connectedEvent")) else ""},
         )
 
     async def list_meetings(self, start: datetime, end: datetime) -> list[Meeting]:
@@ -135,7 +137,9 @@ class OpenMeetingsProvider(OpenMeetingsRooms):
         dtos = [] if body is None else omj.unwrap_rows(body, "appointmentDTO", call)
         meetings = await parse_rows(dtos, lambda d: self._meeting_from_dto(omj.as_object(d, call), call),
                                     server=self._server, call=call, what="meeting")
-        return sorted(meetings, key=lambda m: m.start)
+        # the server's range includes both bounds (BETWEEN in appointmentsInRange); meetdesk's windows are
+        # half-open, so a meeting that only touches the window is left out
+        return sorted((m for m in meetings if m.end > start and m.start < end), key=lambda m: m.start)
 
     async def next_meeting(self) -> Meeting | None:
         """The account's next appointment, or None (the server answers 204)."""

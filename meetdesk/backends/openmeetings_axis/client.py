@@ -1,78 +1,75 @@
 """Apache OpenMeetings 2.x–3.0 through its legacy Axis2 web services (XML over GET).
 
-The flow is the one the OpenMeetings SOAP tutorials describe: ``UserService/getSession`` hands out a
-session id, ``UserService/loginUser`` binds it to an account (1 = success, negative = error code),
+The flow is the one the OpenMeetings SOAP tutorials describe (sign-in in ``session.py``):
 ``RoomService/addRoomWithModerationQuestionsAndAudioType`` creates a room and
 ``UserService/setUserObjectAndGenerateRoomHash`` issues a single-use secure hash for the entry URL
 ``<web root>/?secureHash=…&scopeRoomId=…&language=…``.
 
-The legacy API cannot list rooms, so the rooms created from meetdesk are remembered in the profile
-(``profile.data["rooms"]``) and listed from there.
+Rooms are listed with ``RoomService/getRooms`` (3.0.x and 2.x; it needs an *admin* account) and
+counted with ``getRoomCounters``; ``deleteRoom`` and ``closeRoom`` delete, close and reopen them. When the
+server refuses the listing (a web-service-only account), the rooms created from meetdesk, remembered in
+the profile (``profile.data["rooms"]``), are listed instead.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar
-from urllib.parse import quote, quote_plus, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 from xml.etree.ElementTree import Element
 
-import httpx
-
-from meetdesk.backends.base import Capability, Column, PersistHook, Provider, secret_spec
-from meetdesk.backends.http import build_client, translate_errors
+from meetdesk.backends.base import Capability, Column, secret_spec
+from meetdesk.backends.openmeetings_axis.rooms import children, read_counters, read_room
+from meetdesk.backends.openmeetings_axis.session import AxisSession
 from meetdesk.backends.openmeetings_axis.vocabulary import (
     ADD_ROOM,
     HASH_LIFETIME,
-    INVALID_SESSION,
     LANGUAGES,
     NO_PERMISSION,
-    NOT_ACTIVATED,
-    OTHER_BACKEND_HINT,
     RIGHTS_HINT,
     ROOM_HASH,
     ROOM_SERVICE,
     ROOM_TYPE_SHORT,
     ROOM_TYPES,
     UNKNOWN_ERROR,
-    USER_NOT_FOUND,
     USER_SERVICE,
-    WRONG_PASSWORD,
     bool_param,
     language_id,
     split_name,
     yes_no,
 )
-from meetdesk.backends.openmeetings_axis.wire import child_text, fault_text, parse_document, response_return
 from meetdesk.backends.rows import parse_rows
 from meetdesk.domain.errors import (
-    AuthenticationError,
     ConfigError,
     MeetdeskError,
+    NotFoundError,
     PermissionDeniedError,
     ProtocolError,
     ServerError,
     ValidationError,
 )
 from meetdesk.domain.fields import FieldKind, FieldSpec, parse_options
-from meetdesk.domain.models import JoinLink, JoinRequest, LinkPolicy, Profile, Role, Room, RoomDraft, ServerInfo
+from meetdesk.domain.models import JoinLink, JoinRequest, LinkPolicy, Role, Room, RoomDraft
 
 log = logging.getLogger("meetdesk.backends.openmeetings_axis")
+#: rooms asked for in one getRooms call; a legacy server holds a few hundred at most
+ROOM_PAGE = 500
 
 
-class OpenMeetingsAxisProvider(Provider):
+class OpenMeetingsAxisProvider(AxisSession):
     kind: ClassVar[str] = "openmeetings-axis"
     display_name: ClassVar[str] = "OpenMeetings 2.x–3.0 (legacy)"
     description: ClassVar[str] = (
-        "Apache OpenMeetings 2.x and 3.0 through the legacy Axis2 web services: create rooms and compose "
-        "single-use join links. The server cannot list rooms, so meetdesk lists the rooms created here."
+        "Apache OpenMeetings 2.x and 3.0 through the legacy Axis2 web services: list (with an admin "
+        "account), create, close, reopen and delete rooms, and compose single-use join links."
     )
     join_request_fields = frozenset({"user_id", "moderator", "email", "language", "avatar_url"})
     capabilities: ClassVar[Capability] = (
-        Capability.CREATE_ROOM | Capability.JOIN_LINK | Capability.LIST_ROOMS | Capability.LOCAL_ROOM_LIST
+        Capability.CREATE_ROOM | Capability.JOIN_LINK | Capability.LIST_ROOMS | Capability.DELETE_ROOM
+        | Capability.OPEN_CLOSE_ROOM
     )
     url_label: ClassVar[str] = "OpenMeetings address"
     url_placeholder: ClassVar[str] = "http://om.example.org:5080/openmeetings"
@@ -127,220 +124,6 @@ class OpenMeetingsAxisProvider(Provider):
         Column("moderated", "Moderated"),
     )
 
-    def __init__(self, profile: Profile, secret: str, *, persist: PersistHook | None = None) -> None:
-        super().__init__(profile, secret, persist=persist)
-        self._client: httpx.AsyncClient | None = None
-        self._no_retry_client: httpx.AsyncClient | None = None
-        self._sid: str | None = None
-        self._login_lock = asyncio.Lock()
-
-    # url ---------------------------------------------------------------------------------------
-    @classmethod
-    def normalize_base_url(cls, url: str) -> str:
-        """The OpenMeetings web root: ``http://host:5080`` → ``http://host:5080/openmeetings``.
-
-        A pasted service or entry URL (``…/openmeetings/services/UserService``, ``…/?secureHash=…``) is
-        cut back to the web root.
-        """
-        text = url.strip()
-        parts = urlsplit(text)
-        if not parts.scheme or not parts.netloc:
-            return text.rstrip("/")
-        path = parts.path.rstrip("/")
-        if "/services/" in f"{path}/":
-            path = path[: f"{path}/".index("/services/")]
-        if not path:
-            path = "/openmeetings"
-        return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-
-    @property
-    def _base_url(self) -> str:
-        return self.normalize_base_url(self.profile.base_url)
-
-    @property
-    def _server(self) -> str:
-        return self.profile.name or urlsplit(self._base_url).netloc or "the OpenMeetings server"
-
-    @property
-    def _user(self) -> str:
-        return str(self.profile.fields.get("user", "")).strip()
-
-    # http --------------------------------------------------------------------------------------
-    def _http(self, *, retry: bool = True) -> httpx.AsyncClient:
-        # The password travels in the query string (the API wants it so); every spelling of it that a
-        # logged URL can contain is registered for redaction.
-        secrets = [self._secret, quote(self._secret, safe=""), quote_plus(self._secret),
-                   quote_plus(self._secret, safe="*")]
-        if retry:
-            if self._client is None:
-                self._client = build_client(self.profile, secrets=secrets, logger=log, base_url=self._base_url)
-            return self._client
-        # Room creation is a GET that is not idempotent: a blind retry after a dropped answer could
-        # create the room twice, so it goes through a client without retries.
-        if self._no_retry_client is None:
-            self._no_retry_client = build_client(self.profile, secrets=secrets, logger=log,
-                                                 base_url=self._base_url, retries=0)
-        return self._no_retry_client
-
-    async def _get(self, service: str, method: str, params: Mapping[str, str], *,
-                   retry: bool = True) -> Element | None:
-        call = f"{service}/{method}"
-        client = self._http(retry=retry)
-        async with translate_errors(self._server, call):
-            response = await client.get(f"services/{service}/{method}", params=dict(params))
-        return self._read(response, method, call)
-
-    def _read(self, response: httpx.Response, method: str, call: str) -> Element | None:
-        status = response.status_code
-        if status in (401, 403):
-            raise AuthenticationError(
-                f"The web server in front of {self._server} refused access (HTTP {status}).",
-                detail=call, hint="Check the address; a proxy may require its own sign-in.",
-            )
-        if status == 404:
-            raise ProtocolError(f"{self._server} does not offer the OpenMeetings 2.x/3.0 web services.",
-                                detail=f"HTTP 404 for {call}", hint=OTHER_BACKEND_HINT)
-        if 300 <= status < 400:
-            raise ProtocolError(
-                f"{self._server} redirected the request elsewhere.",
-                detail=f"HTTP {status} to {response.headers.get('location', '?')} for {call}",
-                hint="Enter the final address of the OpenMeetings web root in the profile (https:// if it redirects).",
-            )
-        content_type = response.headers.get("content-type", "").lower()
-        if status == 200 and "html" in content_type:
-            raise ProtocolError(f"{self._server} answered with a web page instead of the web-service answer.",
-                                detail=call, hint=OTHER_BACKEND_HINT)
-        if status >= 500 and ("html" in content_type or not response.content.lstrip().startswith(b"<")):
-            raise ServerError(f"{self._server} reported an internal error (HTTP {status}).", detail=call,
-                              hint="Try again later; if it persists, ask the OpenMeetings administrator.")
-        root = parse_document(response.content, self._server, call)
-        fault = fault_text(root)
-        if fault is not None:
-            if "endpoint reference" in fault.lower():
-                raise ProtocolError(f"{self._server} does not know the legacy web-service call {call}.",
-                                    detail=fault, hint=OTHER_BACKEND_HINT)
-            raise ServerError(f"{self._server} reported an error: {fault or 'no reason given'}.", detail=call)
-        if status != 200:
-            raise ServerError(f"{self._server} answered with HTTP {status}.", detail=call)
-        return response_return(root, method, self._server)
-
-    def _long(self, returned: Element | None, call: str) -> int:
-        text = (returned.text or "").strip() if returned is not None else ""
-        try:
-            return int(text)
-        except ValueError:
-            raise ProtocolError(f"{self._server} answered {call} without the expected number.",
-                                detail=f"return {text[:40]!r}") from None
-
-    # session -----------------------------------------------------------------------------------
-    async def _session(self) -> str:
-        async with self._login_lock:
-            if self._sid is None:
-                self._sid = await self._login()
-            return self._sid
-
-    def _forget_session(self, sid: str) -> None:
-        if self._sid == sid:
-            self._sid = None
-
-    async def _login(self) -> str:
-        user = self._user
-        if not user:
-            raise ValidationError("Enter the OpenMeetings user name in the profile.", field="user")
-        if not self._secret:
-            raise AuthenticationError(f"No password is stored for the profile {self.profile.name}.",
-                                      hint="Edit the profile and enter the password of the OpenMeetings account.")
-        call = f"{USER_SERVICE}/loginUser"
-        for attempt in range(2):
-            returned = await self._get(USER_SERVICE, "getSession", {})
-            sid = child_text(returned, "session_id") if returned is not None else None
-            if not sid:
-                raise ProtocolError(f"{self._server} did not hand out a session id.",
-                                    detail=f"{USER_SERVICE}/getSession", hint=OTHER_BACKEND_HINT)
-            code = self._long(await self._get(USER_SERVICE, "loginUser",
-                                              {"SID": sid, "username": user, "userpass": self._secret}), call)
-            if code > 0:
-                log.info("signed in to %s as %s", self._server, user)
-                return sid
-            if code == INVALID_SESSION and attempt == 0:
-                continue  # the fresh session vanished before the login: fetch another one once
-            raise await self._login_error(code, sid)
-        raise AssertionError("unreachable")
-
-    async def _login_error(self, code: int, sid: str) -> MeetdeskError:
-        who = f"“{self._user}”"
-        if code == USER_NOT_FOUND:
-            return AuthenticationError(f"{self._server} has no OpenMeetings user {who}.",
-                                       hint="Check the user name in the profile; the account's e-mail address "
-                                            "works too.")
-        if code == WRONG_PASSWORD:
-            return AuthenticationError(f"{self._server} refused the password for {who}.",
-                                       hint="Enter the password again in the profile; it is case-sensitive.")
-        if code == NOT_ACTIVATED:
-            return AuthenticationError(f"The OpenMeetings account {who} is not activated yet.",
-                                       hint="Activate it with the link from the registration e-mail, or ask "
-                                            "the OpenMeetings administrator.")
-        if code == NO_PERMISSION:
-            return PermissionDeniedError(f"The OpenMeetings account {who} lacks administrator rights.",
-                                         hint=RIGHTS_HINT)
-        if code == INVALID_SESSION:
-            return ServerError(f"{self._server} did not keep the new session long enough to sign in.",
-                               detail=f"loginUser returned {code}", hint="Try again in a moment.")
-        if code == UNKNOWN_ERROR:
-            return AuthenticationError(
-                f"{self._server} could not sign in {who} (unknown error).",
-                detail=f"loginUser returned {code}",
-                hint="On OpenMeetings 2.x this usually means the account belongs to no organisation; "
-                     "ask the OpenMeetings administrator.",
-            )
-        text = await self._error_text(code, sid)
-        return AuthenticationError(f"{self._server} refused to sign in {who}: {text}",
-                                   detail=f"loginUser returned {code}")
-
-    async def _error_text(self, code: int, sid: str) -> str:
-        """The server's own English text for an error code (UserService/getErrorByCode)."""
-        fallback = f"error {code}."
-        try:
-            returned = await self._get(USER_SERVICE, "getErrorByCode",
-                                       {"SID": sid, "errorid": str(code), "language_id": "1"})
-        except MeetdeskError:
-            return fallback
-        message = child_text(returned, "errmessage") if returned is not None else None
-        return f"{message.rstrip('.')} (error {code})." if message else fallback
-
-    async def _authorised_call(self, service: str, method: str, params: Mapping[str, str], *,
-                               session_suspects: frozenset[str], retry: bool = True) -> str | None:
-        """Call a method needing a signed-in session; sign in again once if the answer hints at a lost one.
-
-        The legacy server cannot tell an expired session from missing rights: both give the method's
-        "no permission" code. So such a code triggers one fresh sign-in and a repeat; if the repeat
-        fails the same way, the code is returned for the caller to report as missing rights.
-        """
-        for attempt in range(2):
-            sid = await self._session()
-            returned = await self._get(service, method, {"SID": sid, **params}, retry=retry)
-            text = (returned.text or "").strip() if returned is not None else None
-            if attempt == 0 and text in session_suspects:
-                log.info("%s/%s answered %s; signing in again", service, method, text)
-                self._forget_session(sid)
-                continue
-            return text
-        return None  # pragma: no cover - the loop always returns on its second pass
-
-    # lifecycle ---------------------------------------------------------------------------------
-    async def connect(self) -> ServerInfo:
-        self._sid = None
-        await self._session()
-        return ServerInfo(product="OpenMeetings (legacy API)", version="", user=self._user,
-                          extra={"api": "Axis2 web services (OpenMeetings 2.x–3.0)"})
-
-    async def aclose(self) -> None:
-        self._sid = None
-        for client in (self._client, self._no_retry_client):
-            if client is not None:
-                await client.aclose()
-        self._client = self._no_retry_client = None
-
     # rooms -------------------------------------------------------------------------------------
     def _room_options(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         options = {spec.key: spec.default for spec in self.room_fields}
@@ -363,9 +146,76 @@ class OpenMeetingsAxisProvider(Provider):
                     extra=self._columns(options), local_only=True)
 
     async def list_rooms(self) -> list[Room]:
+        """The server's rooms (``getRooms``, admin accounts) with who is in them; else the remembered ones."""
+        sid = await self._session()
+        params = {"SID": sid, "start": "0", "max": str(ROOM_PAGE), "orderby": "rooms_id", "asc": "true"}
+        try:
+            returned = await self._get(ROOM_SERVICE, "getRooms", params)
+        except ServerError as exc:  # below admin level ConferenceService.getRooms returns null → a fault
+            log.info("getRooms refused (%s); listing the rooms meetdesk remembers", exc.message)
+            return await self._remembered_rooms()
+        if returned is None:
+            return await self._remembered_rooms()
+        rooms = await parse_rows(children(returned, "result"), self._listed_room, server=self._server,
+                                 call=f"{ROOM_SERVICE}/getRooms", what="room")
+        counts = await self._counters(sid, [r.id for r in rooms])
+        return [replace(r, participant_count=counts.get(r.id)) for r in rooms]
+
+    async def _counters(self, sid: str, room_ids: list[str]) -> dict[str, int]:
+        if not room_ids:
+            return {}
+        try:
+            returns = await self._get_returns(ROOM_SERVICE, "getRoomCounters", {"SID": sid, "roomId": room_ids})
+        except ServerError as exc:
+            log.info("getRoomCounters failed (%s); rooms listed without participant counts", exc.message)
+            return {}
+        return read_counters(returns)
+
+    def _listed_room(self, element: Element) -> Room:
+        listed = read_room(element)
+        options = {spec.key: spec.default for spec in self.room_fields}
+        options.update(parse_options(self.room_fields, listed.options, strict=False))
+        return replace(self._room(listed.id, listed.name, options, None), local_only=False,
+                       status="closed" if listed.closed else "open")
+
+    async def _remembered_rooms(self) -> list[Room]:
         records = self.profile.data.get("rooms") or []
         return await parse_rows(records if isinstance(records, list) else [records], self._room_from_record,
                                 server=self.profile.name, call="the rooms meetdesk remembers", what="room")
+
+    def _room_number(self, room_id: str) -> str:
+        text = room_id.strip()
+        if not text.isdigit():
+            raise ValidationError(f"OpenMeetings room ids are numbers, not “{room_id}”.", field="room_id")
+        return text
+
+    async def delete_room(self, room_id: str) -> None:
+        number = self._room_number(room_id)
+        text = await self._authorised_call(ROOM_SERVICE, "deleteRoom", {"rooms_id": number},
+                                           session_suspects=frozenset({""}), retry=False)
+        if text != number:  # RoomManager.deleteRoomById: the id, or null (unknown room or no rights)
+            raise NotFoundError(f"{self._server} did not delete room {number}: it does not exist, or "
+                                f"“{self._user}” lacks the web-service right.", hint=RIGHTS_HINT)
+        self.profile.data["rooms"] = [r for r in self.profile.data.get("rooms") or []
+                                      if not (isinstance(r, dict) and str(r.get("id")) == number)]
+        await self._persist(self.profile.data)
+
+    async def close_room(self, room_id: str) -> None:
+        await self._set_closed(room_id, True)
+
+    async def open_room(self, room_id: str) -> None:
+        await self._set_closed(room_id, False)
+
+    async def _set_closed(self, room_id: str, closed: bool) -> None:
+        # status is the new value of isClosed (RoomManager.closeRoom: room.setIsClosed(status)), although the
+        # javadoc of RoomWebService.closeRoom says "false = close, true = open"
+        number = self._room_number(room_id)
+        text = await self._authorised_call(ROOM_SERVICE, "closeRoom",
+                                           {"room_id": number, "status": bool_param(closed)},
+                                           session_suspects=frozenset({"-2"}))
+        if text != "1":
+            raise PermissionDeniedError(f"{self._server} refused to {'close' if closed else 'reopen'} room "
+                                        f"{number} for “{self._user}” (error {text}).", hint=RIGHTS_HINT)
 
     def _room_from_record(self, record: object) -> Room:
         if not isinstance(record, dict) or not str(record.get("id", "")).strip():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
@@ -42,6 +43,7 @@ from meetdesk.backends.plugnmeet.wire import (
     float_of,
     int_of,
     json_object,
+    participant_from_info,
     rfc3339,
     sign,
     text_of,
@@ -50,6 +52,7 @@ from meetdesk.backends.plugnmeet.wire import (
 from meetdesk.backends.rows import parse_rows
 from meetdesk.domain.design import encode_custom_design
 from meetdesk.domain.errors import (
+    AnswerLostError,
     MeetdeskError,
     NotFoundError,
     ProtocolError,
@@ -62,7 +65,6 @@ from meetdesk.domain.models import (
     JoinLink,
     JoinRequest,
     LinkPolicy,
-    Participant,
     Recording,
     Role,
     Room,
@@ -78,6 +80,8 @@ log = logging.getLogger("meetdesk.backends.plugnmeet")
 #: pages of 100 (the server's maximum) — more than 20 pages is more history than a table can show
 PAGE_SIZE = 100
 MAX_PAGES = 20
+#: how long a room this provider ended is shown as "ending…" while the server still lists it
+ENDING_GRACE_S = 30.0
 
 class PlugNmeetProvider(Provider):
     kind: ClassVar[str] = "plugnmeet"
@@ -116,6 +120,12 @@ class PlugNmeetProvider(Provider):
     )
 
     _client: httpx.AsyncClient | None = None
+    #: rooms this provider ended → when (monotonic); shown as "ending…" while the server still lists them
+    _ending: dict[str, float]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._ending = {}
 
     @classmethod
     def normalize_base_url(cls, url: str) -> str:
@@ -225,8 +235,12 @@ class PlugNmeetProvider(Provider):
             return []
         with self._reading("room/getActiveRoomsInfo"):
             items = as_list(body.get("rooms"), "rooms")
-        return await parse_rows(items, lambda item: self._active_room(as_dict(item, "rooms[]")),
-                                server=self._server, call="room/getActiveRoomsInfo", what="room")
+        rooms = await parse_rows(items, lambda item: self._active_room(as_dict(item, "rooms[]")),
+                                 server=self._server, call="room/getActiveRoomsInfo", what="room")
+        now = time.monotonic()
+        self._ending = {r: t for r, t in self._ending.items() if now - t < ENDING_GRACE_S}
+        return [dataclasses.replace(r, status="ending…", running=False) if r.id in self._ending else r
+                for r in rooms]
 
     async def get_room(self, room_id: str) -> Room:
         try:
@@ -238,19 +252,33 @@ class PlugNmeetProvider(Provider):
             return self._active_room(as_dict(body.get("room"), "room"))
 
     async def room_state(self, room_id: str) -> str:
-        """"active", "ended" (known but not running) or "unknown" — from ``/room/isRoomActive``."""
+        """"active", "ending" (ended, being cleaned up), "ended" (in the past-room list) or "unknown".
+
+        ``isRoomActive`` says "room is not active" only while an ended room is cleaned up and "room not found"
+        afterwards, as for a room that never existed (pkg/models/room_info.go reads the NATS status, which
+        the cleanup deletes), so an ended room is told apart by the past-room list.
+        """
         body = await self.request("room/isRoomActive", {"room_id": room_id}, idempotent=True)
         with self._reading("room/isRoomActive"):
             if body.get("is_active") is True:
                 return "active"
-            return "ended" if str(body.get("status_code", "")) == "ROOM_NOT_ACTIVE" else "unknown"
+            if str(body.get("status_code", "")) == "ROOM_NOT_ACTIVE":
+                return "ending"
+        try:
+            past = await self.request("room/fetchPastRooms", {"room_ids": [room_id], "limit": 1},
+                                      idempotent=True)
+        except NotFoundError:
+            return "unknown"
+        with self._reading("room/fetchPastRooms"):
+            total = int_of(as_dict(past.get("result"), "result"), "total_rooms")
+        return "ended" if total else "unknown"
 
     def _active_room(self, item: Mapping[str, Any]) -> Room:
         info = as_dict(item.get("room_info"), "room_info")
         room_id = text_of(info, "room_id", required=True)
         metadata = json_object(text_of(info, "metadata"))
         participants = tuple(
-            self._participant(as_dict(p, "participants_info[]"))
+            participant_from_info(as_dict(p, "participants_info[]"))
             for p in as_list(item.get("participants_info"), "participants_info")
         )
         visible = [p for p in participants if not p.extra.get("hidden")]
@@ -278,27 +306,26 @@ class PlugNmeetProvider(Provider):
             },
         )
 
-    def _participant(self, p: Mapping[str, Any]) -> Participant:
-        metadata = json_object(text_of(p, "metadata"))
-        permission = p.get("permission") if isinstance(p.get("permission"), dict) else {}
-        hidden = bool(permission.get("hidden")) if isinstance(permission, dict) else False
-        is_admin = bool(metadata.get("is_admin"))
-        return Participant(
-            id=text_of(p, "identity"),
-            name=text_of(p, "name") or text_of(p, "identity"),
-            role="moderator" if is_admin else "attendee",
-            joined_at=epoch(int_of(p, "joined_at")),
-            extra={"hidden": hidden, "state": text_of(p, "state"), "presenter": bool(metadata.get("is_presenter"))},
-        )
-
     async def list_past_rooms(self) -> list[Room]:
+        """Rooms that ended. The server's list holds running rooms too (see ``_past_room``); they are left
+        out here because the active-room list already shows them, with their participants."""
         items = await self._paged("room/fetchPastRooms", {"room_ids": []}, "rooms_list", "total_rooms")
-        return await parse_rows(items, lambda item: self._past_room(as_dict(item, "rooms_list[]")),
+        rows = await parse_rows(items, lambda item: self._past_room(as_dict(item, "rooms_list[]")),
                                 server=self._server, call="room/fetchPastRooms", what="past room")
+        return [room for room in rows if room is not None]
 
-    def _past_room(self, info: Mapping[str, Any]) -> Room:
+    def _past_room(self, info: Mapping[str, Any]) -> Room | None:
+        """One row of ``fetchPastRooms``, or None for a room that has not ended.
+
+        plugNmeet-server's ``GetPastRooms`` (``pkg/services/db/room_info.go``) filters with the GORM struct
+        condition ``&RoomInfo{IsRunning: 0}``; GORM drops zero-valued fields from struct conditions, so
+        running rooms come back too, with ``ended`` = Go's zero time ``0001-01-01T00:00:00Z``.
+        """
         room_id = text_of(info, "room_id", required=True)
-        ended = rfc3339(text_of(info, "ended"))
+        created = rfc3339(text_of(info, "created"))
+        ended = rfc3339(text_of(info, "ended", required=True))
+        if ended is None or ended.year <= 1:
+            return None
         return Room(
             id=room_id,
             name=text_of(info, "room_title") or room_id,
@@ -306,7 +333,7 @@ class PlugNmeetProvider(Provider):
             status="ended",
             running=False,
             participant_count=int_of(info, "joined_participants"),
-            created=rfc3339(text_of(info, "created")),
+            created=created,
             past=True,
             extra={
                 "room_id": room_id,
@@ -347,6 +374,7 @@ class PlugNmeetProvider(Provider):
             else derive_room_id(title)
         options = parse_options(self.room_fields, draft.options)
         body = await self.request("room/create", create_room_request(room_id, title, options))
+        self._ending.pop(room_id, None)  # a room made again after its end is a new session
         with self._reading("room/create"):
             room = self._active_room({"room_info": as_dict(body.get("room_info"), "room_info"),
                                       "participants_info": []})
@@ -360,11 +388,22 @@ class PlugNmeetProvider(Provider):
         return room
 
     async def end_room(self, room_id: str) -> None:
+        """End a room. The server answers first and ends it afterwards (up to ~10 s while participants are
+        removed, pkg/models/room_end.go), so a refresh right after may still list it: shown as "ending…"."""
         try:
             await self.request("room/endRoom", {"room_id": room_id})
+        except AnswerLostError as lost:  # ask whether it happened; an ended room lingers while it is cleaned up
+            try:
+                state = await self.room_state(room_id)
+            except MeetdeskError:
+                raise lost from None
+            if state == "active":
+                raise
+            log.info("room %s: the answer to endRoom was lost, but the room is %s", room_id, state)
         except NotFoundError as exc:
             raise NotFoundError(f"The room “{room_id}” is not running on {self._server}, so it cannot be ended.",
                                 detail=exc.detail, hint="It may have ended already; refresh the list.") from None
+        self._ending[room_id] = time.monotonic()
 
     # recordings ------------------------------------------------------------------------------
     async def list_recordings(self, room_id: str | None = None) -> list[Recording]:
@@ -460,7 +499,7 @@ class PlugNmeetProvider(Provider):
             state = await self.room_state(room_id)
         except MeetdeskError:
             state = "unknown"
-        what = "has ended" if state == "ended" else "is not running"
+        what = {"ended": "has ended", "ending": "is ending"}.get(state, "is not running")
         return NotFoundError(f"The room “{room_id}” {what} on {self._server}, so nobody can join it now.",
                              detail=original.detail,
                              hint="Create or start the room first, then make the link again.")

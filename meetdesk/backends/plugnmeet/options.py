@@ -24,6 +24,8 @@ RESERVED_PREFIX = "user_"
 RESERVED_USER_PREFIXES = ("ingres_", "pnm_agent-", "pnm_tts_agent-", "sip_")
 RESERVED_USER_SUFFIX = "-native"
 MAX_DERIVED_ID = 48
+#: the room table's column is varchar(64) (plugNmeet-server pkg/dbmodels/room.go)
+MAX_ROOM_ID = 64
 
 
 def _ascii_slug(text: str, limit: int) -> str:
@@ -70,6 +72,8 @@ def room_id_problem(room_id: str) -> str | None:
     """Why the server would refuse ``room_id``, as a sentence, or None when it is valid."""
     if not room_id:
         return "The room ID must not be empty."
+    if len(room_id) > MAX_ROOM_ID:
+        return f"The room ID may be at most {MAX_ROOM_ID} characters long ({len(room_id)} given)."
     if not ID_PATTERN.match(room_id):
         return "The room ID may only contain letters a–z and A–Z, digits, “-” and “_” (no spaces or dots)."
     if RESERVED_INFIX in room_id:
@@ -289,13 +293,29 @@ LOCK_KEYS: tuple[tuple[str, str], ...] = (
     ("lock_reactions", "Reactions"),
 )
 LOCK_CHOICES: tuple[tuple[str, str], ...] = (("default", "Room default"), ("yes", "Locked"), ("no", "Not locked"))
-LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
+#: the plugNmeet client's languages (plugNmeet-client src/helpers/languages.ts, v2.4): it applies a
+#: preferred_lang only when it matches one of these codes, ignoring case (HandleParticipants.ts looks it up
+#: in languagesMap by lowercase code); anything else ("de", "German") silently leaves the browser language
+CLIENT_LANGUAGES: tuple[tuple[str, str], ...] = (
+    ("en", "English"), ("es-ES", "Spanish – Español"), ("de-DE", "German – Deutsch"),
+    ("fr-FR", "French – Français"), ("it-IT", "Italian – Italiano"), ("pt-PT", "Portuguese – Português"),
+    ("ar-SA", "Arabic – اللغة العربية"), ("bn-BD", "Bengali – বাংলা"), ("cs-CZ", "Czech"), ("da-DK", "Danish"),
+    ("el-GR", "Greek"), ("et-EE", "Estonian"), ("fa-IR", "Persian – فارسی"), ("he-IL", "Hebrew"),
+    ("hr-HR", "Croatian"), ("hu-HU", "Hungarian"), ("id-ID", "Indonesian"), ("ja-JP", "Japanese – 日本語"),
+    ("ko-KR", "Korean – 한국어"), ("lv-LV", "Latvian"), ("nl-NL", "Dutch"), ("no-NO", "Norwegian"),
+    ("pl-PL", "Polish"), ("ro-RO", "Romanian"), ("ru-RU", "Russian – Русский"), ("sv-SE", "Swedish"),
+    ("tr-TR", "Turkish – Türkçe"), ("uk-UA", "Ukrainian – Українська"), ("vi-VN", "Vietnamese"),
+    ("zh-CN", "Chinese (simplified) – 简体中文"), ("zh-TW", "Chinese (traditional) – 繁體中文"),
+)
+_LANGUAGE_BY_LOWER = {code.lower(): code for code, _label in CLIENT_LANGUAGES}
+_LANGUAGE_BY_PRIMARY = {code.split("-")[0].lower(): code for code, _label in reversed(CLIENT_LANGUAGES)}
 _G_PERSON = "Participant"
 _G_USER_LOCKS = "Locks for this participant (moderators are never locked)"
 
 JOIN_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("preferred_lang", "Interface language", placeholder="e.g. en, de-DE, es-ES", group=_G_PERSON,
-              help="The language plugNmeet shows this participant; empty means the browser's language."),
+    FieldSpec("preferred_lang", "Interface language", FieldKind.CHOICE, default="", group=_G_PERSON,
+              choices=(("", "The browser's language"), *((c, f"{label} ({c})") for c, label in CLIENT_LANGUAGES)),
+              help="The language plugNmeet shows this participant; only the client's own languages work."),
     FieldSpec("record_webcam", "Include their webcam in recordings", FieldKind.BOOL, default=True, group=_G_PERSON),
     *(FieldSpec(key, label, FieldKind.CHOICE, choices=LOCK_CHOICES, default="default", group=_G_USER_LOCKS)
       for key, label in LOCK_KEYS),
@@ -315,8 +335,20 @@ def lock_settings_from_options(options: Mapping[str, Any]) -> dict[str, bool]:
 
 
 def preferred_language(options: Mapping[str, Any], fallback: str = "") -> str:
-    """The participant's interface language, checked for shape (``en``, ``de-DE``)."""
-    text = str(options.get("preferred_lang") or fallback or "").strip()
-    if text and not LANGUAGE_PATTERN.match(text):
-        raise ValidationError(f"“{text}” is not a language code like en or de-DE.", field="preferred_lang")
-    return text
+    """The participant's interface language as one of the client's exact codes, or "" for the browser's.
+
+    A chosen option must be one of ``CLIENT_LANGUAGES``; the request's general language (``de``, ``pt-BR``)
+    is mapped to the client's code for that language (``de-DE``, ``pt-PT``) or left out when it has none.
+    """
+    chosen = str(options.get("preferred_lang") or "").strip()
+    if chosen:
+        code = _LANGUAGE_BY_LOWER.get(chosen.lower())
+        if code is None:
+            raise ValidationError(
+                f"plugNmeet has no interface language “{chosen}”.", field="preferred_lang",
+                hint="Choose one of: " + ", ".join(c for c, _label in CLIENT_LANGUAGES) + ".")
+        return code
+    wanted = fallback.strip().replace("_", "-").lower()
+    if not wanted:
+        return ""
+    return _LANGUAGE_BY_LOWER.get(wanted) or _LANGUAGE_BY_PRIMARY.get(wanted.split("-")[0], "")

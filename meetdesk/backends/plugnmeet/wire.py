@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from meetdesk.domain.models import Participant
+
 log = logging.getLogger("meetdesk.backends.plugnmeet")
 
 
@@ -139,3 +141,18 @@ def json_object(text: str) -> dict[str, Any]:
 
 def yes_no(flag: int | None) -> str:
     return "yes" if flag else ""
+
+
+def participant_from_info(p: Mapping[str, Any]) -> Participant:
+    """One LiveKit ``ParticipantInfo`` of ``getActiveRoomInfo``; plugNmeet's user metadata is a JSON string."""
+    metadata = json_object(text_of(p, "metadata"))
+    permission = p.get("permission") if isinstance(p.get("permission"), dict) else {}
+    hidden = bool(permission.get("hidden")) if isinstance(permission, dict) else False
+    is_admin = bool(metadata.get("is_admin"))
+    return Participant(
+        id=text_of(p, "identity"),
+        name=text_of(p, "name") or text_of(p, "identity"),
+        role="moderator" if is_admin else "attendee",
+        joined_at=epoch(int_of(p, "joined_at")),
+        extra={"hidden": hidden, "state": text_of(p, "state"), "presenter": bool(metadata.get("is_presenter"))},
+    )

@@ -46,6 +46,7 @@ import httpx
 
 from meetdesk.backends.base import Capability, Column, PersistHook, Provider, secret_spec
 from meetdesk.backends.http import build_client, json_body, translate_errors
+from meetdesk.backends.rows import parse_rows
 from meetdesk.backends.veeting.wire import (
     API,
     LINK_FIELD,
@@ -265,12 +266,9 @@ class VeetingProvider(Provider):
                 raise ProtocolError(f"{self._server} answered the meeting list without a list.",
                                     detail=type(data).__name__)
             self.meetings_local_only = False
-            meetings = []
-            for raw in data:
-                try:
-                    meetings.append(parse_meeting(raw))
-                except ProtocolError as exc:
-                    log.warning("skipping a meeting %s listed: %s", self._server, exc.message)
+            # an unreadable meeting is skipped with a warning naming it; an answer of nothing readable is an error
+            meetings = await parse_rows(data, parse_meeting, server=self._server, call="the meeting list",
+                                        what="meeting")
         self._seen.update((m.id, m) for m in meetings)
         return [m for m in meetings if m.end > start and m.start < end]
 

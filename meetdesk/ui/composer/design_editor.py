@@ -63,8 +63,9 @@ class DesignEditor(QWidget):
 
         self.legacy_switch = QCheckBox(LEGACY_TITLE, self)
         self.legacy_switch.setObjectName("legacySwitch")
-        self.legacy_switch.setToolTip("Also send the settings only old clients read. plugNmeet client 2.x ignores "
-                                      "them; turn this on for servers still running client 1.7 or older.")
+        self.legacy_switch.setToolTip("Also send the settings of old clients (1.x). Client 2.x ignores the left "
+                                      "side colour and the camera column, and uses the right side colour only "
+                                      "when “Side panel background” is empty.")
         outer.addWidget(self.legacy_switch)
         legacy = [k.key for k in DESIGN_KEYS if k.legacy]
         self.legacy_group = self._group("Legacy settings", legacy)

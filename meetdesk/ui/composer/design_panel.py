@@ -33,7 +33,8 @@ class DesignPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
         intro = QLabel("Colours and images of the participant's screen (plugNmeet light theme). "
-                       "Only the settings you fill in go into the link.", self)
+                       "Only the settings you fill in go into the link, and they replace the server's own "
+                       "design as a whole; with none filled in, the server's design applies.", self)
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self._plugnmeet_parts: list[QWidget] = [intro]

@@ -464,6 +464,34 @@ async def test_list_meetings_in_the_profiles_time_zone(server: Server, om: OpenM
 
 
 @pytest.mark.asyncio
+async def test_calendar_bounds_and_meetings_the_user_only_attends(server: Server, om: OpenMeetingsProvider) -> None:
+    # AppointmentDao.getInRange: BETWEEN includes both bounds, and appointments the user is only a member of
+    # come from joinedAppointmentsInRange with connectedEvent = true
+    from meetdesk.backends.openmeetings.simulator.data import OMAppointment
+
+    state = server.state
+    first = min(state.appointments.values(), key=lambda a: a.start)
+    before = OMAppointment(900, "Ends where the window starts", first.start - timedelta(hours=1), first.start,
+                           owner_id=1, room_id=first.room_id)
+    other = OMAppointment(901, "Nadia's planning", first.start + timedelta(minutes=5),
+                          first.start + timedelta(minutes=35), owner_id=2, room_id=first.room_id,
+                          members=[(990, 2), (991, 1)])
+    state.appointments.update({900: before, 901: other})
+    raw = httpx.get(
+        f"{server.host.base_url}/services/calendar/{first.start.strftime('%Y-%m-%dT%H:%M:%S%z')}/"
+        f"{(first.start + timedelta(days=30)).strftime('%Y-%m-%dT%H:%M:%S%z')}",
+        params={"sid": server.state.new_session(state.users[1])}).json()["appointmentDTO"]
+    assert {a["id"]: a["connectedEvent"] for a in raw if a["id"] in (900, 901)} == {900: False, 901: True}
+
+    meetings = await om.list_meetings(first.start, first.start + timedelta(days=30))
+    ids = [m.id for m in meetings]
+    assert "900" not in ids  # it only touches the window: meetdesk's windows are half-open
+    attended = next(m for m in meetings if m.id == "901")
+    assert attended.extra["attending_only"] == "yes" and attended.owner == "nadia.roomuser"
+    assert all(m.extra["attending_only"] == "" for m in meetings if m.id != "901")
+
+
+@pytest.mark.asyncio
 async def test_without_a_time_zone_the_computers_zone_is_used(server: Server,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TZ", "Asia/Tokyo")

@@ -22,6 +22,7 @@ from meetdesk.backends.openmeetings_axis.simulator.app import ADMIN_PASSWORD, Ax
 from meetdesk.domain.errors import (
     AuthenticationError,
     ConfigError,
+    NotFoundError,
     PermissionDeniedError,
     ProtocolError,
     ServerError,
@@ -95,7 +96,7 @@ def test_registered_with_honest_capabilities_and_forms() -> None:
     cls = provider_class("openmeetings-axis")
     assert cls is OpenMeetingsAxisProvider
     assert cls.capabilities == (Capability.CREATE_ROOM | Capability.JOIN_LINK | Capability.LIST_ROOMS
-                                | Capability.LOCAL_ROOM_LIST)
+                                | Capability.DELETE_ROOM | Capability.OPEN_CLOSE_ROOM)
     assert [f.key for f in cls.connection_fields] == ["user", "password"]
     secret = cls.secret_field()
     assert secret is not None and secret.key == "password" and secret.kind is FieldKind.SECRET
@@ -245,24 +246,26 @@ async def test_defaults_fill_what_the_draft_leaves_out(server: SimulatorHost,
 
 
 @pytest.mark.asyncio
-async def test_list_rooms_shows_remembered_rooms_only(server: SimulatorHost) -> None:
-    profile = profile_for(server)
-    first = OpenMeetingsAxisProvider(profile, ADMIN_PASSWORD, persist=PersistSpy())
+async def test_list_rooms_falls_back_to_remembered_rooms_when_the_server_refuses(server: SimulatorHost) -> None:
+    # a web-service account (level 4) is below the admin level that ConferenceService.getRooms needs
+    profile = profile_for(server, "soap")
+    first = OpenMeetingsAxisProvider(profile, "soap-gateway-1", persist=PersistSpy())
     assert await first.list_rooms() == []
     a = await first.create_room(RoomDraft(name="Alpha", options={"room_type": "4"}))
     b = await first.create_room(RoomDraft(name="Beta"))
     await first.aclose()
     calls_before = len(state_of(server).calls)
 
-    # a later run: a new provider on the saved profile data, no server call needed to list
-    again = OpenMeetingsAxisProvider(Profile.from_json(profile.to_json()), ADMIN_PASSWORD)
+    # a later run: a new provider on the saved profile data; the server refuses the list, the profile has it
+    again = OpenMeetingsAxisProvider(Profile.from_json(profile.to_json()), "soap-gateway-1")
     rooms = await again.list_rooms()
     assert [(r.id, r.name, r.extra["type"]) for r in rooms] == [(a.id, "Alpha", "Interview"), (b.id, "Beta",
                                                                                                  "Conference")]
     assert all(r.local_only for r in rooms)
     assert rooms[0].created is not None and rooms[0].created.tzinfo is not None
     assert (await again.get_room(b.id)).name == "Beta"
-    assert len(state_of(server).calls) == calls_before
+    assert [c for c in state_of(server).calls[calls_before:] if c[0] == "RoomService"] == [
+        ("RoomService", "getRooms"), ("RoomService", "getRooms")]
     assert len(state_of(server).rooms) >= 2
 
 
@@ -271,8 +274,44 @@ async def test_malformed_remembered_rooms_are_skipped(server: SimulatorHost) -> 
     profile = profile_for(server, rooms=[{"name": "no id"}, "junk", {"id": 7, "name": "Seven",
                                                                      "options": {"capacity": "oops"}},
                                          {"id": "8", "name": "Eight", "created": "not a date"}])
-    rooms = await OpenMeetingsAxisProvider(profile, ADMIN_PASSWORD).list_rooms()
+    profile.fields["user"] = "soap"
+    rooms = await OpenMeetingsAxisProvider(profile, "soap-gateway-1").list_rooms()
     assert [(r.id, r.name) for r in rooms] == [("7", "Seven"), ("8", "Eight")]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("dialect", ["3.0", "2.x"])
+async def test_admin_lists_the_servers_rooms_with_counters_then_closes_and_deletes(dialect: str) -> None:
+    # 3.0.x RoomWebService.getRooms answers RoomDTO beans (id, public, closed); 2.x the Room entity (rooms_id,
+    # ispublic, isClosed); getRoomCounters counts the people in each room
+    with SimulatorHost.for_definition(build(dialect=dialect)) as host:
+        state = state_of(host)
+        provider = OpenMeetingsAxisProvider(profile_for(host), ADMIN_PASSWORD, persist=PersistSpy())
+        try:
+            link = await provider.join_link(JoinRequest(room_id="2", display_name="Ana Lima", user_id="ana"))
+            assert 'data-page="room"' in httpx.get(link.url).text
+            rooms = await provider.list_rooms()
+            assert [r.id for r in rooms] == [str(i) for i in sorted(state.rooms)]
+            assert not any(r.local_only for r in rooms)
+            second = next(r for r in rooms if r.id == "2")
+            stored = state.rooms[2]
+            assert second.name == stored.name and second.participant_count == 1
+            assert second.options["capacity"] == stored.capacity and second.options["public"] is True
+            assert second.options["room_type"] == str(stored.type_id) and second.status == "open"
+            assert next(r for r in rooms if r.id == "1").participant_count == 0
+
+            await provider.close_room("2")
+            assert state.rooms[2].closed
+            assert next(r for r in await provider.list_rooms() if r.id == "2").status == "closed"
+            await provider.open_room("2")
+            assert not state.rooms[2].closed
+
+            await provider.delete_room("3")
+            assert 3 not in state.rooms and "3" not in {r.id for r in await provider.list_rooms()}
+            with pytest.raises(NotFoundError):
+                await provider.delete_room("3")
+        finally:
+            await provider.aclose()
     assert rooms[1].created is None
 
 

@@ -35,6 +35,7 @@ from meetdesk.backends.plugnmeet.simulator.app import build
 from meetdesk.backends.plugnmeet.simulator.state import SAMPLE_SECRET, PastRoom, PlugNmeetState
 from meetdesk.domain.errors import (
     AuthenticationError,
+    MeetdeskError,
     NotFoundError,
     PermissionDeniedError,
     ProtocolError,
@@ -42,6 +43,7 @@ from meetdesk.domain.errors import (
     UnreachableError,
     ValidationError,
 )
+from meetdesk.domain.fields import FieldKind
 from meetdesk.domain.models import JoinRequest, Profile, Role, RoomDraft
 from meetdesk.simulators.host import SimulatorDefinition, SimulatorHost
 
@@ -318,8 +320,17 @@ async def test_get_room_and_room_state(sim: SimulatorHost, provider: PlugNmeetPr
 
 
 @pytest.mark.asyncio
-async def test_create_room_derives_the_id_and_sends_every_option(sim: SimulatorHost,
-                                                                 provider: PlugNmeetProvider) -> None:
+async def test_create_room_derives_the_id_and_sends_every_option() -> None:
+    # a server before 2.3, which applies a `false` for a default-on feature (2.3+ merges it away)
+    with SimulatorHost.for_definition(build(seed=True, merge_quirk=False)) as sim:
+        provider = _provider(sim)
+        try:
+            await _create_with_every_option(sim, provider)
+        finally:
+            await provider.aclose()
+
+
+async def _create_with_every_option(sim: SimulatorHost, provider: PlugNmeetProvider) -> None:
     options = {
         "welcome_message": "Welcome to the finance review", "max_participants": 12, "empty_timeout": 600,
         "duration": 60, "logout_url": "https://example.org/bye", "webhook_url": "https://example.org/hook",
@@ -356,7 +367,7 @@ async def test_create_room_is_idempotent_for_a_running_room(provider: PlugNmeetP
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("room_id", ["has space", "dot.ted", "user_room", "x-FIELD_y"])
+@pytest.mark.parametrize("room_id", ["has space", "dot.ted", "user_room", "x-FIELD_y", "r" * 65])
 async def test_create_room_refuses_invalid_ids_before_asking(sim: SimulatorHost, provider: PlugNmeetProvider,
                                                              room_id: str) -> None:
     with pytest.raises(ValidationError) as caught:
@@ -380,7 +391,7 @@ async def test_create_room_checks_its_input(provider: PlugNmeetProvider) -> None
 
 @pytest.mark.asyncio
 async def test_create_room_reports_options_a_newer_server_ignores() -> None:
-    with SimulatorHost.for_definition(build(seed=False, merge_quirk=True)) as host:
+    with SimulatorHost.for_definition(build(seed=False)) as host:  # 2.4's merge is the default behaviour
         p = _provider(host)
         try:
             room = await p.create_room(RoomDraft(name="Quirky", options={"allow_webcams": False,
@@ -393,13 +404,38 @@ async def test_create_room_reports_options_a_newer_server_ignores() -> None:
 
 
 @pytest.mark.asyncio
-async def test_end_room_moves_it_to_the_past(provider: PlugNmeetProvider) -> None:
+async def test_end_room_moves_it_to_the_past(sim: SimulatorHost, provider: PlugNmeetProvider) -> None:
+    # endRoom answers first and ends the room afterwards (pkg/models/room_end.go → go onAfterRoomEnded): a
+    # refresh right after still lists it, shown as ending, not as a failure
     await provider.end_room("support-clinic")
+    ending = next(r for r in await provider.list_rooms() if r.id == "support-clinic")
+    assert ending.status == "ending…" and ending.running is False
+    assert await provider.room_state("support-clinic") == "ending"
+    await provider.end_room("support-clinic")  # again while it ends: the server says success
+    _state(sim).advance(_state(sim).end_linger + 1)
     assert "support-clinic" not in {r.id for r in await provider.list_rooms()}
+    assert await provider.room_state("support-clinic") == "ended"  # isRoomActive: "room not found" now
     past = await provider.list_past_rooms()
     assert past[0].id == "support-clinic" and past[0].past is True and past[0].participant_count == 3
     with pytest.raises(NotFoundError, match="cannot be ended"):
         await provider.end_room("support-clinic")
+
+
+@pytest.mark.asyncio
+async def test_a_room_made_again_while_it_ends_is_a_new_session(sim: SimulatorHost,
+                                                                 provider: PlugNmeetProvider) -> None:
+    # creating an id whose end is still running waits for the room-end lock (≤ 15 s), then creates it anew
+    first = await provider.create_room(RoomDraft(name="Daily", room_id="daily"))
+    await provider.end_room("daily")
+    again = await provider.create_room(RoomDraft(name="Daily", room_id="daily"))
+    assert again.extra["sid"] != first.extra["sid"] and again.running
+    listed = next(r for r in await provider.list_rooms() if r.id == "daily")
+    assert listed.status != "ending…"
+    # a cleanup that would hold the lock longer than 15 s makes the server give up
+    _state(sim).end_linger = 60
+    await provider.end_room("daily")
+    with pytest.raises(MeetdeskError, match="timeout waiting to acquire lock"):
+        await provider.create_room(RoomDraft(name="Daily", room_id="daily"))
 
 
 @pytest.mark.asyncio
@@ -462,8 +498,10 @@ async def test_recordings_list_delete_and_download(sim: SimulatorHost, provider:
 
 
 @pytest.mark.asyncio
-async def test_ending_a_recording_room_produces_a_recording(provider: PlugNmeetProvider) -> None:
+async def test_ending_a_recording_room_produces_a_recording(sim: SimulatorHost,
+                                                             provider: PlugNmeetProvider) -> None:
     await provider.end_room("weekly-team-sync")
+    _state(sim).advance(_state(sim).end_linger + 1)
     recordings = await provider.list_recordings("weekly-team-sync")
     assert len(recordings) == 2
 
@@ -516,6 +554,29 @@ async def test_join_link_sends_user_metadata(sim: SimulatorHost, provider: PlugN
     # the room's default microphone lock applies where the link left it open
     assert pending.metadata["lock_settings"]["lock_microphone"] is True
     assert pending.metadata["lock_settings"]["lock_chat"] is True
+
+
+@pytest.mark.asyncio
+async def test_interface_language_is_one_of_the_clients_codes(sim: SimulatorHost,
+                                                              provider: PlugNmeetProvider) -> None:
+    # the plugNmeet client applies preferred_lang only on a (case-insensitive) match with its languages list
+    # (plugNmeet-client src/helpers/languages.ts, HandleParticipants.ts); "de" would leave the browser's
+    from meetdesk.backends.plugnmeet.options import CLIENT_LANGUAGES, JOIN_FIELDS
+    from meetdesk.backends.plugnmeet.simulator.page import CLIENT_LANGUAGE_CODES
+
+    assert {c.lower(): c for c, _label in CLIENT_LANGUAGES} == CLIENT_LANGUAGE_CODES
+    spec = next(f for f in JOIN_FIELDS if f.key == "preferred_lang")
+    assert spec.kind is FieldKind.CHOICE and [v for v, _ in spec.choices][1:] == [c for c, _ in CLIENT_LANGUAGES]
+    async with httpx.AsyncClient() as browser:
+        for language, expected in (("de", "de-DE"), ("pt-BR", "pt-PT"), ("EN-us", "en"), ("es-es", "es-ES")):
+            link = await provider.join_link(JoinRequest("support-clinic", "Guest", language=language))
+            assert f"Interface language: {expected}." in (await browser.get(link.url)).text, language
+        link = await provider.join_link(JoinRequest("support-clinic", "Guest", language="tlh"))
+        assert "Interface language" not in (await browser.get(link.url)).text
+    assert "preferred_lang" not in json.loads(_state(sim).requests[-1].body)["user_info"]["user_metadata"]
+    with pytest.raises(ValidationError) as caught:
+        await provider.join_link(JoinRequest("support-clinic", "Guest", options={"preferred_lang": "de"}))
+    assert caught.value.field == "preferred_lang" and "de-DE" in caught.value.message
 
 
 @pytest.mark.asyncio

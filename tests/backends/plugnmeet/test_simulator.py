@@ -1,5 +1,6 @@
 """The plugNmeet simulator on its own: wire rules, auth, state semantics, tokens, join page, and the
-official community SDK (PyPI ``plugnmeet-sdk``) driving it."""
+community Python SDK (PyPI ``plugnmeet-sdk`` by vector-mj, not by the plugNmeet authors) driving it. The
+official JS SDK of the plugNmeet authors drives it in ``test_sdk_js.py``."""
 
 from __future__ import annotations
 
@@ -165,10 +166,12 @@ def test_camel_case_names_and_unknown_keys(api: Api) -> None:
     stored = api.state.rooms["camel-room"]
     assert stored.empty_timeout == 600
     features = stored.metadata["room_features"]
-    assert features["allow_webcams"] is False
+    # 2.4 merges the request over the defaults (proto.Merge), so this `false` for a default-on feature is lost
+    assert features["allow_webcams"] is True
     # the pre-2.0 name allow_chat is unknown now and silently ignored
     assert features["chat_features"]["is_allow"] is True
-    assert features["chat_features"]["is_allow_file_upload"] is False
+    # merged away too (default on); the camelCase name itself was read, as the extra_data shows
+    assert features["chat_features"]["is_allow_file_upload"] is True
     assert stored.metadata["extra_data"] == {"team": "blue"}
 
 
@@ -281,7 +284,8 @@ def test_active_room_info_and_participants(api: Api) -> None:
     assert json.loads(amira["metadata"])["is_presenter"] is True
     assert api.call("room/getActiveRoomInfo", {"room_id": "zzz"}) == {
         "status": False, "msg": "room not found in active state", "status_code": "ROOM_NOT_FOUND", "room": None}
-    assert api.call("room/getActiveRoomInfo", {"room_id": "board-prep"})["status_code"] == "ROOM_NOT_ACTIVE"
+    # a past room's NATS data was cleaned up with it (pkg/models/room_info.go GetActiveRoomInfo)
+    assert api.call("room/getActiveRoomInfo", {"room_id": "board-prep"})["status_code"] == "ROOM_NOT_FOUND"
 
 
 def test_active_rooms_info_when_none_runs(empty_api: Api) -> None:
@@ -292,8 +296,20 @@ def test_active_rooms_info_when_none_runs(empty_api: Api) -> None:
 
 
 def test_end_room(api: Api) -> None:
+    # pkg/models/room_end.go: success first, the cleanup (onAfterRoomEnded) afterwards; meanwhile the room is
+    # still in the room table (listed), not active, and a second end finds the lock taken and says success
     assert api.call("room/endRoom", {"room_id": "acme-onboarding"}) == {
         "status": True, "msg": "success", "status_code": "SUCCESS"}
+    assert "acme-onboarding" in {r["room_info"]["room_id"] for r in api.call("room/getActiveRoomsInfo", {})["rooms"]}
+    assert api.call("room/isRoomActive", {"room_id": "acme-onboarding"})["status_code"] == "ROOM_NOT_ACTIVE"
+    assert api.call("room/getActiveRoomInfo", {"room_id": "acme-onboarding"})["status_code"] == "ROOM_NOT_ACTIVE"
+    assert api.call("room/getJoinToken", {"room_id": "acme-onboarding", "user_info": {
+        "name": "Late", "user_id": "late"}})["msg"] == "room is not active"
+    assert api.call("room/endRoom", {"room_id": "acme-onboarding"})["status"] is True
+    api.state.advance(api.state.end_linger + 1)
+    # cleaned up: NATS data gone, so isRoomActive says "room not found", as for a room that never existed
+    assert api.call("room/isRoomActive", {"room_id": "acme-onboarding"}) == {
+        "status": True, "msg": "room not found", "status_code": "ROOM_NOT_FOUND", "is_active": False}
     assert api.call("room/endRoom", {"room_id": "acme-onboarding"}) == {
         "status": False, "msg": "room not found or not active", "status_code": "ROOM_NOT_FOUND"}
     newest = api.call("room/fetchPastRooms", {"limit": 1})["result"]["rooms_list"][0]
@@ -310,14 +326,17 @@ def test_rooms_end_by_time_limit_and_when_left_empty(empty_api: Api) -> None:
     assert empty_api.call("room/isRoomActive", {"room_id": "idle"})["is_active"] is True  # not empty
     state.leave("idle", "someone")
     state.advance(31 * 60)
-    assert empty_api.call("room/isRoomActive", {"room_id": "short"})["status_code"] == "ROOM_NOT_ACTIVE"
+    assert empty_api.call("room/isRoomActive", {"room_id": "short"})["status_code"] == "ROOM_NOT_ACTIVE"  # ending
     assert empty_api.call("room/isRoomActive", {"room_id": "idle"})["status_code"] == "ROOM_NOT_ACTIVE"
+    state.advance(state.end_linger + 1)
+    assert empty_api.call("room/isRoomActive", {"room_id": "idle"})["status_code"] == "ROOM_NOT_FOUND"
 
 
 def test_past_rooms_paging(api: Api) -> None:
     page = api.call("room/fetchPastRooms", {"room_ids": [], "from": 2, "limit": 3, "order_by": "DESC"})
     result = page["result"]
-    assert result["total_rooms"] == "6" and result["from"] == 2 and result["limit"] == 3
+    # 6 ended sessions and the 3 running rooms: GetPastRooms' IsRunning filter is lost (GORM struct condition)
+    assert result["total_rooms"] == "9" and result["from"] == 2 and result["limit"] == 3
     assert len(result["rooms_list"]) == 3
     row = result["rooms_list"][0]
     assert set(row) == {"room_title", "room_id", "room_sid", "joined_participants", "webhook_url", "created",
@@ -327,8 +346,15 @@ def test_past_rooms_paging(api: Api) -> None:
     assert asc[0]["room_id"] == "weekly-team-sync"
     only = api.call("room/fetchPastRooms", {"room_ids": ["board-prep"]})["result"]
     assert only["total_rooms"] == "1"
-    assert api.call("room/fetchPastRooms", {"from": 50}) == {
-        "status": False, "msg": "no room found", "status_code": "NOT_FOUND", "result": None}
+    everything = api.call("room/fetchPastRooms", {"limit": 100})["result"]["rooms_list"]
+    running = [r for r in everything if r["room_id"] in api.state.rooms and r["ended"].startswith("0001-")]
+    assert {r["room_id"] for r in running} == set(api.state.rooms)
+    assert all(r["ended"] == "0001-01-01T00:00:00Z" for r in running)
+    # a page past the end is a success with an empty list; only "nothing at all" is NOT_FOUND, without result
+    past_end = api.call("room/fetchPastRooms", {"from": 50})
+    assert past_end["status"] is True and past_end["result"]["rooms_list"] == []
+    assert api.call("room/fetchPastRooms", {"room_ids": ["never-existed"]}) == {
+        "status": False, "msg": "no room found", "status_code": "NOT_FOUND"}
     # the community SDK's misspelt "from_" is ignored: paging starts at 0
     assert api.call("room/fetchPastRooms", {"from_": 5})["result"]["from"] == 0
 
@@ -414,6 +440,27 @@ def test_join_page_defaults_and_ignored_design(api: Api) -> None:
     assert "header_bg_color: " in hostile and "was not applied" in hostile
 
 
+def test_join_page_follows_the_clients_custom_design_rules(api: Api) -> None:
+    # plugNmeet-client 2.4 src/helpers/hooks/useClientCustomization.tsx
+    api.state.design_config = {"header_bg_color": "#123456"}  # the server's own design
+    token = api.token("support-clinic", "Guest", "guest-8")["token"]
+    for absent in (None, "{}"):  # absent or {} → the server's design
+        assert "header#main-header { background-color: #123456; }" in _page(api, token, absent).text
+    # any other value replaces the server's design whole, no merging
+    own = _page(api, token, {"footer_bg_color": "#654321"}).text
+    assert "header#main-header { background-color: #FFFFFF; }" in own
+    assert "footer#main-footer { background-color: #654321; }" in own
+    # right_side_bg_color still stands in for side_panel_bg_color; side_panel wins when both are set
+    alias = _page(api, token, {"right_side_bg_color": "#ABCDEF"}).text
+    assert ".side-panel-bg-color { background-color: #ABCDEF; }" in alias
+    both = _page(api, token, {"right_side_bg_color": "#ABCDEF", "side_panel_bg_color": "#FEDCBA"}).text
+    assert ".side-panel-bg-color { background-color: #FEDCBA; }" in both
+    # left_side_bg_color and column_camera_* are read by clients 1.x only
+    old = _page(api, token, {"left_side_bg_color": "#0A0B0C", "column_camera_width": "small"}).text
+    assert "#0A0B0C" not in old.split("</style>")[0] and ".participants-wrapper {" not in old
+    assert old.count("only plugNmeet clients 1.x read it") == 2
+
+
 def test_join_page_waiting_room(api: Api) -> None:
     token = api.token("acme-onboarding", "Late Guest", "late-guest")["token"]
     page = _page(api, token).text
@@ -456,7 +503,7 @@ def test_recordings(api: Api) -> None:
     by_sid = api.call("recording/fetch", {"room_sid": newest["room_sid"], "room_ids": ["other"]})["result"]
     assert [r["record_id"] for r in by_sid["recordings_list"]] == [newest["record_id"]]
     assert api.call("recording/fetch", {"room_ids": ["nope"]}) == {
-        "status": False, "msg": "no recording found", "status_code": "NOT_FOUND", "result": None}
+        "status": False, "msg": "no recording found", "status_code": "NOT_FOUND"}  # no result on failure
 
     info = api.call("recording/info", {"record_id": newest["record_id"]})
     assert info["room_info"]["room_id"] == "board-prep" and " " in info["room_info"]["created"]
@@ -473,9 +520,11 @@ def test_recordings(api: Api) -> None:
 
 
 # --- the community Python SDK drives the simulator ------------------------------------------
+# PyPI plugnmeet-sdk is a community package (github.com/vector-mj/plugnmeet-sdk), not the plugNmeet
+# authors' own: the official SDK is the JS one (test_sdk_js.py).
 
 @pytest.mark.asyncio
-async def test_official_python_sdk_round_trip(empty_api: Api) -> None:
+async def test_community_python_sdk_round_trip(empty_api: Api) -> None:
     from plugnmeet_sdk import PlugNMeet  # type: ignore[import-untyped]
     from plugnmeet_sdk.schemas.data import (  # type: ignore[import-untyped]
         BreakoutRoomFeatures,
@@ -553,3 +602,11 @@ def test_build_options() -> None:
     assert len(seeded.state.rooms) == 3 and len(seeded.state.past_rooms) == 6 and len(seeded.state.recordings) == 4
     with pytest.raises(ValueError):
         build(secret="short")
+
+
+def test_room_id_longer_than_its_column_is_refused(api: Api) -> None:
+    # roomId is varchar(64) (plugNmeet-server pkg/dbmodels/room.go): MySQL refuses a longer one
+    ok = api.call("room/create", {"room_id": "r" * 64, "metadata": {"room_title": "T", "room_features": {}}})
+    assert ok["status"] is True
+    long = api.call("room/create", {"room_id": "r" * 65, "metadata": {"room_title": "T", "room_features": {}}})
+    assert long["status"] is False and long["status_code"] == "INTERNAL_SERVER_ERROR" and "room_info" not in long

@@ -13,6 +13,7 @@ import html
 import random
 import re
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -246,19 +247,28 @@ class OpenMeetingsApp:
         return _json({"appointmentDTO": [appointment_bean(a, self.state) for a in items]})
 
     def _user_appointments(self, user: OMUser) -> list[OMAppointment]:
-        return [a for a in self.state.appointments.values()
-                if a.owner_id == user.id or any(uid == user.id for _m, uid in a.members)]
+        """The user's own appointments: ``calendar/next`` and ``calendar/room`` look at the owner only."""
+        return [a for a in self.state.appointments.values() if a.owner_id == user.id]
 
     async def calendar_range(self, request: Request) -> Response:
+        """AppointmentDao.getInRange (7.0–9.1): the named queries ``appointmentsInRange`` (owner) then
+        ``joinedAppointmentsInRange`` (member, not owner), both with BETWEEN, so both bounds are included;
+        the joined ones come back with ``connectedEvent`` set to true."""
         try:
             start = parse_om_date(request.path_params["start"], self.state.zone)
             end = parse_om_date(request.path_params["end"], self.state.zone)
         except ValueError:
             return Response(status_code=404)  # a path parameter that does not convert
+
+        def in_range(a: OMAppointment) -> bool:
+            return start <= a.start <= end or start <= a.end <= end or (a.start < start and a.end > end)
+
         user = self.perform(request, "ROOM")
         with self.state.lock:
-            found = [a for a in self._user_appointments(user) if a.start < end and a.end > start]
-            return self._appointments_json(sorted(found, key=lambda a: a.start))
+            own = [a for a in self.state.appointments.values() if a.owner_id == user.id and in_range(a)]
+            joined = [replace(a, connected_event=True) for a in self.state.appointments.values()
+                      if a.owner_id != user.id and any(uid == user.id for _m, uid in a.members) and in_range(a)]
+            return self._appointments_json(own + joined)
 
     async def calendar_next(self, request: Request) -> Response:
         user = self.perform(request, "ROOM")

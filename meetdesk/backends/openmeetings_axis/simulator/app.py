@@ -27,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from meetdesk.backends.openmeetings_axis.simulator import rooms as room_listing
 from meetdesk.backends.openmeetings_axis.simulator.state import (
     ADMIN_LOGIN,
     ADMIN_PASSWORD,
@@ -81,6 +82,9 @@ class AxisWriter:
 
     def __init__(self, namespace: str) -> None:
         self.namespace = namespace
+
+    def document(self, method: str, inner: str) -> str:
+        return self._document(method, inner)
 
     def _document(self, method: str, inner: str) -> str:
         return (f"<?xml version='1.0' encoding='UTF-8'?><ns:{method}Response xmlns:ns={quoteattr(self.namespace)}>"
@@ -233,6 +237,11 @@ def _entry_page(state: AxisState, request: Request) -> HTMLResponse:
         return _page("OpenMeetings - Error", f"<h1>Error</h1><p class=\"error\">{html.escape(error)}</p>",
                      attrs='data-page="error"')
     name = " ".join(p for p in (details["firstname"], details["lastname"]) if p) or details["username"]
+    with state.lock:
+        if room.closed:
+            return _page("OpenMeetings - Error", "<h1>Error</h1><p class=\"error\">This room is closed.</p>",
+                         attrs='data-page="error"')
+        room.present.append(len(room.present) + 1)
     role = "Moderator" if login.moderator else "Participant"
     scope = request.query_params.get("scopeRoomId", "")
     attrs = (f'data-page="room" data-room-id="{room.id}" data-scope-room-id={quoteattr(scope)} '
@@ -249,13 +258,35 @@ def _entry_page(state: AxisState, request: Request) -> HTMLResponse:
 
 
 # app --------------------------------------------------------------------------------------------
-def create_app(state: AxisState, *, namespace: str = NS_APACHE) -> Starlette:
+def _room_methods(dialect: str) -> dict[str, Handler]:
+    def listing(function: Callable[..., str]) -> Handler:
+        def handler(state: AxisState, out: AxisWriter, params: dict[str, str]) -> str:
+            return str(function(state, out.document, params, dialect))
+        return handler
+
+    def counters(state: AxisState, out: AxisWriter, params: dict[str, str]) -> str:
+        ids = [i for i in params.get("roomId", "").split(",") if i]
+        return room_listing.get_room_counters(state, out.document, params, dialect, ids)
+
+    return {
+        "getRooms": listing(room_listing.get_rooms),
+        "getRoomById": listing(room_listing.get_room_by_id),
+        "getRoomsPublic": listing(room_listing.get_rooms_public),
+        "deleteRoom": listing(room_listing.delete_room),
+        "closeRoom": listing(room_listing.close_room),
+        "getRoomCounters": counters,
+    }
+
+
+def create_app(state: AxisState, *, namespace: str = NS_APACHE, dialect: str = "3.0") -> Starlette:
     writer = AxisWriter(namespace)
+    services = {name: dict(methods) for name, methods in SERVICES.items()}
+    services["RoomService"].update(_room_methods(dialect))
 
     async def service(request: Request) -> Response:
         service_name = request.path_params["service"]
         method = request.path_params["method"]
-        methods = SERVICES.get(service_name)
+        methods = services.get(service_name)
         if methods is None:
             return _fault(f"The service cannot be found for the endpoint reference (EPR) "
                           f"{BASE_PATH}/services/{service_name}/{method}")
@@ -266,7 +297,10 @@ def create_app(state: AxisState, *, namespace: str = NS_APACHE) -> Starlette:
         with state.lock:
             state.calls.append((service_name, method))
         try:
-            body = handler(state, writer, dict(request.query_params))
+            params = dict(request.query_params)
+            if len(request.query_params.getlist("roomId")) > 1:  # an Axis2 array: the element repeated
+                params["roomId"] = ",".join(request.query_params.getlist("roomId"))
+            body = handler(state, writer, params)
         except AxisFault as fault:
             return _fault(str(fault))
         return Response(body, media_type="application/xml; charset=UTF-8")
@@ -300,6 +334,7 @@ def build(*, seed: bool = True, **options: Any) -> SimulatorDefinition:
         namespace: "apache" (2.x/3.0, default) or "pre-apache" (``http://services.axis.openmeetings.org``).
         session_timeout: seconds of inactivity after which a session is forgotten (default 1800).
         clock: a ``time.time``-like callable, for tests that move time forward.
+        dialect: "3.0" (default: rooms as 3.0.x ``RoomDTO``) or "2.x" (rooms as the 2.x ``Room`` entity).
     """
     namespace = NS_PRE_APACHE if options.get("namespace") == "pre-apache" else NS_APACHE
     state = AxisState(clock=options.get("clock", time.time),
@@ -315,7 +350,7 @@ def build(*, seed: bool = True, **options: Any) -> SimulatorDefinition:
         _seed_rooms(state)
     return SimulatorDefinition(
         kind="openmeetings-axis",
-        app=create_app(state, namespace=namespace),
+        app=create_app(state, namespace=namespace, dialect="2.x" if options.get("dialect") == "2.x" else "3.0"),
         base_path=BASE_PATH,
         fields={"user": ADMIN_LOGIN},
         secret=ADMIN_PASSWORD,

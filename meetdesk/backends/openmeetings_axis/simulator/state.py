@@ -89,6 +89,9 @@ class SimRoom:
     allow_user_questions: bool | None = None
     audio_only: bool | None = None
     created_by: int | None = None
+    closed: bool = False
+    #: user ids who entered through a secure hash (the room counter)
+    present: list[int] = field(default_factory=list)
 
 
 @dataclass

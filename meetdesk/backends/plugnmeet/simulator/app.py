@@ -112,7 +112,7 @@ def _make_app(state: PlugNmeetState) -> Starlette:
         state.expire_rooms()
         with state.lock:
             room = state.rooms.get(room_id)
-            if room is None:
+            if room is None or not room.active:
                 return HTMLResponse(error_page("The meeting is not running",
                                                f"The room “{room_id}” is not active any more."))
             pending = state.pending.get((room_id, user_id))
@@ -129,7 +129,7 @@ def _make_app(state: PlugNmeetState) -> Starlette:
             page = join_page(
                 room_title=room.title, room_id=room_id, name=name, is_admin=is_admin, is_hidden=is_hidden,
                 welcome=str(room.metadata.get("welcome_message") or ""), participants=others,
-                design=read_custom_design(request.query_params.get("custom_design")),
+                design=read_custom_design(request.query_params.get("custom_design"), state.design_config),
                 waiting_message=waiting_msg, language=str(metadata.get("preferred_lang") or ""),
                 locks=locks if isinstance(locks := metadata.get("lock_settings"), dict) else None,
             )
@@ -172,18 +172,25 @@ _SECRET_SHAPE = re.compile(r"^\S{8,}$")
 
 
 def build(*, seed: bool = True, api_key: str = SAMPLE_API_KEY, secret: str = SAMPLE_SECRET,
-          token_validity: int = 600, merge_quirk: bool = False, **_options: Any) -> SimulatorDefinition:
+          token_validity: int = 600, merge_quirk: bool = True, design_config: dict[str, str] | None = None,
+          end_linger: float = 2.0, **_options: Any) -> SimulatorDefinition:
     """A plugNmeet simulator.
 
     Args:
         seed: fill in demo rooms, participants, past rooms and recordings.
         api_key, secret: the credentials it accepts (default: the documented sample pair).
         token_validity: seconds a join token stays valid.
-        merge_quirk: imitate server ≥ 2.3 dropping ``false`` for default-true room features.
+        merge_quirk: server ≥ 2.3 behaviour, on by default as the simulator is 2.4: the requested room
+            features are ``proto.Merge``d over the defaults, which drops a ``false`` for a default-true
+            non-optional feature (plugnmeet-protocol ``utils/create_room.go``). ``False`` imitates ≤ 2.2.
+        end_linger: seconds an ended room stays listed (being cleaned up) before it becomes a past room.
+        design_config: the server's own design (the client config's ``designCustomization``), shown when a
+            join link has no ``custom_design`` or ``{}``.
     """
     if not api_key or not _SECRET_SHAPE.match(secret):
         raise ValueError("the simulator needs an API key and a secret of at least 8 characters")
-    state = PlugNmeetState(api_key=api_key, secret=secret, token_validity=token_validity, merge_quirk=merge_quirk)
+    state = PlugNmeetState(api_key=api_key, secret=secret, token_validity=token_validity, merge_quirk=merge_quirk,
+                           design_config=dict(design_config or {}), end_linger=end_linger)
     if seed:
         seed_state(state)
     return SimulatorDefinition(kind="plugnmeet", app=_make_app(state), base_path="",

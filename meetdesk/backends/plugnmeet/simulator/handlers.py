@@ -189,9 +189,18 @@ def _create_room(state: PlugNmeetState, req: Json) -> Json:
         raise Refusal("RoomId cannot contain the reserved pattern '-FIELD_'", "INTERNAL_SERVER_ERROR")
     if room_id.startswith("user_"):
         raise Refusal("RoomId cannot start with the reserved pattern 'user_'", "INTERNAL_SERVER_ERROR")
+    if len(room_id) > 64:  # roomId is varchar(64) (pkg/dbmodels/room.go); MySQL refuses the insert
+        raise Refusal("Error 1406 (22001): Data too long for column 'roomId' at row 1", "INTERNAL_SERVER_ERROR")
 
     with state.lock:
         existing = state.rooms.get(room_id)
+        if existing is not None and not existing.active:
+            # the room-end lock is held until the cleanup is over; creation waits for it up to 15 s
+            # (pkg/models/room_create.go, waitUntilRoomCreationCompletes / LockRoomCreation)
+            if state.ending_left(existing) > 15:
+                raise Refusal("timeout waiting to acquire lock", "INTERNAL_SERVER_ERROR")
+            state.finish_end(room_id)  # as if the request had waited for the cleanup
+            existing = None
         if existing is not None:  # handleExistingRoom: the running room is returned unchanged
             return envelope(True, "success", "SUCCESS", room_info=_room_info(existing))
         requested_features: Json = dict(metadata["room_features"])
@@ -237,10 +246,13 @@ def _require_room_id(decoded: Json) -> str:
 
 def _is_room_active(state: PlugNmeetState, req: Json) -> Json:
     room_id = _require_room_id(decode_message(req, ROOM_ID))
+    # pkg/models/room_info.go IsRoomActive reads the room's NATS status: "room is not active" while an ended
+    # room is being cleaned up, "room not found" once its NATS data is gone (also for a room that ended)
     with state.lock:
-        if room_id in state.rooms:
+        room = state.rooms.get(room_id)
+        if room is not None and room.active:
             return envelope(True, "room is active", "SUCCESS", is_active=True)
-        if room_id in state.known_room_ids():
+        if room is not None:
             return envelope(True, "room is not active", "ROOM_NOT_ACTIVE", is_active=False)
     return envelope(True, "room not found", "ROOM_NOT_FOUND", is_active=False)
 
@@ -249,9 +261,9 @@ def _get_active_room_info(state: PlugNmeetState, req: Json) -> Json:
     room_id = _require_room_id(decode_message(req, ROOM_ID))
     with state.lock:
         room = state.rooms.get(room_id)
-        if room is not None:
+        if room is not None and room.active:
             return envelope(True, "success", "SUCCESS", room=_active_room(room))
-        if room_id in state.known_room_ids():
+        if room is not None:
             raise Refusal("room is not active", "ROOM_NOT_ACTIVE", room=None)
     raise Refusal("room not found in active state", "ROOM_NOT_FOUND", room=None)
 
@@ -278,21 +290,37 @@ def _page_args(decoded: Json) -> tuple[int, int, str]:
     return int(decoded.get("from") or 0), min(int(limit), 100), order
 
 
+GO_ZERO_TIME = "0001-01-01T00:00:00Z"
+
+
 def _fetch_past_rooms(state: PlugNmeetState, req: Json) -> Json:
+    """Every row of the room table, running rooms included.
+
+    plugNmeet-server v2.4 ``pkg/services/db/room_info.go`` ``GetPastRooms`` filters with the GORM struct
+    condition ``&RoomInfo{IsRunning: 0}``, and GORM drops zero-valued fields from struct conditions: the
+    filter is lost, so running rooms come back too, with ``ended`` = Go's zero time. Rows are ordered by
+    table id (creation), and a page past the end is ``status:true`` with an empty list
+    (``pkg/models/room_info.go`` FetchPastRooms answers "no room found" only when the total is 0).
+    """
     decoded = decode_message(req, FETCH)
     start, limit, order = _page_args(decoded)
     wanted = set(decoded.get("room_ids") or [])
     with state.lock:
-        rooms = [p for p in state.past_rooms if not wanted or p.room_id in wanted]
-    rooms.sort(key=lambda p: p.ended, reverse=order == "DESC")
-    page = rooms[start:start + limit]
-    if not page:
-        raise Refusal("no room found", "NOT_FOUND", result=None)
+        rows: list[tuple[float, Json]] = [
+            (p.created, {"room_title": p.title, "room_id": p.room_id, "room_sid": p.sid,
+                         "joined_participants": str(p.joined), "webhook_url": p.webhook_url,
+                         "created": rfc3339(p.created), "ended": rfc3339(p.ended)})
+            for p in state.past_rooms if not wanted or p.room_id in wanted]
+        rows += [(r.created, {"room_title": r.title, "room_id": r.room_id, "room_sid": r.sid,
+                              "joined_participants": str(r.joined_total), "webhook_url": r.webhook_url,
+                              "created": rfc3339(r.created), "ended": GO_ZERO_TIME})
+                 for r in state.rooms.values() if not wanted or r.room_id in wanted]
+    rows.sort(key=lambda row: row[0], reverse=order == "DESC")
+    if not rows:
+        raise Refusal("no room found", "NOT_FOUND")
     return envelope(True, "success", "SUCCESS", result={
-        "total_rooms": str(len(rooms)), "from": start, "limit": limit, "order_by": order,
-        "rooms_list": [{"room_title": p.title, "room_id": p.room_id, "room_sid": p.sid,
-                        "joined_participants": str(p.joined), "webhook_url": p.webhook_url,
-                        "created": rfc3339(p.created), "ended": rfc3339(p.ended)} for p in page],
+        "total_rooms": str(len(rows)), "from": start, "limit": limit, "order_by": order,
+        "rooms_list": [info for _created, info in rows[start:start + limit]],
     })
 
 
@@ -309,8 +337,8 @@ def _fetch_recordings(state: PlugNmeetState, req: Json) -> Json:
         recordings = [r for r in recordings if r.room_id in wanted]
     recordings.sort(key=lambda r: r.created, reverse=order == "DESC")
     page = recordings[start:start + limit]
-    if not page:
-        raise Refusal("no recording found", "NOT_FOUND", result=None)
+    if not recordings:  # a page past the end is status:true with an empty list (pkg/models/recording_info.go)
+        raise Refusal("no recording found", "NOT_FOUND")
     return envelope(True, "success", "SUCCESS", result={
         "total_recordings": str(len(recordings)), "from": start, "limit": limit, "order_by": order,
         "recordings_list": [_recording_info(r) for r in page],
@@ -397,7 +425,7 @@ def _get_join_token(state: PlugNmeetState, req: Json) -> Json:
         raise _invalid(violations)
     with state.lock:
         room = state.rooms.get(room_id)
-        if room is None:
+        if room is None or not room.active:
             raise Refusal("room is not active", "ROOM_NOT_FOUND")
         user_id = info.get("user_id", "")
         if room.features.get("auto_gen_user_id"):
@@ -447,17 +475,18 @@ def _client_files(_state: PlugNmeetState, _req: Json) -> Json:
 
 
 HANDLERS: dict[str, tuple[Handler, Json]] = {
-    # path → (handler, payload fields a status:false answer carries)
-    "room/create": (_create_room, {"room_info": None}),
+    # path → (handler, payload fields a status:false answer carries); failures sent with
+    # SendCommonProtoJsonResponse carry none (plugNmeet-server pkg/controllers/room.go, recording.go)
+    "room/create": (_create_room, {}),
     "room/isRoomActive": (_is_room_active, {"is_active": False}),
     "room/getActiveRoomInfo": (_get_active_room_info, {"room": None}),
     "room/getActiveRoomsInfo": (_get_active_rooms_info, {"rooms": []}),
     "room/endRoom": (_end_room, {}),
-    "room/fetchPastRooms": (_fetch_past_rooms, {"result": None}),
+    "room/fetchPastRooms": (_fetch_past_rooms, {}),
     "room/getJoinToken": (_get_join_token, {}),
-    "recording/fetch": (_fetch_recordings, {"result": None}),
-    "recording/info": (_recording_details, {"recording_info": None, "room_info": None}),
-    "recording/recordingInfo": (_recording_details, {"recording_info": None, "room_info": None}),
+    "recording/fetch": (_fetch_recordings, {}),
+    "recording/info": (_recording_details, {}),
+    "recording/recordingInfo": (_recording_details, {}),
     "recording/delete": (_delete_recording, {}),
     "recording/getDownloadToken": (_recording_token, {}),
     "getClientFiles": (_client_files, {}),

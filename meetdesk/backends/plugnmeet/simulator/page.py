@@ -30,7 +30,7 @@ DEFAULTS = {
     "primary_btn_text_color": "#FFFFFF",
     "secondary_btn_text_color": "#FFFFFF",
 }
-COLOR_KEYS = (*DEFAULTS, "primary_btn_bg_color", "secondary_btn_bg_color", "left_side_bg_color",
+COLOR_KEYS = (*DEFAULTS, "primary_btn_bg_color", "secondary_btn_bg_color",
               "right_side_bg_color")
 URL_KEYS = ("background_image", "custom_css_url", "custom_logo")
 
@@ -43,10 +43,23 @@ class DesignReading:
     ignored: tuple[str, ...]
 
 
-def read_custom_design(raw: str | None) -> DesignReading:
-    """Parse the ``custom_design`` query value (already URL-decoded) the way the client does: JSON, else ignored."""
+#: read only by clients 1.x (removed in client 2.0, commit 22fde42d): left_side_bg_color since 1.0.5,
+#: column_camera_* since 1.4 (plugNmeet-client v1.7.5 src/helpers/hooks/useClientCustomization.tsx)
+CLIENT_1X_KEYS = ("left_side_bg_color", "column_camera_width", "column_camera_position")
+
+
+def read_custom_design(raw: str | None, server_design: Mapping[str, str] | None = None) -> DesignReading:
+    """Read ``custom_design`` (already URL-decoded) the way client 2.4 does.
+
+    plugNmeet-client ``src/helpers/hooks/useClientCustomization.tsx``: an absent or ``'{}'`` value falls
+    back to the server's design (``plugNmeetConfig.designCustomization``); any other value replaces it
+    whole (no merging) and is ``JSON.parse``d, a parse error only logged. ``right_side_bg_color`` still
+    stands in for an absent ``side_panel_bg_color``; the 1.x-only keys do nothing.
+    """
     if not raw or raw == "{}":
-        return DesignReading({}, ())
+        if not server_design:
+            return DesignReading({}, ())
+        raw = json.dumps(dict(server_design))
     try:
         parsed = json.loads(raw)
     except ValueError:
@@ -59,7 +72,9 @@ def read_custom_design(raw: str | None) -> DesignReading:
         text = str(value).strip() if isinstance(value, str | int | float) else ""
         colour_ok = key in COLOR_KEYS and _COLOR.match(text)
         url_ok = key in URL_KEYS and _SAFE_URL.match(text)
-        if colour_ok or url_ok or key in ("column_camera_width", "column_camera_position"):
+        if key in CLIENT_1X_KEYS:
+            ignored.append(f"{key}: only plugNmeet clients 1.x read it, this client ignores it")
+        elif colour_ok or url_ok:
             values[key] = text
         else:
             ignored.append(f"{key}: {text or 'empty'} was not applied")
@@ -92,8 +107,6 @@ def _design_css(d: Mapping[str, str]) -> str:
         f"{d.get('footer_icon_bg_color', DEFAULTS['footer_icon_bg_color'])}; "
         f"color: {d.get('footer_icon_color', DEFAULTS['footer_icon_color'])}; }}",
     ]
-    if d.get("left_side_bg_color"):  # clients ≤ 1.7
-        rules.append(f"body:not(.dark) .participants-wrapper {{ background-color: {d['left_side_bg_color']}; }}")
     return "\n".join(rules)
 
 
@@ -157,6 +170,14 @@ class PageParticipant:
     is_admin: bool
 
 
+#: plugNmeet-client src/helpers/languages.ts (v2.4); HandleParticipants.ts applies preferred_lang only when
+#: ``languagesMap.get(preferredLang.toLowerCase())`` finds it
+CLIENT_LANGUAGE_CODES = {code.lower(): code for code in (
+    "en", "es-ES", "de-DE", "fr-FR", "it-IT", "pt-PT", "ar-SA", "bn-BD", "cs-CZ", "da-DK", "el-GR", "et-EE",
+    "fa-IR", "he-IL", "hr-HR", "hu-HU", "id-ID", "ja-JP", "ko-KR", "lv-LV", "nl-NL", "no-NO", "pl-PL", "ro-RO",
+    "ru-RU", "sv-SE", "tr-TR", "uk-UA", "vi-VN", "zh-CN", "zh-TW")}
+
+
 def join_page(*, room_title: str, room_id: str, name: str, is_admin: bool, is_hidden: bool,
               welcome: str, participants: Sequence[PageParticipant], design: DesignReading,
               waiting_message: str | None = None, language: str = "",
@@ -175,8 +196,11 @@ def join_page(*, room_title: str, room_id: str, name: str, is_admin: bool, is_hi
     notes = []
     if is_hidden:
         notes.append("You join hidden: other participants do not see you.")
-    if language:
-        notes.append(f"Interface language: {html.escape(language)}.")
+    applied = CLIENT_LANGUAGE_CODES.get(language.lower()) if language else None
+    if applied:
+        notes.append(f"Interface language: {html.escape(applied)}.")
+    elif language:  # the client ignores a code it does not have and keeps the browser's language
+        notes.append(f"Interface language: the browser's ({html.escape(language)} is not one of the client's).")
     locked = [k.removeprefix("lock_").replace("_", " ") for k, v in (locks or {}).items() if v]
     if locked and not is_admin:
         notes.append("Locked for you: " + html.escape(", ".join(locked)) + ".")

@@ -88,6 +88,12 @@ class SimRoom:
     #: everyone who joined this session (the past-room count)
     joined_total: int = 0
     empty_since: float = 0.0
+    #: set by endRoom: the room is being ended (status triggered_end) but still in the room table
+    ending_since: float | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.ending_since is None
 
     @property
     def webhook_url(self) -> str:
@@ -151,8 +157,13 @@ class PlugNmeetState:
     secret: str = SAMPLE_SECRET
     #: seconds a join token is valid (server config client.token_validity, sample 10m)
     token_validity: int = 600
-    #: imitate server ≥ 2.3, whose proto.Merge drops a `false` for default-true non-optional features
-    merge_quirk: bool = False
+    #: server ≥ 2.3 (the default): proto.Merge drops a `false` for default-true non-optional features
+    merge_quirk: bool = True
+    #: seconds an ended room lingers (status triggered_end, still listed as running) before the cleanup; a
+    #: real server waits up to ~10 s for its participants to leave (pkg/models/room_end.go onAfterRoomEnded)
+    end_linger: float = 2.0
+    #: the server's design (client config ``designCustomization``) for links without a custom_design
+    design_config: dict[str, str] = field(default_factory=dict)
     rooms: dict[str, SimRoom] = field(default_factory=dict)
     past_rooms: list[PastRoom] = field(default_factory=list)
     recordings: dict[str, SimRecording] = field(default_factory=dict)
@@ -225,11 +236,26 @@ class PlugNmeetState:
                 room.empty_since = self.now()
 
     def end_room(self, room_id: str) -> bool:
-        """End an active room: it becomes a past room (and a recording if it was recording)."""
+        """endRoom: answered at once, the cleanup follows (plugNmeet-server pkg/models/room_end.go EndRoom →
+        ``go onAfterRoomEnded``). Until then the room stays in the table; ending it again is a success."""
+        with self.lock:
+            room = self.rooms.get(room_id)
+            if room is None:
+                return False
+            if room.ending_since is None:
+                room.ending_since = self.now()
+                for key in [k for k in self.pending if k[0] == room_id]:
+                    del self.pending[key]
+            if self.end_linger <= 0:
+                self.finish_end(room_id)
+            return True
+
+    def finish_end(self, room_id: str) -> None:
+        """The end of onAfterRoomEnded: the room becomes a past room (and a recording if it was recording)."""
         with self.lock:
             room = self.rooms.pop(room_id, None)
             if room is None:
-                return False
+                return
             ended = self.now()
             self.past_rooms.append(PastRoom(room.room_id, room.title, room.sid, room.joined_total,
                                             room.webhook_url, room.created, ended))
@@ -238,13 +264,20 @@ class PlugNmeetState:
                                    size_mb=round(max(ended - room.created, 60) / 60 * 4.2, 2))
             for key in [k for k in self.pending if k[0] == room_id]:
                 del self.pending[key]
-            return True
+
+    def ending_left(self, room: SimRoom) -> float:
+        """Seconds until the cleanup of an ending room finishes."""
+        return 0.0 if room.ending_since is None else max(0.0, room.ending_since + self.end_linger - self.now())
 
     def expire_rooms(self) -> None:
         """End rooms whose time limit passed or that stayed empty for their empty timeout."""
         now = self.now()
         with self.lock:
             for room in list(self.rooms.values()):
+                if room.ending_since is not None:
+                    if now >= room.ending_since + self.end_linger:
+                        self.finish_end(room.room_id)
+                    continue
                 duration = int(room.features.get("room_duration") or 0)
                 started = float(room.metadata.get("started_at") or room.created)
                 over_time = bool(duration) and now >= started + duration * 60
