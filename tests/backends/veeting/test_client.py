@@ -331,7 +331,7 @@ async def test_one_bad_meeting_is_skipped_with_a_warning(listing_server: Simulat
     finally:
         await vt.aclose()
     assert len(listed) == 2 and broken["id"] not in {m.id for m in listed}
-    assert "skipping a meeting" in caplog.text
+    assert "skipped 1 unreadable meeting" in caplog.text and broken["id"] in caplog.text
 
 
 def _proxy(status: int, body: str, content_type: str) -> Iterator[SimulatorHost]:
