@@ -56,16 +56,42 @@ DESIGN_KEYS: tuple[DesignKey, ...] = (
 )
 DESIGN_KEYS_BY_NAME = {k.key: k for k in DESIGN_KEYS}
 
-#: (foreground key, background key, what it is) — text/background pairs whose contrast matters.
-#: Fallbacks mirror the client: button backgrounds default to the primary/secondary colour.
+#: What the participant's page shows where the design sets nothing (light theme), from plugNmeet-client HEAD:
+#: src/styles/variables.css (--color-primary-color, --color-secondary-color, Gray-*), the Tailwind classes of
+#: .primary-button (bg-Blue, text-white), .secondary-button (bg-white, text-Gray-950), .footer-icon-bg (bg-white,
+#: text-Gray-950, components/footer/icons/menus.tsx) and .side-panel-bg-color (bg-Gray-25, components/chat/index.tsx).
+#: ``page_text`` is the text colour of the page itself: not a design key, but what the participant reads on it.
+CLIENT_DEFAULTS: dict[str, str] = {
+    "primary_color": "#004D90",
+    "secondary_color": "#24AEF7",
+    "primary_btn_bg_color": "#00A1F2",
+    "primary_btn_text_color": "#FFFFFF",
+    "secondary_btn_bg_color": "#FFFFFF",
+    "secondary_btn_text_color": "#0C131A",
+    "background_color": "#F0F6FC",
+    "header_bg_color": "#FFFFFF",
+    "footer_bg_color": "#FFFFFF",
+    "footer_icon_bg_color": "#FFFFFF",
+    "footer_icon_color": "#0C131A",
+    "side_panel_bg_color": "#FAFCFF",
+    "page_text": "#0C131A",
+}
+
+#: (foreground key, background key, what it is) — every text/background pair the participant reads.
 CONTRAST_PAIRS: tuple[tuple[str, str, str], ...] = (
     ("primary_btn_text_color", "primary_btn_bg_color", "Primary button text on its background"),
     ("secondary_btn_text_color", "secondary_btn_bg_color", "Secondary button text on its background"),
     ("footer_icon_color", "footer_icon_bg_color", "Footer icons on their background"),
+    ("page_text", "background_color", "Text on the background"),
     ("primary_color", "background_color", "Primary colour on the background"),
     ("primary_color", "header_bg_color", "Primary colour on the header"),
+    ("page_text", "header_bg_color", "Header text on the header"),
+    ("page_text", "side_panel_bg_color", "Side panel text on its background"),
+    ("page_text", "footer_bg_color", "Footer text on the footer"),
 )
-_FALLBACK = {"primary_btn_bg_color": "primary_color", "secondary_btn_bg_color": "secondary_color"}
+#: the client's fallbacks: an unset key takes the colour of another *set* key before its own default
+_FALLBACK = {"primary_btn_bg_color": "primary_color", "secondary_btn_bg_color": "secondary_color",
+             "side_panel_bg_color": "right_side_bg_color"}
 
 
 def validate_design(design: Mapping[str, str], *, allow_legacy: bool = True) -> dict[str, str]:
@@ -112,23 +138,41 @@ class ContrastCheck:
     background_key: str
     label: str
     ratio: float
+    foreground: str = ""  # the colours compared, "#RRGGBB", whether set or the client's default
+    background: str = ""
 
     @property
     def ok(self) -> bool:
         return self.ratio >= MIN_TEXT_CONTRAST
 
 
+def effective_color(design: Mapping[str, str], key: str) -> tuple[str, bool]:
+    """The colour the page shows for ``key`` and whether the design set it (directly or by a fallback key)."""
+    for candidate in (key, _FALLBACK.get(key, "")):
+        raw = design.get(candidate) if candidate else None
+        if raw:
+            try:
+                return parse_color(raw).hex, True
+            except ValidationError:
+                pass
+    return CLIENT_DEFAULTS.get(key, "#FFFFFF"), False
+
+
 def contrast_checks(design: Mapping[str, str]) -> list[ContrastCheck]:
-    """WCAG contrast of every pair whose both colours are set (directly or by the client's fallback)."""
+    """WCAG contrast of every pair the participant sees in which the design sets at least one colour.
+
+    The other side is the client's default when the design leaves it unset: a dark background alone makes the
+    default dark text unreadable, and that is exactly what needs saying. Pairs the design does not touch are the
+    client's own and are not listed.
+    """
     checks = []
     for fg_key, bg_key, label in CONTRAST_PAIRS:
-        fg = design.get(fg_key)
-        bg = design.get(bg_key) or design.get(_FALLBACK.get(bg_key, ""), "")
-        if not fg or not bg:
+        fg, fg_set = effective_color(design, fg_key)
+        bg, bg_set = effective_color(design, bg_key)
+        if bg_key == "background_color" and design.get("background_image"):
+            continue  # an image covers the colour; nothing to compare
+        if not (fg_set or bg_set):
             continue
-        try:
-            ratio = contrast_ratio(parse_color(fg), parse_color(bg))
-        except ValidationError:
-            continue
-        checks.append(ContrastCheck(fg_key, bg_key, label, ratio))
+        ratio = contrast_ratio(parse_color(fg), parse_color(bg))
+        checks.append(ContrastCheck(fg_key, bg_key, label, ratio, fg, bg))
     return checks

@@ -127,6 +127,7 @@ class Session:
         self._locks: dict[str, asyncio.Lock] = {}
         #: the task connecting each profile, so that disconnect() can cancel a connection attempt at any moment
         self._connecting: dict[str, asyncio.Task[Any]] = {}
+        self._meeting_window: tuple[datetime, datetime] | None = None
         secrets.on_warning = lambda text: self._emit(SessionEvent.WARNING, text)
 
     # events ------------------------------------------------------------------------------------
@@ -286,8 +287,18 @@ class Session:
 
     # data --------------------------------------------------------------------------------------
     def meeting_window(self) -> tuple[datetime, datetime]:
+        """The period meetings are loaded for: the one chosen (:meth:`set_meeting_window`), else yesterday to two
+        weeks ahead."""
+        if self._meeting_window is not None:
+            return self._meeting_window
         now = datetime.now(UTC)
         return now - MEETING_WINDOW_PAST, now + MEETING_WINDOW_AHEAD
+
+    def set_meeting_window(self, start: datetime | None, end: datetime | None = None) -> None:
+        """Load meetings from ``start`` to ``end`` on the next refresh (None: back to the default period)."""
+        if start is not None and end is not None and end <= start:
+            raise ValidationError("The period must end after it starts.", field="to")
+        self._meeting_window = (start, end) if start is not None and end is not None else None
 
     async def refresh(self, name: str | None = None, *, raise_errors: bool = True) -> None:
         """Reload rooms and meetings of one connected profile, or of all of them concurrently."""

@@ -279,6 +279,9 @@ def run_gui(args: list[str]) -> int:
         options = parse_args(args)
     except SystemExit as exc:  # --help, --version, or a usage error already printed by argparse
         return exc.code if isinstance(exc.code, int) else 2
+    from meetdesk.ui.platform_check import report_missing_libraries
+    if report_missing_libraries():  # before Qt aborts with a misleading message: name the missing packages
+        return 1
     log_file = default_log_file()
     handlers = setup_logging(os.environ.get(LOG_ENV), log_file)
     log.info("%s %s starting%s", APP_NAME, __version__, " in demo mode" if options.demo else "")

@@ -44,9 +44,10 @@ from meetdesk.services.bulk_links import (
 )
 from meetdesk.services.invitation_store import InvitationStore, PlannedMeeting
 from meetdesk.services.session import Session
-from meetdesk.ui.forms import ERROR_STYLE, WrapLabel
+from meetdesk.ui.forms import WrapLabel
 from meetdesk.ui.messages import error_text
 from meetdesk.ui.tasks import AsyncOp
+from meetdesk.ui.theme import set_tone
 
 log = logging.getLogger("meetdesk.ui.bulk_links")
 
@@ -202,7 +203,7 @@ class BulkLinksDialog(QDialog):
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.status.setText(text)
-        self.status.setStyleSheet(ERROR_STYLE if error else "")
+        set_tone(self.status, "error" if error else None)
 
     # making links --------------------------------------------------------------------------------
     def make_links(self) -> asyncio.Task[None] | None:

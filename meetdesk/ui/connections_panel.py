@@ -37,6 +37,7 @@ from meetdesk.ui.messages import confirm, error_text
 from meetdesk.ui.profile_dialog import ProfileDialog, kind_display_name
 from meetdesk.ui.session_bridge import bridge_for
 from meetdesk.ui.tasks import AsyncOp
+from meetdesk.ui.theme import tone_color
 
 log = logging.getLogger("meetdesk.ui.connections")
 
@@ -313,7 +314,8 @@ class ConnectionsPanel(QWidget):
         lines = [f"<b>{escape(conn.profile.name)}</b>", escape(conn.profile.base_url),
                  escape(conn.status_text())]
         if conn.refresh_error:
-            lines.append(f"<span style='color:#B00020'>Last refresh failed: {escape(conn.refresh_error)}</span>")
+            color = tone_color("error")
+            lines.append(f"<span style='color:{color}'>Last refresh failed: {escape(conn.refresh_error)}</span>")
         elif conn.refreshed_at is not None:
             lines.append(f"Updated {conn.refreshed_at.astimezone().strftime('%H:%M:%S')}")
         return "<br>".join(lines)
@@ -443,10 +445,12 @@ class ConnectionsPanel(QWidget):
                     log.error("connecting failed unexpectedly", exc_info=result)
             return sum(1 for r in results if not isinstance(r, BaseException))
 
-        def done(connected: int) -> None:
-            failed = len(names) - connected
-            text = f"Connected {connected} of {len(names)} servers."
-            self.message.emit(text + (" See the Connections panel for what went wrong." if failed else ""))
+        def done(_succeeded: int) -> None:
+            # the state of every profile now, not of this call's attempts: some may have connected meanwhile
+            states = [c.state for c in self.session.connections.values()]
+            up = sum(1 for state in states if state is ConnectionState.CONNECTED)
+            text = f"Connected {up} of {len(states)} server{'s' if len(states) != 1 else ''}."
+            self.message.emit(text + (" See the Connections panel for what went wrong." if up < len(states) else ""))
 
         return AsyncOp(self, run).with_progress("Connecting…").success(done).run()
 

@@ -28,8 +28,7 @@ from PySide6.QtWidgets import (
 from meetdesk.domain.errors import ValidationError
 from meetdesk.domain.fields import FieldKind, FieldSpec, parse_options
 from meetdesk.ui.participants_edit import ParticipantsEdit
-
-ERROR_STYLE = "color: #B00020;"
+from meetdesk.ui.theme import set_tone
 
 
 class WrapLabel(QLabel):
@@ -105,7 +104,7 @@ class FieldForm(QWidget):
             self._widgets[spec.key] = widget
             error = WrapLabel(self)
             error.setObjectName(f"error_{spec.key}")
-            error.setStyleSheet(ERROR_STYLE)
+            set_tone(error, "error")
             error.hide()
             self._errors[spec.key] = error
             column = QWidget(self)

@@ -53,6 +53,30 @@ def format_datetime(value: datetime | None, tz: tzinfo | None = None) -> str:
     return f"{shown.strftime(DATETIME_FORMAT)} {abbreviation}".rstrip()
 
 
+def format_compact(value: datetime | None, tz: tzinfo | None = None) -> str:
+    """As :func:`format_datetime`, without the year when it is this year: "Tue 14 May, 14:00 CEST"."""
+    if value is None:
+        return ""
+    shown = _aware(value).astimezone(tz or local_zone())
+    pattern = "%a %d %b, %H:%M" if shown.year == datetime.now(shown.tzinfo).year else DATETIME_FORMAT
+    return f"{shown.strftime(pattern)} {shown.tzname() or ''}".rstrip()
+
+
+def same_day(first: datetime | None, second: datetime | None, tz: tzinfo | None = None) -> bool:
+    if first is None or second is None:
+        return False
+    zone = tz or local_zone()
+    return _aware(first).astimezone(zone).date() == _aware(second).astimezone(zone).date()
+
+
+def format_time(value: datetime | None, tz: tzinfo | None = None) -> str:
+    """The time of day alone, with the zone's abbreviation: "15:30 CEST"."""
+    if value is None:
+        return ""
+    shown = _aware(value).astimezone(tz or local_zone())
+    return f"{shown.strftime('%H:%M')} {shown.tzname() or ''}".rstrip()
+
+
 def sort_key(value: datetime | None) -> float:
     """A number that sorts datetimes chronologically; missing ones first."""
     if value is None:

@@ -10,11 +10,12 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QTabWidget,
@@ -28,19 +29,22 @@ from meetdesk.domain.models import Meeting
 from meetdesk.services.invitation_store import FILE_NAME, InvitationStore
 from meetdesk.services.reminders import Upcoming
 from meetdesk.services.session import Session
+from meetdesk.ui import theme
+from meetdesk.ui.auto_refresh import INTERVALS, AutoRefresh
 from meetdesk.ui.connections_panel import ConnectionsPanel
 from meetdesk.ui.icons import app_icon
 from meetdesk.ui.messages import show_error
 from meetdesk.ui.profile_dialog import kind_display_name
 from meetdesk.ui.session_bridge import SessionBridge, bridge_for
 from meetdesk.ui.tasks import AsyncOp, activity
+from meetdesk.ui.theme import set_tone
 from meetdesk.ui.tray import TrayController
 from meetdesk.ui.ui_state import decode_bytes, encode_bytes, load_ui_state, save_ui_state
 
 log = logging.getLogger("meetdesk.ui.main_window")
 
 STATE_VERSION = 1
-WARNING_STYLE = "color: #8A5300; font-weight: 600;"
+DEFAULT_AUTO_REFRESH = 60
 
 
 def _optional_widget(module: str, class_name: str, args: tuple[Any, ...], placeholder: str) -> QWidget:
@@ -79,8 +83,15 @@ class MainWindow(QMainWindow):
         self._refresh_task: asyncio.Task[None] | None = None
         self._shutdown_done = False
         self._about: QMessageBox | None = None
+        self.color_scheme = theme.SYSTEM
+        self.auto_refresh = AutoRefresh(session, self)
+        self.auto_refresh.paused.connect(lambda reason: self.show_status(reason or "Auto-refresh running again."))
         self.setObjectName("mainWindow")
-        self.setWindowTitle(f"{APP_NAME} (demo)" if demo else APP_NAME)
+        # Qt appends the application's display name to a title that does not end with it ("… — meetdesk"):
+        # in demo mode the display name says so too, and the title is that name alone
+        title = f"{APP_NAME} (demo)" if demo else APP_NAME
+        QGuiApplication.setApplicationDisplayName(title)
+        self.setWindowTitle(title)
         self.setWindowIcon(app_icon())
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
 
@@ -119,8 +130,7 @@ class MainWindow(QMainWindow):
         self._activity_changed(activity().count, "")
 
         self.resize(1280, 780)
-        self.resizeDocks([self.connections_dock, self.composer_dock], [310, 400], Qt.Orientation.Horizontal)
-        self.restore_ui_state()
+        self._fit_on_show = not self.restore_ui_state()
         if demo:
             self.show_status("Demo mode: the servers run inside meetdesk on this computer; nothing real is changed.")
 
@@ -150,7 +160,7 @@ class MainWindow(QMainWindow):
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.keyring_label = QLabel(self)
         self.keyring_label.setObjectName("keyringWarning")
-        self.keyring_label.setStyleSheet(WARNING_STYLE)
+        set_tone(self.keyring_label, "warning")
         self.keyring_label.hide()
         bar.addWidget(self.busy)
         bar.addWidget(self.status_label, 1)
@@ -200,6 +210,13 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.meetings_action)
         view_menu.addSeparator()
         view_menu.addAction(self.composer_action)
+        self.composer_window_action = self._action("Join-link composer in its own &window", "Ctrl+Shift+L",
+                                                   self.composer_in_window,
+                                                   "Give the composer a window of its own, preview beside the form",
+                                                   "composerWindowAction")
+        view_menu.addAction(self.composer_window_action)
+        self._build_auto_refresh_menu(view_menu.addMenu("&Auto-refresh"))
+        self._build_scheme_menu(view_menu.addMenu("Colour &scheme"))
         panels = view_menu.addMenu("&Panels")
         panels.addAction(self.connections_dock.toggleViewAction())
         panels.addAction(self.composer_dock.toggleViewAction())
@@ -208,6 +225,49 @@ class MainWindow(QMainWindow):
         self.about_action = self._action(f"&About {APP_NAME}", None, self.show_about, name="aboutAction")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         help_menu.addAction(self.about_action)
+
+    def _build_scheme_menu(self, menu: QMenu) -> None:
+        """System (follow the desktop), Light or Dark; remembered with the window layout."""
+        group = QActionGroup(self)
+        self.scheme_actions: dict[str, QAction] = {}
+        for scheme, text in ((theme.SYSTEM, "Follow the &desktop"), (theme.LIGHT, "&Light"), (theme.DARK, "&Dark")):
+            action = QAction(text, self)
+            action.setCheckable(True)
+            action.setObjectName(f"scheme_{scheme}")
+            action.triggered.connect(lambda _checked=False, s=scheme: self.set_color_scheme(s))
+            group.addAction(action)
+            menu.addAction(action)
+            self.scheme_actions[scheme] = action
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._desktop_scheme_changed)
+
+    def _build_auto_refresh_menu(self, menu: QMenu) -> None:
+        group = QActionGroup(self)
+        self.auto_refresh_actions: dict[int, QAction] = {}
+        for seconds, text in INTERVALS:
+            action = QAction(text, self)
+            action.setCheckable(True)
+            action.setObjectName(f"autoRefresh_{seconds}")
+            action.triggered.connect(lambda _checked=False, s=seconds: self.set_auto_refresh(s))
+            group.addAction(action)
+            menu.addAction(action)
+            self.auto_refresh_actions[seconds] = action
+
+    def set_auto_refresh(self, seconds: int) -> None:
+        """Refresh every connected server every ``seconds`` (0: only on F5); backs off while one fails."""
+        seconds = seconds if seconds in self.auto_refresh_actions else DEFAULT_AUTO_REFRESH
+        self.auto_refresh_actions[seconds].setChecked(True)
+        self.auto_refresh.set_interval(seconds)
+
+    def set_color_scheme(self, scheme: str) -> None:
+        self.color_scheme = scheme if scheme in theme.SCHEMES else theme.SYSTEM
+        self.scheme_actions[self.color_scheme].setChecked(True)
+        theme.apply_scheme(self.color_scheme)
+        self.connections.reload()  # its rich text carries colours of its own
+
+    def _desktop_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
+        if isValid(self) and self.color_scheme == theme.SYSTEM:
+            theme.apply_scheme(theme.SYSTEM)
+            self.connections.reload()
 
     def _connect_room_selection(self) -> None:
         """Selecting a room in the Rooms tab points the composer at it (when both widgets are the real ones)."""
@@ -321,6 +381,17 @@ class MainWindow(QMainWindow):
         self.composer_dock.raise_()
         self.composer.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
+    def composer_in_window(self) -> None:
+        """Float the composer dock as a window with room for the form and the preview side by side."""
+        dock = self.composer_dock
+        dock.show()
+        dock.setFloating(True)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        width = min(980, screen.width() - 40) if screen is not None else 980
+        height = min(760, screen.height() - 60) if screen is not None else 760
+        dock.resize(width, height)
+        dock.raise_()
+
     def _room_selected(self, profile: str, room_id: str) -> None:
         if profile:  # an empty selection leaves the composer as it is
             self._composer_select(profile, room_id or None)
@@ -357,13 +428,31 @@ class MainWindow(QMainWindow):
         self._about = box
         return box
 
+    def fit_docks(self, width: int | None = None) -> None:
+        """Dock widths for a window ``width`` wide that leave the tables room for their important columns."""
+        width = width or self.width()
+        left = max(190, min(260, int(width * 0.165)))
+        right = max(320, min(420, int(width * 0.28)))
+        comfortable = getattr(self.composer, "comfortable_width", None)
+        if callable(comfortable):
+            right = max(right, int(comfortable()))
+        self.resizeDocks([self.connections_dock, self.composer_dock], [left, right], Qt.Orientation.Horizontal)
+
     # state -------------------------------------------------------------------------------------
     def ui_state(self) -> dict[str, Any]:
         return {
             "geometry": encode_bytes(self.saveGeometry()),
             "window_state": encode_bytes(self.saveState(STATE_VERSION)),
             "tab": self.tabs.currentIndex(),
+            "color_scheme": self.color_scheme,
+            "auto_refresh": int(self.auto_refresh.interval_s),
+            **{f"{name}_columns": tab.columns.state() for name, tab in self._tables().items()},
         }
+
+    def _tables(self) -> dict[str, Any]:
+        """The tabs with a column layout (a placeholder label has none)."""
+        return {name: tab for name, tab in (("rooms", self.rooms_tab), ("meetings", self.meetings_tab))
+                if hasattr(tab, "columns")}
 
     def save_ui_state(self) -> bool:
         return save_ui_state(self.ui_state())
@@ -377,10 +466,22 @@ class MainWindow(QMainWindow):
             restored = self.restoreGeometry(geometry)
         if window_state is not None:
             restored = self.restoreState(window_state, STATE_VERSION) and restored
+        for name, tab in self._tables().items():
+            tab.columns.restore(state.get(f"{name}_columns"))
+        interval = state.get("auto_refresh")
+        self.set_auto_refresh(interval if isinstance(interval, int) else DEFAULT_AUTO_REFRESH)
+        scheme = state.get("color_scheme")
+        self.set_color_scheme(scheme if isinstance(scheme, str) else theme.SYSTEM)
         tab = state.get("tab")
         if isinstance(tab, int) and 0 <= tab < self.tabs.count():
             self.tabs.setCurrentIndex(tab)
         return restored
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._fit_on_show:  # the first time, at the size the screen allowed: docks that leave the tables room
+            self._fit_on_show = False
+            self.fit_docks()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_ui_state()
@@ -400,6 +501,7 @@ class MainWindow(QMainWindow):
         if self._shutdown_done:
             return
         self._shutdown_done = True
+        await self.auto_refresh.stop()
         await activity().cancel_all()
         await self.session.aclose()
         self.bridge.detach()

@@ -37,12 +37,16 @@ from meetdesk.domain.times import AmbiguousTimeError, ends_after, localize
 from meetdesk.services.session import Session
 from meetdesk.ui import local_time
 from meetdesk.ui.dialog_parts import EditorDialog, OptionsArea, eligible_profiles, field_of, profile_combo, provider_of
+from meetdesk.ui.forms import WrapLabel
 from meetdesk.ui.messages import error_text
 from meetdesk.ui.tab_widgets import Banner, field_with_error, show_field_error
+from meetdesk.ui.theme import set_tone
 
 log = logging.getLogger("meetdesk.ui.meeting_dialog")
 
 NEW_ROOM_PREFIX = "new_room"
+#: option → the switch it depends on (enabled only while that box is ticked)
+ENABLED_BY = {"password": "password_protected"}
 DATETIME_DISPLAY = "ddd dd MMM yyyy  HH:mm"
 DEFAULT_DURATION = timedelta(hours=1)
 
@@ -129,6 +133,12 @@ class MeetingDialog(EditorDialog):
         end_layout.addWidget(self.duration_label)
         end_layout.addStretch(1)
         form.addRow("End *", self._with_error(end_row, "end", focus=self.end_edit))
+        self.past_warning = WrapLabel(self)
+        self.past_warning.setObjectName("pastWarning")
+        self.past_warning.setWordWrap(True)
+        set_tone(self.past_warning, "warning", bold=False)
+        self.past_warning.hide()
+        form.addRow("", self.past_warning)
 
         self.zone_combo = QComboBox(self)
         self.zone_combo.setObjectName("zoneCombo")
@@ -170,6 +180,7 @@ class MeetingDialog(EditorDialog):
         self._last_start = self.start_datetime_naive()
         self.start_edit.dateTimeChanged.connect(lambda _dt: self._start_moved())
         self.end_edit.dateTimeChanged.connect(lambda _dt: self._update_duration())
+        self.zone_combo.currentTextChanged.connect(lambda _t: self._update_past_warning())
         self.room_combo.currentIndexChanged.connect(lambda _i: self._room_changed())
         if self.profile_combo is not None:
             self.profile_combo.currentIndexChanged.connect(lambda _i: self._profile_changed())
@@ -246,13 +257,23 @@ class MeetingDialog(EditorDialog):
     def _update_duration(self) -> None:
         delta = self.end_datetime_naive() - self.start_datetime_naive()
         self.duration_label.setText(f"({_duration_text(delta)})" if delta > timedelta(0) else "")
+        self._update_past_warning()
+
+    def _update_past_warning(self) -> None:
+        """A start in the past is allowed (a meeting being recorded after the fact) but never without a word."""
+        target = self.zone() or local_time.local_zone()
+        start = self.start_datetime_naive().replace(tzinfo=target)
+        past = start < datetime.now(target) - timedelta(minutes=1)
+        self.past_warning.setText("⚠ This start is in the past: participants would find a meeting that has "
+                                  "already begun or ended." if past else "")
+        self.past_warning.setVisible(past)
 
     def _profile_changed(self) -> None:
         name = self.profile()
         cls = provider_of(self.session, name) if name else None
         specs = cls.meeting_fields if cls is not None else ()
         heading = f"Meeting options ({cls.display_name})" if cls is not None else "Meeting options"
-        self.options.rebuild(specs, heading)
+        self.options.rebuild(specs, heading).changed.connect(self._room_changed)
         kept = cls.meeting_draft_fields if cls is not None else None
         for key, row in self._optional_rows.items():  # what the back end cannot store is not asked for
             self._form.setRowVisible(row, kept is None or key in kept)
@@ -282,10 +303,17 @@ class MeetingDialog(EditorDialog):
         self._room_changed()
 
     def _room_changed(self) -> None:
+        """Enable each option only where it applies: new-room options for a new room, a password only while
+        the meeting is password protected (the server ignores it otherwise)."""
         new_room = self.room_combo.currentData() is None
+        values = self.options.form.values()
+        keys = {spec.key for spec in self.options.form.specs}
         for spec in self.options.form.specs:
-            if spec.key.startswith(NEW_ROOM_PREFIX):
-                self.options.form.widget(spec.key).setEnabled(new_room)
+            enabled = new_room or not spec.key.startswith(NEW_ROOM_PREFIX)
+            switch = ENABLED_BY.get(spec.key)
+            if switch in keys:
+                enabled = enabled and bool(values.get(switch))
+            self.options.form.widget(spec.key).setEnabled(enabled)
 
     def _prefill(self) -> None:
         meeting = self.meeting

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+from typing import ClassVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
@@ -10,12 +12,14 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from meetdesk.backends.base import Capability
 from meetdesk.domain.models import JoinLink, JoinRequest, Meeting
-from meetdesk.services.session import ConnectionState, Session
+from meetdesk.services.session import Connection, ConnectionState, Session
 from meetdesk.ui import local_time
 from meetdesk.ui.dialog_parts import eligible_profiles
 from meetdesk.ui.live_dialog import LiveDialog
 from meetdesk.ui.meeting_dialog import MeetingDialog
+from meetdesk.ui.meeting_range import MeetingRangeBar
 from meetdesk.ui.messages import confirm
+from meetdesk.ui.table_header import ColumnDefault
 from meetdesk.ui.table_models import MeetingsModel
 from meetdesk.ui.table_tab import RowKey, TableTab, capabilities_of, connected
 from meetdesk.ui.tasks import AsyncOp
@@ -28,6 +32,10 @@ EMPTY_NOT_CONNECTED = ("No meetings yet. Connect a server in the Connections pan
 
 class MeetingsTab(TableTab[Meeting]):
     noun = "meetings"
+    column_defaults: ClassVar[dict[str, ColumnDefault]] = {
+        "title": ColumnDefault(160), "start": ColumnDefault(150), "end": ColumnDefault(80),
+        "room": ColumnDefault(120), "owner": ColumnDefault(70), "profile": ColumnDefault(100)}
+    column_order = ("title", "start", "end", "room", "owner", "profile")
     #: "Invite…" on a meeting: the main window opens the composer with it
     invite_requested = Signal(object)
 
@@ -39,7 +47,10 @@ class MeetingsTab(TableTab[Meeting]):
         self.range_label.setObjectName("meetingRange")
         self.range_label.setTextFormat(Qt.TextFormat.PlainText)
         self.range_label.setWordWrap(True)
-        self.main_layout.insertWidget(2, self.range_label)
+        self.range_bar = MeetingRangeBar(self)
+        self.range_bar.changed.connect(self._period_changed)
+        self.main_layout.insertWidget(2, self.range_bar)
+        self.main_layout.insertWidget(3, self.range_label)
 
         self.new_action = self.add_action("New meeting…", self.new_meeting,
                                           "Schedule a meeting on a connected server.", "newMeeting")
@@ -58,7 +69,8 @@ class MeetingsTab(TableTab[Meeting]):
                                            "Start the selected meeting, see who is online, invite and control it.",
                                            "liveMeeting")
         self.refresh_action = self.add_action("Refresh", self.refresh_servers,
-                                              "Ask every connected server for its meetings again.", "refreshMeetings")
+                                              "Ask every connected server for its meetings again.", "refreshMeetings",
+                                              beside_search=True)
         self.table.sortByColumn(self.model.column_of("start"), Qt.SortOrder.AscendingOrder)
         self.refresh_view()
 
@@ -108,6 +120,13 @@ class MeetingsTab(TableTab[Meeting]):
         if eligible_profiles(self.session, Capability.CREATE_MEETING):
             return "No meetings in this period. Schedule one with “New meeting…”."
         return "No meetings in this period."
+
+    def _why_none(self, conn: Connection) -> str:
+        if conn.refresh_error:
+            return "its last refresh failed"
+        if Capability.LIST_MEETINGS not in capabilities_of(conn):
+            return "it has no calendar meetdesk can read"
+        return "no meetings in this period"
 
     def selected_meeting(self) -> Meeting | None:
         return self.selected()
@@ -181,6 +200,10 @@ class MeetingsTab(TableTab[Meeting]):
         keep = box.button(QMessageBox.StandardButton.Cancel)
         if keep is not None:  # two buttons both saying "Cancel" would be a riddle
             keep.setText("Keep meeting")
+
+    def _period_changed(self, start: datetime, end: datetime) -> None:
+        self.session.set_meeting_window(start, end)
+        self.refresh_servers()
 
     def copy_link(self) -> None:
         """The meeting's own link (back ends whose links belong to a meeting) to the clipboard."""

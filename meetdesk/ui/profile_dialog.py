@@ -35,14 +35,13 @@ from meetdesk.domain.fields import FieldKind, FieldSpec, parse_options
 from meetdesk.domain.models import DEFAULT_DEADLINE_S, Profile, ServerInfo
 from meetdesk.domain.values import is_loopback_host
 from meetdesk.services.session import ConnectionState, Session
-from meetdesk.ui.forms import ERROR_STYLE, FieldForm
+from meetdesk.ui.forms import FieldForm
 from meetdesk.ui.messages import error_text
 from meetdesk.ui.tasks import AsyncOp
+from meetdesk.ui.theme import set_tone
 
 log = logging.getLogger("meetdesk.ui.profile_dialog")
 
-OK_STYLE = "color: #1E7B34;"
-WARN_STYLE = "color: #8A5300;"
 
 #: the form's own fields; the back end's connection fields go between URL and CA file
 _NAME = "name"
@@ -81,6 +80,7 @@ class ProfileDialog(QDialog):
         self.session = session
         self.original = profile
         self._test_task: asyncio.Task[None] | None = None
+        self._test_seq = 0
         self._busy = False
         self.setObjectName("profileDialog")
         self.setWindowTitle(f"Edit profile “{profile.name}”" if profile else "New profile")
@@ -120,7 +120,7 @@ class ProfileDialog(QDialog):
         self.http_warning = QLabel(self)
         self.http_warning.setObjectName("httpWarning")
         self.http_warning.setWordWrap(True)
-        self.http_warning.setStyleSheet(WARN_STYLE)
+        set_tone(self.http_warning, "warning", bold=False)
         self.http_warning.hide()
         layout.addWidget(self.http_warning)
 
@@ -140,7 +140,7 @@ class ProfileDialog(QDialog):
         self.general_error = QLabel(self)
         self.general_error.setObjectName("generalError")
         self.general_error.setWordWrap(True)
-        self.general_error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.general_error, "error")
         self.general_error.hide()
         layout.addWidget(self.general_error)
 
@@ -282,6 +282,8 @@ class ProfileDialog(QDialog):
         self.form.set_values(values)
 
     def _inputs_changed(self) -> None:
+        # a test still running was for the old address or password: its answer must not appear next to the new one
+        self._cancel_test(say="")
         self.test_result.clear()
         self.general_error.hide()
         url = self.form.values().get(_URL, "")
@@ -351,7 +353,28 @@ class ProfileDialog(QDialog):
         self.kind_combo.setEnabled(not busy and self.original is None)
 
     # test connection ---------------------------------------------------------------------------
+    def testing(self) -> bool:
+        return self._test_task is not None and not self._test_task.done()
+
+    def _cancel_test(self, say: str) -> None:
+        if self.testing():
+            assert self._test_task is not None
+            self._test_seq += 1  # whatever the cancelled test still reports is ignored
+            self._test_task.cancel()
+            self._test_task = None
+            self._show_test_result(say, ok=None)
+        self._test_idle()
+
+    def _test_idle(self) -> None:
+        self.test_button.setText("Test connection")
+        self.test_button.setToolTip("Try these settings against the server without saving them.")
+        self.test_button.setEnabled(True)
+
     def test_connection(self) -> None:
+        """Start a test; while one runs the same button cancels it."""
+        if self.testing():
+            self._cancel_test(say="Test cancelled.")
+            return
         values = self._parse(need_name=False)
         if values is None:
             self._show_test_result("Fix the marked fields first.", ok=False)
@@ -359,10 +382,11 @@ class ProfileDialog(QDialog):
         # providers name the server in their messages: the typed name, else the address's host
         label = str(values.get(_NAME) or urlsplit(str(values[_URL])).hostname or values[_URL])
         profile, secret = self._build(values, label)
-        if self._test_task is not None:
-            self._test_task.cancel()
-        self.test_button.setEnabled(False)
-        self._show_test_result("Testing the connection…", ok=None)
+        self._test_seq += 1
+        seq = self._test_seq
+        self.test_button.setText("Cancel test")
+        self.test_button.setToolTip("Stop waiting for the server.")
+        self._show_test_result(f"Testing the connection to {values[_URL]}…", ok=None)
         keep_saved = self.original is not None and not secret
 
         async def run() -> ServerInfo:
@@ -376,23 +400,27 @@ class ProfileDialog(QDialog):
 
         self._test_task = (AsyncOp(self, run)
                            .with_progress("Testing connection…")
-                           .success(self._test_succeeded)
-                           .failure(self._test_failed)
-                           .finally_(lambda: self.test_button.setEnabled(True))
+                           .success(lambda info: self._test_succeeded(seq, info))
+                           .failure(lambda exc: self._test_failed(seq, exc))
+                           .finally_(lambda: self._test_idle() if seq == self._test_seq else None)
                            .run())
 
-    def _test_succeeded(self, info: ServerInfo) -> None:
+    def _test_succeeded(self, seq: int, info: ServerInfo) -> None:
+        if seq != self._test_seq:
+            return
         who = f" as {info.user}" if info.user else ""
         self._show_test_result(f"✔ Connected — {info.summary()}{who}", ok=True)
 
-    def _test_failed(self, exc: BaseException) -> None:
+    def _test_failed(self, seq: int, exc: BaseException) -> None:
+        if seq != self._test_seq:
+            return
         if isinstance(exc, ValidationError) and exc.field and self.form.set_error(exc.field, exc.message):
             self._show_test_result("Fix the marked field first.", ok=False)
             return
         self._show_test_result("✘ " + error_text(exc), ok=False)
 
     def _show_test_result(self, text: str, *, ok: bool | None) -> None:
-        self.test_result.setStyleSheet(OK_STYLE if ok else ERROR_STYLE if ok is False else "")
+        set_tone(self.test_result, "ok" if ok else "error" if ok is False else None)
         self.test_result.setText(text)
 
     # save --------------------------------------------------------------------------------------

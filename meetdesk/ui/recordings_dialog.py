@@ -4,6 +4,7 @@ the download or playback link — each offered where the back end's capabilities
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
@@ -203,6 +204,11 @@ class RecordingsDialog(QDialog):
         self._update_buttons()
 
         def loaded(recordings: list[Recording]) -> None:
+            conn = self.session.connections.get(name)
+            known = {r.id: r.name for r in (*conn.rooms, *conn.past_rooms) if r.name} if conn is not None else {}
+            # the room's name where meetdesk knows it (servers report only the id); the id stays in the tooltip
+            recordings = [replace(r, extra={**r.extra, "room_name": known[r.room_id]}) if r.room_id in known else r
+                          for r in recordings]
             header = self.table.horizontalHeader()
             keys = self.model.column_keys()
             section = header.sortIndicatorSection()

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import ClassVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from meetdesk.backends.base import Capability
 from meetdesk.domain.models import Room
-from meetdesk.services.session import ConnectionState, Session
+from meetdesk.services.session import Connection, ConnectionState, Session
 from meetdesk.ui.dialog_parts import eligible_profiles
 from meetdesk.ui.messages import confirm, show_error
 from meetdesk.ui.recordings_dialog import RecordingsDialog
 from meetdesk.ui.room_dialog import RoomDialog
+from meetdesk.ui.table_header import ColumnDefault
 from meetdesk.ui.table_models import RoomsModel
 from meetdesk.ui.table_tab import RowKey, TableTab, capabilities_of, connected
 from meetdesk.ui.tasks import AsyncOp
@@ -36,6 +38,11 @@ class RoomsTab(TableTab[Room]):
     """
 
     noun = "rooms"
+    # fits 1280×720 with both docks open: what a coordinator checks first, the profile compact
+    column_defaults: ClassVar[dict[str, ColumnDefault]] = {
+        "profile": ColumnDefault(110), "name": ColumnDefault(190), "status": ColumnDefault(80),
+        "participants": ColumnDefault(95), "id": ColumnDefault(110), "created": ColumnDefault(130, hidden=True)}
+    column_order = ("profile", "name", "status", "participants", "id", "created")
     room_selected = Signal(str, str)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -70,7 +77,8 @@ class RoomsTab(TableTab[Room]):
                                                  "The recordings of the selected room (or of a server).",
                                                  "roomRecordings")
         self.refresh_action = self.add_action("Refresh", self.refresh_servers,
-                                              "Ask every connected server for its rooms again.", "refreshRooms")
+                                              "Ask every connected server for its rooms again.", "refreshRooms",
+                                              beside_search=True)
         # grouped by server; within a server the order stays the server's own (the sort is stable)
         self.table.sortByColumn(self.model.column_of("profile"), Qt.SortOrder.AscendingOrder)
         self.refresh_view()
@@ -106,6 +114,18 @@ class RoomsTab(TableTab[Room]):
         if eligible_profiles(self.session, Capability.CREATE_ROOM):
             return "No rooms on the connected servers yet. Create one with “New room…”."
         return "No rooms on the connected servers."
+
+    def _why_none(self, conn: Connection) -> str:
+        caps = capabilities_of(conn)
+        if conn.refresh_error:
+            return "its last refresh failed"
+        if self.mode() == PAST and Capability.PAST_ROOMS not in caps:
+            return "it does not report past rooms"
+        if Capability.LOCAL_ROOM_LIST in caps:
+            return "it cannot list its rooms; the rooms you create here will appear"
+        if Capability.LIST_ROOMS not in caps:
+            return "it cannot list rooms"
+        return "no active rooms" if self.mode() == ACTIVE else "no rooms"
 
     def _summary_suffix(self) -> str:
         local = sum(1 for r in self.model.rows() if r.local_only)

@@ -5,13 +5,18 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from meetdesk.ui.forms import ERROR_STYLE
+from meetdesk.ui.theme import is_dark, set_tone
 
-#: (background, border, text) — explicit colours so the banner reads well under any palette
+#: (background, border, text) — explicit colours, a light and a dark set, each pair ≥ 7:1
 _STYLES = {
     "warning": ("#FFF4CE", "#E0C060", "#3D2E00"),
     "error": ("#FDE7E9", "#E08A94", "#6B0010"),
     "info": ("#E5F1FB", "#8DB8E0", "#0B3558"),
+}
+_DARK_STYLES = {
+    "warning": ("#3A2F10", "#8A6D1E", "#FFE7A3"),
+    "error": ("#3D1A1E", "#8C3B45", "#FFD0D5"),
+    "info": ("#14293D", "#3D6A93", "#CFE6FB"),
 }
 
 
@@ -44,7 +49,8 @@ class Banner(QFrame):
         if not text:
             self.clear()
             return
-        background, border, foreground = _STYLES.get(kind, _STYLES["warning"])
+        styles = _DARK_STYLES if is_dark() else _STYLES  # a pale box would glare in a dark window
+        background, border, foreground = styles.get(kind, styles["warning"])
         self.setStyleSheet(
             f"QFrame#banner {{ background: {background}; border: 1px solid {border}; border-radius: 4px; }}"
             f"QLabel#bannerText {{ color: {foreground}; background: transparent; }}"
@@ -112,7 +118,7 @@ def field_with_error(widget: QWidget, name: str, hint: str = "") -> tuple[QWidge
         column.addWidget(hint_label)
     error = QLabel(holder)
     error.setObjectName(f"error_{name}")
-    error.setStyleSheet(ERROR_STYLE)
+    set_tone(error, "error")
     error.setWordWrap(True)
     error.hide()
     column.addWidget(error)

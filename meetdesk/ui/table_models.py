@@ -361,6 +361,13 @@ def _meeting_time_tip(meeting: Meeting, value: datetime) -> str:
     return tip
 
 
+def _end_text(meeting: Meeting, tz: tzinfo | None) -> str:
+    """The end's time alone when it is on the start's day (the date is in the Start column already)."""
+    if local_time.same_day(meeting.start, meeting.end, tz):
+        return local_time.format_time(meeting.end, tz)
+    return local_time.format_compact(meeting.end, tz)
+
+
 class MeetingsModel(RowTableModel[Meeting]):
     FIXED: ClassVar[tuple[str, ...]] = ("title", "start", "end", "room", "owner", "profile")
     ALIASES = ("room_name", "room_id", "Room ID", "name")
@@ -376,10 +383,10 @@ class MeetingsModel(RowTableModel[Meeting]):
             TableColumn("title", "Title", lambda m: m.title,
                         tooltip=lambda m: "\n\n".join(t for t in (m.title, m.description, LOCAL_MEETING_NOTE
                                                                     if m.local_only else "") if t)),
-            TableColumn("start", "Start", lambda m: local_time.format_datetime(m.start, tz),
+            TableColumn("start", "Start", lambda m: local_time.format_compact(m.start, tz),
                         sort=lambda m: local_time.sort_key(m.start),
                         tooltip=lambda m: _meeting_time_tip(m, m.start), header_tip=_zone_tip(tz)),
-            TableColumn("end", "End", lambda m: local_time.format_datetime(m.end, tz),
+            TableColumn("end", "End", lambda m: _end_text(m, tz),
                         sort=lambda m: local_time.sort_key(m.end),
                         tooltip=lambda m: _meeting_time_tip(m, m.end), header_tip=_zone_tip(tz)),
             TableColumn("room", "Room", _meeting_room,
@@ -436,12 +443,14 @@ class RecordingsModel(RowTableModel[Recording]):
         tz = self._tz
         return [
             TableColumn("name", "Name", lambda r: r.name or r.id),
-            TableColumn("room", "Room", lambda r: r.room_id),
+            TableColumn("room", "Room", lambda r: str(r.extra.get("room_name") or r.room_id),
+                        tooltip=lambda r: f"Room ID: {r.room_id}" if r.room_id else ""),
             TableColumn("created", "Recorded", lambda r: local_time.format_datetime(r.created, tz),
                         sort=lambda r: local_time.sort_key(r.created),
                         tooltip=lambda r: _datetime_tooltip(r.created), header_tip=_zone_tip(tz)),
-            TableColumn("duration", "Duration", lambda r: _duration_text(r.duration_s),
-                        sort=lambda r: _number_key(r.duration_s), numeric=True),
+            TableColumn("duration", "Duration", lambda r: _duration_text(r.duration_s) or "—",
+                        sort=lambda r: _number_key(r.duration_s), numeric=True,
+                        tooltip=lambda r: "" if r.duration_s is not None else "The server does not report it."),
             TableColumn("size", "Size", lambda r: _size_text(r.size_bytes),
                         sort=lambda r: _number_key(r.size_bytes), numeric=True),
             TableColumn("id", "ID", lambda r: r.id),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QTableView,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +27,7 @@ from meetdesk.backends.base import Capability
 from meetdesk.services.session import Connection, Session
 from meetdesk.ui.session_bridge import bridge_for
 from meetdesk.ui.tab_widgets import Banner, EmptyOverlay
+from meetdesk.ui.table_header import ColumnDefault, ColumnLayout
 from meetdesk.ui.table_models import ROW_ROLE, RowTableModel, SearchProxy
 
 log = logging.getLogger("meetdesk.ui.table_tab")
@@ -50,6 +53,9 @@ class TableTab(QWidget, Generic[R]):
 
     #: plural noun for texts ("rooms", "meetings")
     noun = "rows"
+    #: widths (and hidden columns) before the user changes them; the visual order of the important ones
+    column_defaults: ClassVar[dict[str, ColumnDefault]] = {}
+    column_order: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, session: Session, model: RowTableModel[R], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,7 +78,7 @@ class TableTab(QWidget, Generic[R]):
         self.search.setPlaceholderText(f"Search {self.noun}…")
         self.search.setToolTip(f"Show only {self.noun} whose text contains these words (any column, any case).")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(200)
+        self.search.setMinimumWidth(140)
         self.search.textChanged.connect(self._on_search)
 
         # actions get a row of their own so none hides in the overflow menu when the window is narrow
@@ -98,6 +104,7 @@ class TableTab(QWidget, Generic[R]):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setHighlightSections(False)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.columns = ColumnLayout(self.table, model, self.column_defaults, self.column_order)
         self.overlay = EmptyOverlay(self.table)
 
         self.summary = QLabel(self)
@@ -117,7 +124,6 @@ class TableTab(QWidget, Generic[R]):
         # keys handled on the table only, so Delete in the search box still deletes text
         self.table.installEventFilter(self)
 
-        self._sized_columns: list[str] = []
         self._notice = ""
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -142,14 +148,24 @@ class TableTab(QWidget, Generic[R]):
                 return True
         return super().eventFilter(watched, event)
 
-    def add_action(self, text: str, slot: Callable[[], None], tip: str, name: str) -> QAction:
+    def add_action(self, text: str, slot: Callable[[], None], tip: str, name: str, *,
+                   beside_search: bool = False) -> QAction:
+        """A toolbar action; ``beside_search`` puts it at the end of the search row instead, where the search
+        field gives way, so the toolbar still fits a 1024-pixel window with both panels open."""
         action = QAction(text, self)
         action.setObjectName(name)
         action.setToolTip(tip)
         action.setStatusTip(tip)
         action.setData(tip)
         action.triggered.connect(slot)
-        self.toolbar.addAction(action)
+        if beside_search:
+            button = QToolButton(self)
+            button.setObjectName(f"{name}Button")
+            button.setDefaultAction(action)
+            self.search_row.addWidget(button)
+            self.addAction(action)
+        else:
+            self.toolbar.addAction(action)
         return action
 
     @staticmethod
@@ -243,15 +259,7 @@ class TableTab(QWidget, Generic[R]):
         self._update_summary()
 
     def _size_columns(self) -> None:
-        # size columns to their contents once per column set, then leave them to the user
-        keys = self.model.column_keys()
-        if keys == self._sized_columns or self.model.rowCount() == 0:
-            return
-        self._sized_columns = keys
-        header = self.table.horizontalHeader()
-        for column in range(self.model.columnCount()):
-            self.table.resizeColumnToContents(column)
-            header.resizeSection(column, min(max(header.sectionSize(column) + 12, 70), 260))  # room for italics
+        self.columns.apply()
 
     def _update_overlay(self) -> None:
         if self.proxy.rowCount() > 0:
@@ -272,11 +280,20 @@ class TableTab(QWidget, Generic[R]):
 
     def _update_summary(self) -> None:
         total, shown = self.model.rowCount(), self.proxy.rowCount()
-        servers = len({self._row_key(r)[0] for r in self.model.rows()})
-        text = f"{total} {self.noun}" + (f" on {servers} servers" if servers > 1 else "")
+        conns = connected(self.session)
+        counts = Counter(self._row_key(r)[0] for r in self.model.rows())
+        text = f"{total} {self.noun}" + (f" from {len(conns)} connected servers" if len(conns) > 1 else "")
         if shown != total:
             text = f"{shown} of {text} shown"
-        self.summary.setText(" · ".join(p for p in (text + self._summary_suffix(), self._notice) if p))
+        # a connected server without rows says why, so "10 rooms from 3 servers" adds up
+        empty = [f"“{c.profile.name}” has none: {self._why_none(c)}" for c in conns if not counts[c.profile.name]]
+        self.summary.setText(" · ".join(p for p in (text + self._summary_suffix(), *empty, self._notice) if p))
+
+    def _why_none(self, conn: Connection) -> str:
+        """Why a connected server shows no rows (tabs say it in their own words)."""
+        if conn.refresh_error:
+            return "its last refresh failed"
+        return f"the server reports no {self.noun}"
 
     def _summary_suffix(self) -> str:
         return ""

@@ -83,3 +83,22 @@ def test_contrast_checks_flag_bad_pairs_and_use_client_fallbacks() -> None:
     assert checks["primary_btn_text_color"].background_key == "primary_btn_bg_color"
     assert checks["footer_icon_color"].ok
     assert checks["footer_icon_color"].ratio == pytest.approx(21.0)
+
+
+def test_contrast_checks_include_the_clients_defaults() -> None:
+    """A colour set on one side is checked against the client's default on the other side."""
+    from meetdesk.domain.design import CLIENT_DEFAULTS
+
+    dark = {c.label: c for c in contrast_checks({"background_color": "#333333"})}
+    text = dark["Text on the background"]
+    assert not text.ok and text.foreground == CLIENT_DEFAULTS["page_text"] and text.ratio < 1.6
+    orange = {c.foreground_key: c for c in contrast_checks({"secondary_color": "#FF6F00",
+                                                             "secondary_btn_text_color": "#FFFFFF"})}
+    assert not orange["secondary_btn_text_color"].ok and round(orange["secondary_btn_text_color"].ratio, 2) == 2.79
+    # a button background alone is checked against the button's default text
+    alone = {c.foreground_key: c for c in contrast_checks({"primary_btn_bg_color": "#FFFF00"})}
+    assert not alone["primary_btn_text_color"].ok and alone["primary_btn_text_color"].foreground == "#FFFFFF"
+    # nothing set: the client's own pairs are not listed; a background image replaces the colour
+    assert contrast_checks({}) == []
+    assert all(c.background_key != "background_color"
+               for c in contrast_checks({"background_color": "#333333", "background_image": "https://x.org/a.png"}))

@@ -387,3 +387,17 @@ async def test_without_a_secret_service_the_window_says_kept_for_this_run_only(q
     assert "kept for this run only" in text and "no keyring service was found" in text
     assert window.keyring_label.isVisible() and "kept for this run only" in window.keyring_label.text()
     assert "secret-123" not in (tmp_path / "p.json").read_text()
+
+
+@pytest.mark.asyncio
+async def test_demo_title_is_not_doubled_by_the_display_name(qtbot: QtBot, session: Session) -> None:
+    """Qt appends the display name to a title that does not end with it (xcb: "meetdesk (demo) — meetdesk")."""
+    from PySide6.QtGui import QGuiApplication
+
+    window = MainWindow(session, demo=True)
+    qtbot.addWidget(window)
+    assert window.windowTitle() == "meetdesk (demo)"
+    assert window.windowTitle().endswith(QGuiApplication.applicationDisplayName())
+    plain = MainWindow(session)
+    qtbot.addWidget(plain)
+    assert plain.windowTitle() == QGuiApplication.applicationDisplayName() == "meetdesk"

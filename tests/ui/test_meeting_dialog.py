@@ -236,3 +236,35 @@ async def test_a_time_that_happens_twice_asks_which_inline(qtbot: QtBot, session
     text = dialog.error("start")
     assert "happens twice in Europe/Berlin" in text and "CEST" in text and "CET" in text
     assert state.calls == []
+
+
+@pytest.mark.asyncio
+async def test_password_only_while_protected_and_a_past_start_is_flagged(qtbot: QtBot, session: Session) -> None:
+    from PySide6.QtWidgets import QCheckBox
+
+    from meetdesk.simulators.host import SimulatorHost, build_simulator
+
+    definition = build_simulator("openmeetings", seed=True)
+    with SimulatorHost.for_definition(definition) as host:
+        await session.add_profile(Profile("School", "openmeetings", host.base_url, fields=dict(definition.fields)),
+                                  definition.secret)
+        await session.connect("School")
+        dialog = open_dialog(qtbot, session)
+        password = dialog.options.form.widget("password")
+        protected = dialog.options.form.widget("password_protected")
+        assert isinstance(protected, QCheckBox)
+        assert not protected.isChecked() and not password.isEnabled()
+        protected.setChecked(True)
+        assert password.isEnabled()
+        protected.setChecked(False)
+        assert not password.isEnabled()
+
+        assert dialog.past_warning.isHidden()  # the default start is the next full hour
+        yesterday = QDateTime.currentDateTime().addDays(-1)
+        dialog.start_edit.setDateTime(QDateTime(yesterday.date(), yesterday.time(), QTimeZone.utc()))
+        dialog.set_zone("UTC")
+        assert not dialog.past_warning.isHidden() and "in the past" in dialog.past_warning.text()
+        dialog.start_edit.setDateTime(qt_wall(2031, 3, 10, 9, 0))
+        assert dialog.past_warning.isHidden()
+        dialog.reject()
+        await session.aclose()

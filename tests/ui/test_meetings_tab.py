@@ -83,7 +83,7 @@ async def test_meetings_in_local_time_with_zone_and_range_stated(qtbot: QtBot, s
     planning = select(tab, "Planning")
     start_text = tab.model.text(tab.proxy.mapToSource(tab.proxy.index(0, 0)).row(), "start")
     lisbon_start = planning.start.astimezone(local_time.zone("Europe/Lisbon"))
-    assert start_text == f"{lisbon_start:%a %d %b %Y, %H:%M} {lisbon_start.tzname()}"
+    assert start_text == local_time.format_compact(lisbon_start)  # the year only when it is not this one
     assert start_text.endswith((" WET", " WEST"))
     begin, end = session.meeting_window()
     assert tab.range_label.text().startswith(f"Meetings from {local_time.format_datetime(begin)} to "
@@ -191,9 +191,57 @@ async def test_schedule_and_cancel_against_the_openmeetings_simulator(qtbot: QtB
     assert meeting.start == start  # 18:00 in Tokyo, whatever zone the server works in
     shown = start.astimezone(local_time.zone("Europe/Lisbon"))
     row = tab.proxy.mapToSource(tab.table.selectionModel().selectedRows()[0]).row()
-    assert tab.model.text(row, "start") == f"{shown:%a %d %b %Y, %H:%M} {shown.tzname()}"
+    assert tab.model.text(row, "start") == local_time.format_compact(shown)
 
     tab.cancel_action.trigger()
     click(confirm_box(tab), "Cancel meeting")
     await until(lambda: "Parents' evening" not in titles(tab), timeout=20, what="the cancellation")
     assert tab.proxy.rowCount() == seeded
+
+
+@pytest.mark.asyncio
+async def test_day_week_custom_and_today_against_the_openmeetings_simulator(
+        qtbot: QtBot, session: Session, openmeetings: Any, lisbon: None) -> None:
+    from datetime import date
+
+    from meetdesk.ui.meeting_range import CUSTOM, DAY, WEEK
+
+    definition = openmeetings.definition
+    await session.add_profile(Profile("OM", "openmeetings", openmeetings.base_url, fields=dict(definition.fields)),
+                              definition.secret)
+    await session.connect("OM")
+    tab = make_tab(qtbot, session)
+    bar = tab.range_bar
+    zone = local_time.local_zone()
+
+    def loaded_within() -> bool:
+        start, end = session.meeting_window()
+        meetings = session.connection("OM").meetings
+        return all(m.end > start and m.start < end for m in meetings)
+
+    bar.set_period(DAY)
+    start, end = session.meeting_window()
+    today = date.today()
+    assert start == datetime.combine(today, datetime.min.time(), zone) and end - start == timedelta(days=1)
+    await until(lambda: not session.connection("OM").refresh_error and loaded_within(), what="one day's meetings")
+    assert all(m.start.astimezone(zone).date() <= today for m in session.connection("OM").meetings)
+    assert f"Meetings from {local_time.format_datetime(start)}" in tab.range_label.text()
+
+    bar.next.click()
+    assert session.meeting_window()[0] == start + timedelta(days=1)
+    bar.today.click()
+    assert session.meeting_window()[0] == start
+
+    bar.set_period(WEEK)
+    week_start, week_end = session.meeting_window()
+    assert week_start.weekday() == 0 and week_end - week_start == timedelta(days=7)
+    assert week_start <= start < week_end
+
+    bar.set_period(CUSTOM)
+    assert bar.first.isVisible() and bar.last.isVisible()
+    bar.last.setDate(bar.first.date().addDays(-3))  # an end before the start is corrected, not accepted
+    assert bar.last.date() == bar.first.date()
+    custom_start, custom_end = session.meeting_window()
+    assert custom_end - custom_start == timedelta(days=1)
+    await until(lambda: loaded_within(), what="the custom range's meetings")
+    await session.aclose()

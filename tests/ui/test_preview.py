@@ -35,7 +35,8 @@ def test_effective_palette_uses_client_fallbacks_and_neutral_defaults() -> None:
     assert palette["primary_btn_bg_color"] == "#123456"  # unset button takes the primary colour
     assert palette["secondary_btn_bg_color"] == "#AABBCC"  # short hex, normalised
     assert palette["header_bg_color"] == DEFAULT_PALETTE["header_bg_color"]
-    assert effective_palette({})["primary_btn_bg_color"] == DEFAULT_PALETTE["primary_color"]
+    # nothing set: the client's own button colour (bg-Blue), not the primary colour's default
+    assert effective_palette({})["primary_btn_bg_color"] == DEFAULT_PALETTE["primary_btn_bg_color"] == "#00A1F2"
     # an explicit button colour wins over the fallback; an invalid value is ignored, not painted
     assert effective_palette({"primary_color": "#123456", "primary_btn_bg_color": "#FF0000"})[
         "primary_btn_bg_color"] == "#FF0000"

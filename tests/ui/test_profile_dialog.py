@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -54,8 +55,9 @@ async def test_add_profile_test_connection_then_save(qtbot: QtBot, session: Sess
     type_into(qtbot, dialog, plugnmeet_values(plugnmeet_server))
 
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
-    assert not dialog.test_button.isEnabled()  # the click returned at once; the test runs in the background
-    await until(lambda: dialog.test_button.isEnabled(), what="connection test")
+    # the click returned at once; the test runs in the background and the button cancels it meanwhile
+    assert dialog.testing() and dialog.test_button.text() == "Cancel test"
+    await until(lambda: not dialog.testing(), what="connection test")
     assert dialog.test_result.text() == "✔ Connected — plugNmeet"
     assert session.store.names() == []  # testing saves nothing
 
@@ -78,7 +80,7 @@ async def test_wrong_secret_is_reported_inline(qtbot: QtBot, session: Session, p
     dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("plugnmeet"))
     type_into(qtbot, dialog, plugnmeet_values(plugnmeet_server, secret="not-the-secret"))
     dialog.test_connection()
-    await until(lambda: dialog.test_button.isEnabled(), what="connection test")
+    await until(lambda: not dialog.testing(), what="connection test")
     text = dialog.test_result.text()
     assert text.startswith("✘ ")
     assert "not-the-secret" not in text
@@ -93,7 +95,7 @@ async def test_unreachable_server_is_reported_inline(qtbot: QtBot, session: Sess
     type_into(qtbot, dialog, {"name": "Nowhere", "base_url": "http://127.0.0.1:9", "api_key": "k",
                               "api_secret": "secret-123"})
     dialog.test_connection()
-    await until(lambda: dialog.test_button.isEnabled(), timeout=30, what="connection test")
+    await until(lambda: not dialog.testing(), timeout=30, what="connection test")
     assert dialog.test_result.text().startswith("✘ ")
     assert "Could not connect to Nowhere." in dialog.test_result.text()
 
@@ -180,7 +182,7 @@ async def test_edit_keeps_the_saved_secret_when_left_empty(
     assert "keep the saved" in line(dialog, "api_secret").placeholderText()
 
     dialog.test_connection()  # uses the saved secret
-    await until(lambda: dialog.test_button.isEnabled(), what="connection test")
+    await until(lambda: not dialog.testing(), what="connection test")
     assert dialog.test_result.text() == "✔ Connected — plugNmeet"
 
     type_into(qtbot, dialog, {"name": "New name"})
@@ -208,3 +210,41 @@ async def test_the_deadline_per_call_is_set_in_the_dialog(qtbot: QtBot, session:
     dialog.save()
     await until(lambda: "Slow" in session.store.names(), what="the saved profile")
     assert session.store.get("Slow").deadline_s == 15.0
+
+
+@pytest.mark.asyncio
+async def test_a_late_test_result_never_appears_next_to_another_address(qtbot: QtBot, session: Session) -> None:
+    from meetdesk.simulators.faults import Faults
+    from meetdesk.simulators.host import SimulatorHost, build_simulator
+
+    definition = build_simulator("plugnmeet", seed=False)
+    with SimulatorHost.for_definition(definition, faults=Faults(latency_ms=1500)) as slow:
+        dialog = open_dialog(qtbot, session)
+        dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("plugnmeet"))
+        type_into(qtbot, dialog, plugnmeet_values(slow, secret="wrong-secret"))
+        dialog.test_connection()
+        assert dialog.testing() and slow.base_url in dialog.test_result.text()
+        type_into(qtbot, dialog, {"base_url": "https://meet.example.org"})  # the user moves on
+        assert not dialog.testing() and dialog.test_result.text() == ""
+        await asyncio.sleep(2.0)  # the old server would have answered by now
+        assert dialog.test_result.text() == ""
+        assert dialog.test_button.text() == "Test connection"
+
+
+@pytest.mark.asyncio
+async def test_testing_the_connection_can_be_cancelled(qtbot: QtBot, session: Session) -> None:
+    from meetdesk.simulators.faults import Faults
+    from meetdesk.simulators.host import SimulatorHost, build_simulator
+
+    definition = build_simulator("plugnmeet", seed=False)
+    with SimulatorHost.for_definition(definition, faults=Faults(latency_ms=1500)) as slow:
+        dialog = open_dialog(qtbot, session)
+        dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("plugnmeet"))
+        type_into(qtbot, dialog, plugnmeet_values(slow))
+        qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+        assert dialog.test_button.text() == "Cancel test" and dialog.test_button.isEnabled()
+        qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+        assert not dialog.testing() and dialog.test_result.text() == "Test cancelled."
+        await asyncio.sleep(2.0)
+        assert dialog.test_result.text() == "Test cancelled."
+        assert dialog.test_button.text() == "Test connection"

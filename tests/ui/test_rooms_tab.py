@@ -77,7 +77,7 @@ async def test_rooms_of_every_profile_with_profile_column(qtbot: QtBot, session:
     profiles = {tab.proxy.index(r, profile_col).data() for r in range(6)}
     assert profiles == {"Office", "Campus"}
     assert "Capacity" in [tab.model.headerData(c, Qt.Orientation.Horizontal) for c in range(tab.model.columnCount())]
-    assert tab.summary.text() == "6 rooms on 2 servers"
+    assert tab.summary.text() == "6 rooms from 2 connected servers"
 
     tab.search.setText("campus hands")
     assert names(tab) == ["All hands"]
@@ -213,6 +213,12 @@ async def test_recordings_list_copy_link_and_delete(qtbot: QtBot, session: Sessi
     assert isinstance(dialog, RecordingsDialog)
     await until(lambda: dialog.model.rowCount() == 1, what="the room's recordings")
     assert dialog.model.text(0, "name") == "Team call 1"
+    # the room's name, not its id (the id is in the tooltip); a duration the server does not report says so
+    room = next(r for r in session.connections[dialog.profile()].rooms if r.name == "Team call")
+    assert dialog.model.text(0, "room") == "Team call"
+    assert dialog.model.index(0, dialog.model.column_of("room")).data(Qt.ItemDataRole.ToolTipRole) \
+        == f"Room ID: {room.id}"
+    assert dialog.model.text(0, "duration") != ""
     dialog.room_only.setChecked(False)
     await until(lambda: dialog.model.rowCount() == 2, what="all recordings of the server")
     dialog.table.selectRow(dialog.proxy.mapFromSource(dialog.model.index(0, 0)).row())

@@ -154,12 +154,15 @@ def test_meetings_show_local_time_with_zone(qtbot: QtBot) -> None:
                        columns=[])
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(6)] == \
         ["Title", "Start", "End", "Room", "Owner", "Profile"]
-    assert model.text(0, "start") == "Mon 15 Jan 2024, 10:30 CET"
-    assert model.text(0, "end") == "Mon 15 Jan 2024, 10:45 CET"
+    assert model.text(0, "start") == "Mon 15 Jan 2024, 10:30 CET"  # another year: said
+    assert model.text(0, "end") == "10:45 CET"  # the same day: the date is in the Start column
     tip = model.index(0, model.column_of("start")).data(Qt.ItemDataRole.ToolTipRole)
     assert "Scheduled in America/New_York: Mon 15 Jan 2024, 04:30 EST" in tip
     header_tip = model.headerData(model.column_of("start"), Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
     assert "Europe/Berlin" in header_tip
+    model.set_meetings([Meeting(id="2", title="Retreat", start=start, end=start + timedelta(days=1), profile="Office")],
+                       columns=[])
+    assert model.text(0, "end") == "Tue 16 Jan 2024, 10:30 CET"  # another day: said in full
 
 
 def test_default_zone_is_the_users(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -185,6 +188,7 @@ def test_recordings_sizes_and_durations(qtbot: QtBot) -> None:
     assert model.text(1, "size") == "3.0 GB"
     assert model.text(1, "duration") == "1:02:05"
     assert model.text(0, "duration") == "0:59"
+    assert model.text(2, "duration") == "—"  # not reported (plugNmeet's RecordingInfo has no duration)
     proxy = _proxy(model)
     proxy.sort(model.column_of("size"), Qt.SortOrder.DescendingOrder)
     assert _column(proxy, "name") == ["Big", "Mid", "Small"]
@@ -223,3 +227,12 @@ def test_sorting_keeps_the_selection_and_survives_new_data(qtbot: QtBot) -> None
     assert selected[0].row() == 0
     model.set_rooms([*rooms, _room("four", "Four", count=4)], columns=[])  # a refresh keeps the order
     assert _column(proxy, "id") == ["five", "four", "three", "one"]
+
+
+def test_compact_dates_leave_out_this_year() -> None:
+    from meetdesk.ui import local_time
+
+    now = datetime.now(BERLIN).replace(hour=9, minute=5)
+    assert local_time.format_compact(now, BERLIN) == f"{now:%a %d %b}, 09:05 {now.tzname()}"
+    earlier = now - timedelta(days=400)
+    assert str(earlier.year) in local_time.format_compact(earlier, BERLIN)

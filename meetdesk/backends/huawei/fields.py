@@ -15,7 +15,7 @@ CONNECTION_FIELDS: tuple[FieldSpec, ...] = (
               choices=((AUTH_ACCOUNT, "Account and password"), (AUTH_APP_ID, "App ID and app key")),
               help="An account signs in with its password; an App ID (from the Huawei Cloud Meeting management "
                    "platform) signs in with its app key on behalf of a user."),
-    FieldSpec("account", "Account", placeholder="name@example.com",
+    FieldSpec("account", "Account", placeholder="e.g. name@example.com",
               help="The Huawei Cloud Meeting account (for “Account and password”)."),
     FieldSpec("app_id", "App ID", group="App ID sign-in", help="The application's App ID."),
     FieldSpec("user_id", "User ID", group="App ID sign-in",

@@ -47,10 +47,10 @@ REMINDERS = (
 )
 
 CONNECTION_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("user", "User name", required=True, placeholder="admin",
+    FieldSpec("user", "User name", required=True, placeholder="e.g. admin",
               help="Login or e-mail of an OpenMeetings account that has the SOAP (web service) right."),
     secret_spec("Password", key="password"),
-    FieldSpec("timezone", "Time zone", placeholder="Europe/Berlin",
+    FieldSpec("timezone", "Time zone", placeholder="e.g. Europe/Berlin (empty: this computer's)",
               help="IANA time zone used for calendar appointments; empty means this computer's zone."),
 )
 

@@ -79,7 +79,7 @@ class OpenMeetingsAxisProvider(AxisSession):
                 "minutes): meetdesk makes them at join time.")
     connection_fields: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(
-            key="user", label="User name", required=True, placeholder="admin",
+            key="user", label="User name", required=True, placeholder="e.g. admin",
             help="An OpenMeetings account with administrator or web-service (SOAP) rights; "
                  "its login name or e-mail address.",
         ),

@@ -94,10 +94,10 @@ class PlugNmeetProvider(Provider):
         | Capability.JOIN_LINK | Capability.CUSTOM_DESIGN
     )
     connection_fields: ClassVar[tuple[FieldSpec, ...]] = (
-        FieldSpec("api_key", "API key", FieldKind.TEXT, required=True, placeholder="plugnmeet",
+        FieldSpec("api_key", "API key", FieldKind.TEXT, required=True, placeholder="e.g. plugnmeet",
                   help="client.api_key from the server's config.yaml."),
         secret_spec("API secret", key="api_secret", help="client.secret from the server's config.yaml."),
-        FieldSpec("client_url", "Client URL", FieldKind.URL, placeholder="https://example.org/conference/",
+        FieldSpec("client_url", "Client URL", FieldKind.URL, placeholder="e.g. https://example.org/conference/",
                   help="Only if the plugNmeet client is served somewhere else than the server address."),
     )
     url_label: ClassVar[str] = "Server URL"

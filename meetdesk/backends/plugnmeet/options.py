@@ -128,7 +128,7 @@ METADATA_OPTIONS: tuple[MetadataOption, ...] = (
                              help="The room ends by itself after this many minutes; 0 means no limit."),
                    (*_RF, "room_duration")),
     MetadataOption(FieldSpec("logout_url", "After leaving, go to", FieldKind.URL, group=_G_ROOM,
-                             placeholder="https://example.org/thanks",
+                             placeholder="e.g. https://example.org/thanks",
                              help="Where participants land when they leave the room."), ("logout_url",)),
     MetadataOption(FieldSpec("webhook_url", "Webhook URL", FieldKind.URL, group=_G_ROOM,
                              help="plugNmeet reports room events (joined, left, ended, recordings) to this address."),

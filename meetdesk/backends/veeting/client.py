@@ -108,7 +108,7 @@ class VeetingProvider(Provider):
     url_label: ClassVar[str] = "Veeting address"
     url_placeholder: ClassVar[str] = "https://rooms.veeting.com"
     connection_fields: ClassVar[tuple[FieldSpec, ...]] = (
-        FieldSpec(key="user_id", label="Organiser user id", placeholder="5e9459c5b863b82cefdddf4e",
+        FieldSpec(key="user_id", label="Organiser user id", placeholder="e.g. 5e9459c5b863b82cefdddf4e",
                   help="Only for an instance-level key: the internal id of the organiser meetings are scheduled "
                        "for (sent as X-USER-ID). Leave it empty for an account-level key."),
         secret_spec("API key", key="api_key",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import QColorDialog, QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 from meetdesk.domain.colors import Color, parse_color
@@ -38,7 +38,9 @@ class ColorField(QWidget):
         self.swatch = QToolButton(self)
         self.swatch.setObjectName(f"swatch_{key}")
         self.swatch.setFixedSize(28, 24)
-        self.swatch.setToolTip(f"Choose the {label.lower()} from a palette")
+        self.swatch.setToolTip(f"Choose the {label.lower()} from a palette (F4 in the field)")
+        # not a Tab stop: Tab from one hex field goes to the next one, where the next colour is typed
+        self.swatch.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.swatch.setAccessibleName(f"Choose {label.lower()}")
         self.swatch.clicked.connect(self.open_dialog)
         self.edit = QLineEdit(self)
@@ -50,6 +52,11 @@ class ColorField(QWidget):
         self.edit.setMinimumWidth(96)
         self.edit.textChanged.connect(self._on_text)
         self.edit.editingFinished.connect(self.editing_finished)
+        palette = QAction(f"Choose the {label.lower()} from a palette", self.edit)
+        palette.setShortcut(QKeySequence(Qt.Key.Key_F4))
+        palette.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        palette.triggered.connect(self.open_dialog)
+        self.edit.addAction(palette)
         layout.addWidget(self.swatch)
         layout.addWidget(self.edit, 1)
         self._dialog: QColorDialog | None = None

@@ -31,6 +31,7 @@ from meetdesk.ui.composer.participant import (
     user_id_deriver,
 )
 from meetdesk.ui.composer.section import Section
+from meetdesk.ui.focus_order import apply_visual_tab_order
 from meetdesk.ui.forms import FieldForm
 from meetdesk.ui.messages import error_text
 from meetdesk.ui.session_bridge import bridge_for
@@ -64,7 +65,12 @@ class JoinLinkComposer(ComposerLayout):
         #: the meeting "Invite…" chose; its own link is made on back ends whose links belong to meetings
         self._meeting: Meeting | None = None
         self._seq = 0
-        self._changed_since_request = False
+        #: what the form said when the current link was requested (None: no link asked for yet)
+        self._requested_state: str | None = None
+        #: the (profile, room) the role was last chosen for; a different room resets it
+        self._role_room: tuple[str | None, str] = (None, "")
+        self._role_reset_for_request = False
+        self._requested_name: str | None = None
         self._task: asyncio.Task[None] | None = None
         self._build()
         self._build_invitation()
@@ -79,6 +85,7 @@ class JoinLinkComposer(ComposerLayout):
         bridge.status_changed.connect(self._on_connections_changed)
         bridge.data_changed.connect(self._on_data_changed)
         self._reload_profiles()
+        apply_visual_tab_order(self)
 
     # invitations -------------------------------------------------------------------------------
     def _build_invitation(self) -> None:
@@ -169,6 +176,7 @@ class JoinLinkComposer(ComposerLayout):
         if kind is not None:
             self._switch_kind(kind)
         self._reload_rooms(keep_typed=False)
+        self._room_maybe_changed()
         self._on_input_changed()
         self._update_create_enabled()
 
@@ -222,6 +230,10 @@ class JoinLinkComposer(ComposerLayout):
             participant = FieldForm(participant_fields(join_fields, honoured_fields(cls)), self._participant_host)
             participant.setObjectName(f"participantForm_{kind}")
             participant.changed.connect(self._on_participant_changed)
+            for spec in participant.specs:  # Enter in a text field creates the link, as in a dialog
+                widget = participant.widget(spec.key)
+                if isinstance(widget, QLineEdit):
+                    widget.returnPressed.connect(self.create_link)
             self._participant_layout.addWidget(participant)
             self._participant_forms[kind] = participant
         participant.set_values(typed)
@@ -245,6 +257,7 @@ class JoinLinkComposer(ComposerLayout):
         self._kind = kind
         self.link_panel.set_policy(cls.link_policy if cls is not None else None)
         self._update_user_id_placeholder()
+        apply_visual_tab_order(self)
 
     def participant_form(self) -> FieldForm | None:
         return self._participant_forms.get(self._kind) if self._kind else None
@@ -277,15 +290,64 @@ class JoinLinkComposer(ComposerLayout):
     # changes -----------------------------------------------------------------------------------
     def _on_participant_changed(self) -> None:
         self._update_user_id_placeholder()
+        self._person_maybe_changed()
         self._on_input_changed()
 
     def _on_room_edited(self, _text: str) -> None:
         self._clear_inline(self.room_error)
+        self._room_maybe_changed()
         self._on_input_changed()
 
+    def _form_state(self) -> str:
+        """Everything the link depends on, comparable: a refresh that re-sets the same room changes nothing."""
+        participant, options = self.participant_form(), self.options_form()
+        return repr((self.profile_name(), self.room_id(),
+                     sorted(participant.values().items()) if participant is not None else None,
+                     sorted(options.values().items()) if options is not None else None,
+                     sorted(self.design.design().items()) if self.design_enabled() else None))
+
     def _on_input_changed(self) -> None:
-        self._changed_since_request = True
-        self.link_panel.mark_stale()
+        if self._requested_state is not None and self._form_state() != self._requested_state:
+            self.link_panel.mark_stale()
+
+    # the role belongs to one person in one room ------------------------------------------------
+    def _reset_role(self) -> None:
+        for form in (self.participant_form(), self.options_form()):
+            if form is None:
+                continue
+            for key in ALIASES["moderator"]:
+                if any(spec.key == key for spec in form.specs):
+                    form.set_values({key: False})
+
+    def _room_maybe_changed(self) -> None:
+        """Another room (picked, not half-typed) starts over as a participant: a moderator tick never carries."""
+        current = (self.profile_name(), self.room_id())
+        self.design.preview.set_title(self._room_name(*current))
+        previous = self._role_room
+        self._role_room = current
+        if current == previous or not previous[1]:
+            return
+        known = self.room_picker.has_room(current[1]) or current[0] != previous[0]
+        name = previous[0]
+        conn = self.session.connections.get(name) if name else None
+        was_known = conn is not None and any(r.id == previous[1] for r in conn.rooms)
+        if known or was_known:
+            self._reset_role()
+
+    def _room_name(self, profile: str | None, room_id: str) -> str:
+        conn = self.session.connections.get(profile) if profile else None
+        named = [r.name for r in (conn.rooms if conn is not None else ()) if r.id == room_id and r.name]
+        return named[0] if named else room_id
+
+    def _person_maybe_changed(self) -> None:
+        """Typing another name after a link was made starts a new person: back to participant, once."""
+        if self._requested_state is None or self._role_reset_for_request or self._requested_name is None:
+            return
+        form = self.participant_form()
+        name = str(form.values().get("display_name") or "").strip() if form is not None else ""
+        if name and name != self._requested_name:
+            self._role_reset_for_request = True
+            self._reset_role()
 
     def _update_create_enabled(self) -> None:
         busy = self._task is not None and not self._task.done()
@@ -363,7 +425,9 @@ class JoinLinkComposer(ComposerLayout):
             return None
         self._seq += 1
         seq = self._seq
-        self._changed_since_request = False
+        self._requested_state = self._form_state()
+        self._requested_name = request.display_name
+        self._role_reset_for_request = False
         self.create_button.setText("Creating link…")
         session = self.session
 
@@ -394,7 +458,7 @@ class JoinLinkComposer(ComposerLayout):
         if seq != self._seq:
             return
         self.link_panel.show_link(link)
-        if self._changed_since_request:
+        if self._form_state() != self._requested_state:
             self.link_panel.mark_stale()
         self.link_created.emit(link)
 

@@ -9,10 +9,8 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from meetdesk.domain.colors import MIN_TEXT_CONTRAST
 from meetdesk.domain.design import ContrastCheck, contrast_checks
-from meetdesk.ui.composer.preview import FALLBACKS
+from meetdesk.ui.theme import set_tone
 
-OK_STYLE = "color: palette(text);"
-WARN_STYLE = "color: #9A5B00; font-weight: bold;"
 SWATCH_STYLE = "background: {bg}; color: {fg}; border: 1px solid #8A8F98; border-radius: 3px; padding: 0 4px;"
 
 
@@ -68,8 +66,7 @@ class ContrastPanel(QWidget):
                 w.deleteLater()
         self._rows = []
         for row, check in enumerate(self._checks):
-            fg = design[check.foreground_key]
-            bg = design.get(check.background_key) or design.get(FALLBACKS.get(check.background_key, ""), "")
+            fg, bg = check.foreground, check.background
             sample = QLabel("Aa", self._rows_host)
             sample.setStyleSheet(SWATCH_STYLE.format(bg=bg, fg=fg))
             sample.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -79,7 +76,7 @@ class ContrastPanel(QWidget):
             result = QLabel(describe(check), self._rows_host)
             result.setObjectName(f"contrast_{check.foreground_key}_{check.background_key}")
             result.setProperty("warning", not check.ok)
-            result.setStyleSheet(OK_STYLE if check.ok else WARN_STYLE)
+            set_tone(result, None if check.ok else "warning")
             result.setWordWrap(True)
             result.setAccessibleName(f"Contrast of {check.label.lower()}")
             self._grid.addWidget(sample, row * 2, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
@@ -89,16 +86,16 @@ class ContrastPanel(QWidget):
         bad = sum(1 for c in self._checks if not c.ok)
         if not self._checks:
             self.summary.setText("Set a text colour and its background to check that they are readable.")
-            self.summary.setStyleSheet(OK_STYLE)
+            set_tone(self.summary, None)
         elif bad:
             verb = "is" if bad == 1 else "are"
             self.summary.setText(f"⚠ {bad} of {len(self._checks)} colour pairs {verb} hard to read "
                                  f"(WCAG asks for at least {MIN_TEXT_CONTRAST:g}:1).")
-            self.summary.setStyleSheet(WARN_STYLE)
+            set_tone(self.summary, "warning")
         elif len(self._checks) == 1:
             self.summary.setText(f"The colour pair is readable (at least {MIN_TEXT_CONTRAST:g}:1).")
         else:
             self.summary.setText(f"All {len(self._checks)} colour pairs are readable "
                                  f"(at least {MIN_TEXT_CONTRAST:g}:1).")
-            self.summary.setStyleSheet(OK_STYLE)
+            set_tone(self.summary, None)
 

@@ -20,7 +20,7 @@ from meetdesk.domain.design import DESIGN_KEYS, DesignKey, validate_design
 from meetdesk.domain.errors import ValidationError
 from meetdesk.domain.values import validate_url
 from meetdesk.ui.composer.color_field import ColorField, try_color
-from meetdesk.ui.forms import ERROR_STYLE
+from meetdesk.ui.theme import set_tone
 
 #: How the keys are grouped on screen; a key missing here (a newer client's) lands in "More".
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -97,7 +97,7 @@ class DesignEditor(QWidget):
             grid.addWidget(editor, row, 1)
             error = QLabel(box)
             error.setObjectName(f"designError_{key}")
-            error.setStyleSheet(ERROR_STYLE)
+            set_tone(error, "error")
             error.setWordWrap(True)
             error.hide()
             self._errors[key] = error

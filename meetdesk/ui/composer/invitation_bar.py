@@ -19,7 +19,8 @@ from meetdesk.services.session import Session
 from meetdesk.ui import local_time
 from meetdesk.ui.bulk_links_dialog import BulkLinksDialog
 from meetdesk.ui.composer.template_dialog import TemplateDialog
-from meetdesk.ui.forms import ERROR_STYLE, WrapLabel
+from meetdesk.ui.forms import WrapLabel
+from meetdesk.ui.theme import set_tone
 
 
 class InvitationBar(QWidget):
@@ -72,7 +73,7 @@ class InvitationBar(QWidget):
         layout.addWidget(self.list_button)
         self.error = WrapLabel(self)
         self.error.setObjectName("invitationError")
-        self.error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error, "error")
         self.error.hide()
         layout.addWidget(self.error)
         self.copy_button.clicked.connect(self.copy_invitation)

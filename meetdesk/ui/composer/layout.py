@@ -5,6 +5,7 @@ scroll area, the preview pinned below them, the Create button and the link panel
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -23,10 +24,13 @@ from meetdesk.ui.composer.design_panel import DesignPanel
 from meetdesk.ui.composer.link_panel import LinkPanel
 from meetdesk.ui.composer.room_picker import RoomPicker
 from meetdesk.ui.composer.section import Section
-from meetdesk.ui.forms import ERROR_STYLE, WrapLabel
+from meetdesk.ui.forms import WrapLabel
+from meetdesk.ui.theme import copy_tone, set_tone
 
 HINT_STYLE = "color: palette(placeholder-text);"
 PREVIEW_PANE_HEIGHT = 230
+#: from this width (a floating composer, a wide dock) the preview sits beside the form instead of under it
+SIDE_BY_SIDE_WIDTH = 760
 
 
 class ComposerLayout(QWidget):
@@ -113,12 +117,46 @@ class ComposerLayout(QWidget):
         self.design.preview.set_keep_aspect(False)
         self.design.preview.setMinimumHeight(120)
         layout.addWidget(self.design.preview, 1)
-        self.contrast_summary = QLabel(pane)
+        self.contrast_summary = WrapLabel(pane)  # claims the two lines a warning may need
         self.contrast_summary.setObjectName("pinnedContrastSummary")
         self.contrast_summary.setWordWrap(True)
         layout.addWidget(self.contrast_summary)
         self.preview_pane = pane
         return pane
+
+    def comfortable_width(self) -> int:
+        """The width at which the form needs no clipping: its widest row, the scroll bar and the margins."""
+        content = self.scroll_area.widget()
+        # folded sections count too: unfolding the design must not clip it
+        inner = max(content.minimumSizeHint().width() if content is not None else 0,
+                    self.design_section.minimumSizeHint().width(), self.design.minimumSizeHint().width())
+        bar = self.scroll_area.verticalScrollBar().sizeHint().width()
+        layout = self.layout()
+        margins = layout.contentsMargins().left() + layout.contentsMargins().right() if layout is not None else 0
+        return inner + bar + margins + 12
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_preview()
+
+    def _fit_preview(self) -> None:
+        """Beside the form when there is room; under it otherwise, taking at most a third of the height so the
+        form stays usable in a short dock (720 pixels, 150 % scale)."""
+        wide = self.width() >= SIDE_BY_SIDE_WIDTH
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self.splitter.orientation() != orientation:
+            self.splitter.setOrientation(orientation)
+            self._preview_sized = False
+        if getattr(self, "_preview_sized", False) or not self.preview_pane.isVisibleTo(self):
+            return
+        total = self.splitter.width() if wide else self.splitter.height()
+        if total <= 0:
+            return
+        share = 3 if total >= 600 else 4  # a short dock (720 px, or 150 %) keeps more of itself for the form
+        least = self.preview_pane.minimumSizeHint().height()  # title, a readable preview and the summary
+        pane = int(total * 0.45) if wide else max(least, min(PREVIEW_PANE_HEIGHT, total // share))
+        self.splitter.setSizes([total - pane, pane])
+        self._preview_sized = True
 
     def _section_clicked(self, section: Section, expanded: bool) -> None:
         if expanded:  # bring what was just unfolded into view, once the layout has made room for it
@@ -136,12 +174,14 @@ class ComposerLayout(QWidget):
     def _mirror_contrast_summary(self) -> None:
         source = self.design.contrast.summary
         self.contrast_summary.setText(source.text())
-        self.contrast_summary.setStyleSheet(source.styleSheet())
+        copy_tone(source, self.contrast_summary)
 
     def _update_preview_pane(self) -> None:
         # the pinned preview pictures plugNmeet's custom_design; declared design fields bring their own summary
         self.preview_pane.setVisible(self.design_section.isVisibleTo(self) and self.design_section.is_expanded()
                                      and self.design.declared is None)
+        self._preview_sized = False
+        self._fit_preview()
 
     def _build_room_box(self) -> QWidget:
         box = QWidget(self)
@@ -167,7 +207,7 @@ class ComposerLayout(QWidget):
     def _error_label(parent: QWidget, name: str) -> QLabel:
         label = WrapLabel(parent)
         label.setObjectName(name)
-        label.setStyleSheet(ERROR_STYLE)
+        set_tone(label, "error")
         label.hide()
         return label
 

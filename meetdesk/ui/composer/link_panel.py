@@ -13,12 +13,12 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPush
 from meetdesk.domain.errors import MeetdeskError
 from meetdesk.domain.models import JoinLink, LinkPolicy, Role
 from meetdesk.services.qr import qr_png, save_qr
-from meetdesk.ui.forms import ERROR_STYLE, WrapLabel
+from meetdesk.ui.forms import WrapLabel
+from meetdesk.ui.theme import set_tone
 
 COPY_TEXT = "Copy"
 COPIED_TEXT = "Copied ✓"
 COPIED_MS = 2000
-STALE_STYLE = "color: #9A5B00;"
 QR_SIZE = 132
 POLICY_STYLE = "color: palette(placeholder-text);"
 
@@ -64,7 +64,7 @@ class LinkPanel(QWidget):
 
         self.error = QLabel(self)
         self.error.setObjectName("linkError")
-        self.error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error, "error")
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)
@@ -201,7 +201,7 @@ class LinkPanel(QWidget):
         if self._stale:
             parts.append("The form changed since — create the link again to include the changes.")
         self.validity.setText(" ".join(parts))
-        self.validity.setStyleSheet(STALE_STYLE if self._stale else "")
+        set_tone(self.validity, "warning" if self._stale else None, bold=False)
         self.validity.show()
 
     # actions -----------------------------------------------------------------------------------

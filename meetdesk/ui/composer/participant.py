@@ -24,7 +24,7 @@ PARTICIPANT_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("language", "Language", placeholder="e.g. en, de-DE (empty: the browser's)"),
     FieldSpec("avatar_url", "Picture URL", FieldKind.HTTPS_URL, placeholder="https://…/photo.jpg",
               help="The profile picture shown for this participant; must be an https:// address."),
-    FieldSpec("email", "Email", placeholder="name@example.org"),
+    FieldSpec("email", "Email", placeholder="e.g. name@example.org"),
 )
 
 #: A provider join option with one of these keys stands in for the shared field (so it is not asked twice).

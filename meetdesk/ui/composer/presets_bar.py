@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from meetdesk.domain.errors import MeetdeskError
 from meetdesk.services.profile_store import ProfileStore
-from meetdesk.ui.forms import ERROR_STYLE
 from meetdesk.ui.messages import confirm
+from meetdesk.ui.theme import set_tone
 
 log = logging.getLogger("meetdesk.ui.composer")
 
@@ -112,7 +112,7 @@ class PresetsBar(QWidget):
     # feedback ----------------------------------------------------------------------------------
     def _say(self, text: str, *, error: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet(ERROR_STYLE if error else "")
+        set_tone(self.message, "error" if error else None)
         self.message.setVisible(bool(text))
 
     def _fail(self, exc: MeetdeskError) -> None:

@@ -8,22 +8,11 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from meetdesk.domain.design import CLIENT_DEFAULTS, effective_color
 from meetdesk.ui.composer.color_field import try_color
 
-#: What the preview shows for a key nobody set: a plain light theme close to the client's own.
-DEFAULT_PALETTE: dict[str, str] = {
-    "primary_color": "#004D90",
-    "secondary_color": "#24AEF7",
-    "primary_btn_text_color": "#FFFFFF",
-    "secondary_btn_text_color": "#FFFFFF",
-    "background_color": "#F2F4F7",
-    "header_bg_color": "#FFFFFF",
-    "footer_bg_color": "#FFFFFF",
-    "footer_icon_bg_color": "#E8EBF0",
-    "footer_icon_color": "#3B4250",
-    "side_panel_bg_color": "#FFFFFF",
-    "left_side_bg_color": "#FFFFFF",
-}
+#: What the preview shows for a key nobody set: the client's own light theme (domain.design.CLIENT_DEFAULTS).
+DEFAULT_PALETTE: dict[str, str] = {**CLIENT_DEFAULTS, "left_side_bg_color": "#FFFFFF"}
 #: The client's own fallbacks: an unset key takes the colour of another key.
 FALLBACKS: dict[str, str] = {
     "primary_btn_bg_color": "primary_color",
@@ -38,6 +27,8 @@ def effective_palette(design: Mapping[str, str]) -> dict[str, str]:
     """Every colour the preview paints, as ``#RRGGBB``: set value, else the client's fallback, else default."""
 
     def pick(key: str) -> str:
+        if key in CLIENT_DEFAULTS:  # set, else the client's fallback key, else the client's default
+            return effective_color({k: str(v) for k, v in design.items() if try_color(str(v or ""))}, key)[0]
         color = try_color(str(design.get(key) or ""))
         if color is not None:
             return color.hex
@@ -61,6 +52,7 @@ class DesignPreview(QWidget):
         super().__init__(parent)
         self.setObjectName("designPreview")
         self._design: dict[str, str] = {}
+        self._title = "Room"
         self._palette = effective_palette({})
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
@@ -75,6 +67,14 @@ class DesignPreview(QWidget):
         self._design = dict(design)
         self._palette = effective_palette(self._design)
         self.update()
+
+    def set_title(self, title: str) -> None:
+        """The room name the header shows (the chosen room's)."""
+        self._title = title.strip() or "Room"
+        self.update()
+
+    def title(self) -> str:
+        return self._title
 
     def palette_colors(self) -> dict[str, str]:
         return dict(self._palette)
@@ -171,7 +171,8 @@ class DesignPreview(QWidget):
         p.setPen(self._c("primary_color"))
         p.setFont(self._font(rect.height() * 0.42, bold=True))
         title = QRectF(logo.right() + pad, rect.top(), rect.width() * 0.5, rect.height())
-        p.drawText(title, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, "Weekly team meeting")
+        shown = p.fontMetrics().elidedText(self._title, Qt.TextElideMode.ElideRight, int(title.width()))
+        p.drawText(title, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, shown)
         p.setPen(QPen(self._c("primary_color"), 1.4))
         p.setBrush(Qt.BrushStyle.NoBrush)
         d = rect.height() * 0.42
@@ -221,7 +222,7 @@ class DesignPreview(QWidget):
         p.setPen(QPen(QColor(0, 0, 0, 40), 1))
         p.drawLine(rect.topLeft(), rect.bottomLeft())
         pad = rect.width() * 0.1
-        p.setPen(self._c("primary_color"))
+        p.setPen(self._c("page_text"))  # the chat panel's heading is page text, not an accent
         p.setFont(self._font(rect.height() * 0.075, bold=True))
         p.drawText(QRectF(rect.left() + pad, rect.top() + pad * 0.5, rect.width() - pad, rect.height() * 0.12),
                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, "Chat")
@@ -246,9 +247,9 @@ class DesignPreview(QWidget):
         start = rect.center().x() - (count * d + (count - 1) * gap) / 2
         for i in range(count):
             circle = QRectF(start + i * (d + gap), rect.center().y() - d / 2, d, d)
-            p.setPen(Qt.PenStyle.NoPen)
+            p.setPen(QPen(QColor("#C2DAF2"), 1))  # border-Gray-300
             p.setBrush(self._c("footer_icon_bg_color"))
-            p.drawEllipse(circle)
+            p.drawRoundedRect(circle, d * 0.3, d * 0.3)
             self._paint_glyph(p, i, circle)
 
     def _paint_glyph(self, p: QPainter, index: int, circle: QRectF) -> None:

@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QPushBu
 from meetdesk.domain.errors import MeetdeskError
 from meetdesk.services.invitation_store import InvitationStore
 from meetdesk.services.invitations import DEFAULT_TEMPLATE, PLACEHOLDERS
-from meetdesk.ui.forms import ERROR_STYLE, WrapLabel
+from meetdesk.ui.forms import WrapLabel
+from meetdesk.ui.theme import set_tone
 
 
 class TemplateDialog(QDialog):
@@ -31,7 +32,7 @@ class TemplateDialog(QDialog):
         layout.addWidget(self.edit, 1)
         self.error = WrapLabel(self)
         self.error.setObjectName("templateError")
-        self.error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error, "error")
         self.error.hide()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
