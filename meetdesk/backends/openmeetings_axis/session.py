@@ -237,7 +237,8 @@ class AxisSession(Provider):
         fallback = f"error {code}."
         try:
             returned = await self._get(USER_SERVICE, "getErrorByCode",
-                                       {"SID": sid, "errorid": str(code), "language_id": "1"})
+                                       # 2.x names the language "language_id", 3.0.x "langId"
+                                       {"SID": sid, "errorid": str(code), "language_id": "1", "langId": "1"})
         except MeetdeskError:
             return fallback
         message = child_text(returned, "errmessage") if returned is not None else None

@@ -12,7 +12,7 @@ import dataclasses
 import logging
 import time
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -40,13 +40,14 @@ from meetdesk.backends.plugnmeet.wire import (
     decode_jwt_claims,
     encode_body,
     epoch,
-    float_of,
     int_of,
     json_object,
     participant_from_info,
+    recording_from_info,
     rfc3339,
     sign,
     text_of,
+    token_expiry,
     yes_no,
 )
 from meetdesk.backends.rows import parse_rows
@@ -409,24 +410,8 @@ class PlugNmeetProvider(Provider):
     async def list_recordings(self, room_id: str | None = None) -> list[Recording]:
         query = {"room_ids": [room_id] if room_id else []}
         items = await self._paged("recording/fetch", query, "recordings_list", "total_recordings")
-        return await parse_rows(items, lambda item: self._recording(as_dict(item, "recordings_list[]")),
+        return await parse_rows(items, lambda item: recording_from_info(as_dict(item, "recordings_list[]")),
                                 server=self._server, call="recording/fetch", what="recording")
-
-    def _recording(self, info: Mapping[str, Any]) -> Recording:
-        record_id = text_of(info, "record_id", required=True)
-        metadata = info.get("metadata") if isinstance(info.get("metadata"), dict) else {}
-        title = metadata.get("title") if isinstance(metadata, dict) else None
-        file_path = text_of(info, "file_path")
-        size_mb = float_of(info, "file_size")  # the recorder reports MB (10^6 bytes), not bytes
-        return Recording(
-            id=record_id,
-            room_id=text_of(info, "room_id"),
-            name=str(title) if title else f"Recording of {text_of(info, 'room_id') or record_id}",
-            created=epoch(int_of(info, "creation_time")),
-            size_bytes=round(size_mb * 1_000_000) if size_mb is not None else None,
-            extra={"room_sid": text_of(info, "room_sid"), "file_path": file_path,
-                   "room_created": epoch(int_of(info, "room_creation_time"))},
-        )
 
     async def delete_recording(self, recording_id: str) -> None:
         try:
@@ -486,7 +471,7 @@ class PlugNmeetProvider(Provider):
         url = f"{client_root}?access_token={quote(token, safe='')}"
         if design:
             url += f"&custom_design={design}"
-        expires = _expiry(decode_jwt_claims(token).get("exp"))
+        expires = token_expiry(decode_jwt_claims(token).get("exp"))
         role = Role.MODERATOR if request.moderator else Role.ATTENDEE
         note = "The link works for one join"
         if expires:
@@ -510,13 +495,3 @@ class PlugNmeetProvider(Provider):
             else self.profile.base_url
         return root.rstrip("/") + "/"
 
-
-def _expiry(exp: object) -> datetime | None:
-    """The token's ``exp`` as a time; None when absent or out of range (the issued link is never lost over it)."""
-    if not isinstance(exp, int | float) or isinstance(exp, bool) or not exp > 0:
-        return None
-    try:
-        return datetime.fromtimestamp(exp, UTC)
-    except (OverflowError, OSError, ValueError):
-        log.warning("join token expiry %r is out of range; showing the link without it", exp)
-        return None

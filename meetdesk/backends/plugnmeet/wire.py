@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from meetdesk.domain.models import Participant
+from meetdesk.domain.models import Participant, Recording
 
 log = logging.getLogger("meetdesk.backends.plugnmeet")
 
@@ -155,4 +155,32 @@ def participant_from_info(p: Mapping[str, Any]) -> Participant:
         role="moderator" if is_admin else "attendee",
         joined_at=epoch(int_of(p, "joined_at")),
         extra={"hidden": hidden, "state": text_of(p, "state"), "presenter": bool(metadata.get("is_presenter"))},
+    )
+
+
+def token_expiry(exp: object) -> datetime | None:
+    """The token's ``exp`` as a time; None when absent or out of range (the issued link is never lost over it)."""
+    if not isinstance(exp, int | float) or isinstance(exp, bool) or not exp > 0:
+        return None
+    try:
+        return datetime.fromtimestamp(exp, UTC)
+    except (OverflowError, OSError, ValueError):
+        log.warning("join token expiry %r is out of range; showing the link without it", exp)
+        return None
+
+
+def recording_from_info(info: Mapping[str, Any]) -> Recording:
+    """One ``RecordingInfo`` of ``recording/fetch``."""
+    record_id = text_of(info, "record_id", required=True)
+    metadata = info.get("metadata") if isinstance(info.get("metadata"), dict) else {}
+    title = metadata.get("title") if isinstance(metadata, dict) else None
+    size_mb = float_of(info, "file_size")  # the recorder reports MB (10^6 bytes), not bytes
+    return Recording(
+        id=record_id,
+        room_id=text_of(info, "room_id"),
+        name=str(title) if title else f"Recording of {text_of(info, 'room_id') or record_id}",
+        created=epoch(int_of(info, "creation_time")),
+        size_bytes=round(size_mb * 1_000_000) if size_mb is not None else None,
+        extra={"room_sid": text_of(info, "room_sid"), "file_path": text_of(info, "file_path"),
+               "room_created": epoch(int_of(info, "room_creation_time"))},
     )

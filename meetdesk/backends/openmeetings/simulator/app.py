@@ -9,7 +9,6 @@ and Jettison quirks, 500 + ``exception`` header + ServiceResult for refused or f
 from __future__ import annotations
 
 import asyncio
-import html
 import random
 import re
 import uuid
@@ -20,12 +19,11 @@ from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from meetdesk.backends.openmeetings.simulator.data import (
     ROOM_TYPES,
-    HashEntry,
     OMAppointment,
     OMRoom,
     OMSoapLogin,
@@ -33,10 +31,9 @@ from meetdesk.backends.openmeetings.simulator.data import (
     OpenMeetingsState,
     major_version,
 )
+from meetdesk.backends.openmeetings.simulator.entry import secure_hash_page
 from meetdesk.backends.openmeetings.simulator.invitations import InvitationRoutes
-from meetdesk.backends.openmeetings.simulator.request_log import (
-    RequestLog,
-)
+from meetdesk.backends.openmeetings.simulator.request_log import RequestLog
 from meetdesk.backends.openmeetings.simulator.wire import (
     ParamError,
     apply_room,
@@ -61,7 +58,6 @@ from meetdesk.simulators.host import SimulatorDefinition
 BASE_PATH = "/openmeetings"
 SERVICES = BASE_PATH + "/services"
 NOT_ALLOWED = "error.notallowed"
-LANGUAGE_TAGS = {"1": "en", "2": "de", "4": "fr", "5": "it", "6": "pt", "7": "pt-BR", "8": "es", "9": "ru"}
 ERROR_TEXTS = {
     "error.bad.credentials": "Username/email and/or password are incorrect.",
     "error.notactivated": "Your account is not activated. Please use the link in the email you received during "
@@ -374,54 +370,6 @@ class OpenMeetingsApp:
             found = [r for r in self.state.recordings.values() if r.external_type == wanted]
             return _json({"recordingDTO": [recording_jaxb(r, self.state.zone) for r in found]})
 
-    # the entry page --------------------------------------------------------------------------
-    async def hash_page(self, request: Request) -> Response:
-        """HashPage: sign in with the secure hash, mark it used unless reuse was allowed, enter the room."""
-        language = request.query_params.get("language", "1")
-        with self.state.lock:
-            soap = self.state.soap_logins.get(request.query_params.get("secure", ""))
-            # WebSession.signIn(secureHash, markUsed): the SID must still be alive and carry a participant
-            # (sessionDao.check(soapLogin.getSessionHash()).getXml()); the user comes from that SID, and the
-            # SID then belongs to the participant (sd.setUserId), losing its SOAP right
-            session = self.state.live_session(soap.sid) if soap is not None else None
-            if soap is None or (soap.used and not soap.allow_same_url) or session is None or not session.xml:
-                return _page(language, "OpenMeetings", '<div class="error" data-error="invalid.hash">'
-                             "This link is invalid or has already been used.</div>")
-            room = self.state.rooms.get(soap.room_id) if soap.room_id is not None else None
-            if room is None:
-                return _page(language, "OpenMeetings", '<div class="error" data-error="room.not.found">'
-                             "The room of this link does not exist.</div>")
-            user = self._external_user(session.xml)
-            if not soap.allow_same_url:
-                soap.used = True
-            session.user_id = user.id
-            if room.closed:
-                return _page(language, html.escape(room.name), '<div class="error" data-error="room.closed">'
-                             "This room is closed.</div>")
-            if user.id not in room.present:
-                room.present.append(user.id)
-            self.state.entries.append(HashEntry(soap.hash, room.id, user.id, soap.moderator, language))
-        role = "moderator" if soap.moderator else "participant"
-        body = (f'<main id="room" data-room-id="{room.id}" data-user-id="{user.id}" data-role="{role}">'
-                f"<h1>{html.escape(room.name)}</h1>"
-                f"<p>Welcome, {html.escape(user.display_name)}. You enter as {role}.</p></main>")
-        return _page(language, html.escape(room.name), body)
-
-    def _external_user(self, ext: dict[str, str | None]) -> OMUser:
-        """Find the external user by (externalId, externalType) or create it; names are refreshed each entry."""
-        ext_id, ext_type = ext.get("externalId") or "", ext.get("externalType") or ""
-        user = self.state.find_external(ext_id, ext_type)
-        if user is None:
-            user = self.state.add_user(OMUser(self.state.next_id("user"), ext.get("login") or ext_id,
-                                              type="EXTERNAL", rights=["ROOM"], external_id=ext_id,
-                                              external_type=ext_type))
-        user.firstname = ext.get("firstname") or ""
-        user.lastname = ext.get("lastname") or ""
-        user.email = ext.get("email") or user.email
-        user.picture_uri = ext.get("profilePictureUrl") or user.picture_uri
-        return user
-
-
 def _ok_error(message: str) -> JSONResponse:
     """200 with type ERROR: how login and user/hash refuse."""
     return _json(service_result(message, "ERROR"))
@@ -440,14 +388,10 @@ def _sanitize(description: str) -> str:
     return re.sub(r"<script\b.*?</script>", "", description, flags=re.IGNORECASE | re.DOTALL)
 
 
-def _page(language: str, title: str, body: str) -> HTMLResponse:
-    tag = LANGUAGE_TAGS.get(language, "en")
-    heading = "OpenMeetings" if title == "OpenMeetings" else f"{title} - OpenMeetings"
-    return HTMLResponse(f'<!DOCTYPE html><html lang="{tag}"><head><meta charset="utf-8">'
-                        f"<title>{heading}</title></head><body>{body}</body></html>")
-
-
 def _build_app(state: OpenMeetingsState) -> Starlette:
+    async def secure(request: Request) -> Response:
+        return await secure_hash_page(state, request)
+
     om = OpenMeetingsApp(state)
     invitations = InvitationRoutes(state, lambda request: om.perform(request, "SOAP"))
     s = SERVICES
@@ -475,7 +419,7 @@ def _build_app(state: OpenMeetingsState) -> Starlette:
         Route(f"{s}/record/room/{{roomid:int}}", om.room_recordings, methods=["GET"]),
         Route(f"{s}/record/{{externaltype}}", om.type_recordings, methods=["GET"]),
         Route(f"{s}/room/hash", invitations.create, methods=["POST"]),
-        Route(f"{BASE_PATH}/hash", invitations.entry_page(om.hash_page), methods=["GET", "POST"]),
+        Route(f"{BASE_PATH}/hash", invitations.entry_page(secure), methods=["GET", "POST"]),
     ]
 
     async def on_failure(request: Request, exc: Exception) -> Response:

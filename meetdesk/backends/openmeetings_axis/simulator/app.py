@@ -41,6 +41,7 @@ from meetdesk.backends.openmeetings_axis.simulator.state import (
     NS_ERROR_BEAN,
     NS_PRE_APACHE,
     NS_SESSION_BEAN,
+    NS_SESSION_BEAN_30,
     NS_SOAP12,
     NS_XSI,
     ROOM_TYPE_NAMES,
@@ -123,8 +124,11 @@ Handler = Callable[[AxisState, AxisWriter, dict[str, str]], str]
 
 def _get_session(state: AxisState, out: AxisWriter, params: dict[str, str]) -> str:
     session = state.new_session()
-    return out.bean("getSession", "org.apache.openmeetings.persistence.beans.basic.Sessiondata", "ax24",
-                    NS_SESSION_BEAN, [
+    # the bean's class moved between the versions: 2.x persistence.beans.basic, 3.0.x db.entity.server
+    java_type, namespace = (("org.apache.openmeetings.db.entity.server.Sessiondata", NS_SESSION_BEAN_30)
+                            if state.dialect == "3.0" else
+                            ("org.apache.openmeetings.persistence.beans.basic.Sessiondata", NS_SESSION_BEAN))
+    return out.bean("getSession", java_type, "ax24", namespace, [
                         ("id", session.row_id), ("language_id", None), ("organization_id", None),
                         ("refresh_time", _iso(session.refreshed)), ("sessionXml", None),
                         ("session_id", session.sid), ("starttermin_time", _iso(session.started)),
@@ -141,6 +145,10 @@ def _get_error_by_code(state: AxisState, out: AxisWriter, params: dict[str, str]
     error_id = _long(params, "errorid")
     if error_id is None:
         raise AxisFault("errorid must not be null")
+    # the language parameter is "language_id" in 2.x and "langId" in 3.0.x (getErrorByCode(SID, errorid,
+    # langId)); Axis2 binds by name, so the other name leaves it 0 and labelDao finds no text: a null answer
+    if error_id < 0 and _long(params, "langId" if state.dialect == "3.0" else "language_id") is None:
+        return out.null("getErrorByCode")
     if error_id >= 0:
         fields: list[tuple[str, object]] = [("errmessage", "Error ... please check your input"),
                                             ("errorId", error_id), ("errortype", "Error")]
@@ -338,6 +346,7 @@ def build(*, seed: bool = True, **options: Any) -> SimulatorDefinition:
     """
     namespace = NS_PRE_APACHE if options.get("namespace") == "pre-apache" else NS_APACHE
     state = AxisState(clock=options.get("clock", time.time),
+                      dialect="2.x" if options.get("dialect") == "2.x" else "3.0",
                       session_timeout=float(options.get("session_timeout", SESSION_TIMEOUT_S)))
     state.add_user(ADMIN_LOGIN, ADMIN_PASSWORD, firstname="Olivia", lastname="Admin", level=LEVEL_ADMIN)
     state.add_user("soap", "soap-gateway-1", firstname="SOAP", lastname="Gateway", level=LEVEL_WEB_SERVICE)
@@ -350,7 +359,7 @@ def build(*, seed: bool = True, **options: Any) -> SimulatorDefinition:
         _seed_rooms(state)
     return SimulatorDefinition(
         kind="openmeetings-axis",
-        app=create_app(state, namespace=namespace, dialect="2.x" if options.get("dialect") == "2.x" else "3.0"),
+        app=create_app(state, namespace=namespace, dialect=state.dialect),
         base_path=BASE_PATH,
         fields={"user": ADMIN_LOGIN},
         secret=ADMIN_PASSWORD,

@@ -13,6 +13,7 @@ BASE_PATH = "/openmeetings"
 NS_APACHE = "http://services.axis.openmeetings.apache.org"
 NS_PRE_APACHE = "http://services.axis.openmeetings.org"
 NS_SESSION_BEAN = "http://basic.beans.persistence.openmeetings.apache.org/xsd"
+NS_SESSION_BEAN_30 = "http://server.entity.db.openmeetings.apache.org/xsd"
 NS_ERROR_BEAN = "http://basic.beans.data.openmeetings.apache.org/xsd"
 NS_XSI = "http://www.w3.org/2001/XMLSchema-instance"
 NS_SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
@@ -121,6 +122,8 @@ class AxisState:
 
     clock: Callable[[], float] = time.time
     session_timeout: float = SESSION_TIMEOUT_S
+    #: "3.0" (3.0.x service classes, the default) or "2.x"
+    dialect: str = "3.0"
     users: dict[int, SimUser] = field(default_factory=dict)
     sessions: dict[str, SimSession] = field(default_factory=dict)
     rooms: dict[int, SimRoom] = field(default_factory=dict)
@@ -194,7 +197,8 @@ class AxisState:
                 return -41
             if not user.in_organisation:
                 return -1  # "No Organization assigned to user" is thrown and logged
-            return 1
+            # 2.x answers 1; 3.0.x UserWebService.loginUser answers the user's id (u.getUser_id())
+            return user.id if self.dialect == "3.0" else 1
 
     # rooms and hashes --------------------------------------------------------------------------
     def add_room(self, room: SimRoom) -> SimRoom:
