@@ -55,9 +55,9 @@ async def cmd_recording_action(ctx: Context, args: argparse.Namespace) -> int:
     if args.action == "delete":
         await session.delete_recording(args.name, args.recording_id)
     elif args.action == "update":
-        await session.update_recording(args.name, args.recording_id, meta)
+        await session.provider(args.name).update_recording(args.recording_id, meta)
     else:
-        await session.publish_recording(args.name, args.recording_id, args.action == "publish")
+        await session.provider(args.name).publish_recording(args.recording_id, args.action == "publish")
     ctx.out.result({"profile": args.name, "recording": args.recording_id, "action": args.action, "done": True},
                    f"Recording “{args.recording_id}” on “{args.name}” {done}.")
     return 0

@@ -432,10 +432,7 @@ class Session:
 
     async def list_recordings(self, name: str, room_id: str | None = None, *,
                               states: frozenset[str] = frozenset()) -> list[Recording]:
-        provider = self.provider(name)
-        recordings = await (provider.list_recordings_in(room_id, states) if states
-                            else provider.list_recordings(room_id))
-        return [replace(r, profile=name) for r in recordings]
+        return [replace(r, profile=name) for r in await self.provider(name).list_recordings_in(room_id, states)]
 
     async def delete_recording(self, name: str, recording_id: str) -> None:
         provider = self.provider(name)
@@ -444,12 +441,6 @@ class Session:
             return any(r.id == recording_id for r in await provider.list_recordings())
 
         await _checked_when_lost(provider.delete_recording(recording_id), still_there)
-
-    async def publish_recording(self, name: str, recording_id: str, publish: bool) -> None:
-        await self.provider(name).publish_recording(recording_id, publish)
-
-    async def update_recording(self, name: str, recording_id: str, metadata: dict[str, str]) -> None:
-        await self.provider(name).update_recording(recording_id, metadata)
 
     async def recording_download_url(self, name: str, recording_id: str) -> str:
         return await self.provider(name).recording_download_url(recording_id)

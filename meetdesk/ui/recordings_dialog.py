@@ -265,7 +265,7 @@ class RecordingsDialog(QDialog):
         publish = not recording.extra.get("published")
         title = recording.name or recording.id
         done = "published: participants can watch it" if publish else "unpublished: only you can see it listed"
-        AsyncOp(self, lambda: self.session.publish_recording(name, recording.id, publish)) \
+        AsyncOp(self, lambda: self.session.provider(name).publish_recording(recording.id, publish)) \
             .with_progress("Publishing the recording…" if publish else "Unpublishing the recording…") \
             .success(lambda _none: self.reload(notice=f"Recording “{title}” {done}.")) \
             .failure(lambda exc: self.banner.show_message(

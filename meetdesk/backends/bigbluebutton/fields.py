@@ -65,7 +65,7 @@ ROOM_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(key="slides_url", label="Presentation (URL)", kind=FieldKind.HTTPS_URL, default="",
               help="A PDF or office file the server downloads and shows first (BigBlueButton 2.7.2 and newer)."),
     FieldSpec(key="metadata", label="Metadata", kind=FieldKind.MULTILINE, default="",
-              placeholder="course=Biology 101",
+              placeholder="e.g. course=Biology 101",
               help="One name=value per line; kept with the meeting and its recordings (sent as meta_NAME)."),
     FieldSpec(key="lock_disable_cam", label="No webcams", kind=FieldKind.BOOL, default=False, group=LOCK),
     FieldSpec(key="lock_disable_mic", label="No microphones", kind=FieldKind.BOOL, default=False, group=LOCK),
@@ -102,10 +102,10 @@ MAX_INLINE_CSS = 4000
 
 DESIGN_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(key=STYLE_URL, label="Style sheet URL", kind=FieldKind.HTTPS_URL, default="",
-              placeholder="https://cdn.example.org/brand.css",
+              placeholder="e.g. https://cdn.example.org/brand.css",
               help="An https:// CSS file the participant's browser loads on top of BigBlueButton's own styles."),
     FieldSpec(key=STYLE_INLINE, label="Inline CSS", kind=FieldKind.MULTILINE, default="",
-              placeholder=":root { --color-primary: #0F70D7; }",
+              placeholder="e.g. :root { --color-primary: #0F70D7; }",
               help="CSS carried in the link itself (percent-encoded); keep it short, links over a few thousand "
                    "characters get cut by mail programs."),
 )

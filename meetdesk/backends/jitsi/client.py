@@ -66,19 +66,19 @@ class JitsiProvider(Provider):
     connection_fields: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(key="deployment", label="Deployment", kind=FieldKind.CHOICE, default=SELF_HOSTED,
                   choices=((SELF_HOSTED, "Self-hosted (app id and secret)"), (JAAS, "8x8 JaaS (API key)"))),
-        FieldSpec(key="app_id", label="App id", required=True, placeholder="my_app or vpaas-magic-cookie-…",
+        FieldSpec(key="app_id", label="App id", required=True, placeholder="e.g. my_app or vpaas-magic-cookie-…",
                   help="Self-hosted: the app_id of Prosody's token authentication (the token's iss). "
                        "JaaS: your AppID, vpaas-magic-cookie-…"),
         FieldSpec(key="audience", label="Audience (aud)", default="jitsi",
                   help="Self-hosted: a value in asap_accepted_audiences (often jitsi or the app id). "
                        "JaaS always uses jitsi."),
-        FieldSpec(key="key_id", label="JaaS API key id", placeholder="a1b2c3",
+        FieldSpec(key="key_id", label="JaaS API key id", placeholder="e.g. a1b2c3",
                   help="JaaS only: the id of the API key whose private key is stored as the secret."),
         secret_spec("App secret or private key", key="secret",
                     help="Self-hosted: the app_secret. JaaS: the private key (PEM) of the API key."),
     )
     join_fields: ClassVar[tuple[FieldSpec, ...]] = (
-        FieldSpec(key="meeting_end", label="Meeting ends", placeholder="2026-12-05 16:00",
+        FieldSpec(key="meeting_end", label="Meeting ends", placeholder="e.g. 2026-12-05 16:00",
                   help="The link stops working at this time plus the margin (local time unless an offset is "
                        "given). Empty: it lasts for the hours below."),
         FieldSpec(key="valid_hours", label="Valid for (hours) without an end", kind=FieldKind.INT, default=24,
