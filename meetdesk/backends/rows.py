@@ -98,15 +98,20 @@ async def parse_rows(items: Sequence[In], parse: Callable[[In], Out], *, server:
         raise ProtocolError(f"meetdesk could not read any {what} in {server}'s answer to {call}.",
                             detail="; ".join(skipped[:NAMED_SKIPS]))
     if skipped:
-        shown = "; ".join(skipped[:NAMED_SKIPS])
-        more = f" and {len(skipped) - NAMED_SKIPS} more" if len(skipped) > NAMED_SKIPS else ""
-        warning = (f"{server}: skipped {len(skipped)} unreadable {what}{'s' if len(skipped) != 1 else ''} "
-                   f"in the answer to {call} ({shown}{more}).")
-        log.warning("%s", warning)
-        collected = _skipped.get()
-        if collected is not None:
-            collected.append(warning)
+        report_skipped(skipped, server=server, call=call, what=what)
     return out
+
+
+def report_skipped(skipped: Sequence[str], *, server: str, call: str, what: str) -> None:
+    """Log and collect one warning naming the rows of an answer that could not be read."""
+    shown = "; ".join(skipped[:NAMED_SKIPS])
+    more = f" and {len(skipped) - NAMED_SKIPS} more" if len(skipped) > NAMED_SKIPS else ""
+    warning = (f"{server}: skipped {len(skipped)} unreadable {what}{'s' if len(skipped) != 1 else ''} "
+               f"in the answer to {call} ({shown}{more}).")
+    log.warning("%s", warning)
+    collected = _skipped.get()
+    if collected is not None:
+        collected.append(warning)
 
 
 @contextlib.contextmanager

@@ -76,7 +76,7 @@ class HuaweiProvider(HuaweiMeetings):
         for number in range(50):
             body = await self._request("GET", "/v1/usg/dcs/member/vmr", call,
                                        params={"offset": number * VMR_PAGE, "limit": VMR_PAGE})
-            page, count = hw.page_items(body, call)
+            page, count = hw.page_items(body, call, "room")
             fresh = [r for r in page if hw.text(r.get("id")) not in {hw.text(x.get("id")) for x in rows}]
             rows.extend(fresh)
             if not fresh or len(rows) >= count:  # past the end Huawei repeats the last page

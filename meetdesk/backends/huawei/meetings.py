@@ -8,6 +8,7 @@ save sends the complete meeting: the editor's values plus what meetdesk read of 
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -16,8 +17,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from meetdesk.backends.base import PersistHook
 from meetdesk.backends.huawei import wire as hw
-from meetdesk.backends.huawei.session import HuaweiSession, log
+from meetdesk.backends.huawei.session import HuaweiSession
 from meetdesk.backends.huawei.zones import example_zones, huawei_zone_id, iana_zone
+from meetdesk.backends.rows import parse_rows
 from meetdesk.domain.errors import ConflictError, ValidationError
 from meetdesk.domain.models import Meeting, MeetingDraft, Profile
 
@@ -102,7 +104,7 @@ class HuaweiMeetings(HuaweiSession):
         for number in range(MAX_PAGES):
             body = await self._request("GET", path, call,
                                        params={**(params or {}), "offset": number * PAGE_LIMIT, "limit": PAGE_LIMIT})
-            page, count = hw.page_items(body, call)
+            page, count = hw.page_items(body, call, "meeting")
             rows.extend(page)
             if not page or len(rows) >= count:
                 break
@@ -120,13 +122,9 @@ class HuaweiMeetings(HuaweiSession):
         by_id: dict[str, Meeting] = {}
         for call, rows in zip(("the scheduled meetings", "the running meetings", "the past meetings"),
                               await asyncio.gather(*calls), strict=False):
-            for info in rows:
-                try:
-                    meeting = self._meeting(info, call)
-                except hw.ProtocolError as exc:  # one unreadable conference must not hide all the others
-                    log.warning("skipping conference %s in %s: %s", hw.text(info.get("conferenceID")) or "?", call,
-                                exc.detail or exc.message)
-                    continue
+            # one unreadable conference must not hide all the others: skipped with a warning that names it
+            for meeting in await parse_rows(rows, functools.partial(self._meeting, call=call), server=self._server,
+                                            call=call, what="meeting", label=_conference_label):
                 previous = by_id.get(meeting.id)
                 if previous is not None and meeting.extra.get("online") is None:
                     continue  # the online list's row carries the number of people online
@@ -255,3 +253,7 @@ class HuaweiMeetings(HuaweiSession):
         await self._request("DELETE", path, f"cancelling meeting {meeting_id}", params=params, meeting=meeting_id,
                             allow_empty=True)
         self._conferences.pop(meeting_id, None)
+
+
+def _conference_label(info: Any) -> object:
+    return {"id": info.get("conferenceID")} if isinstance(info, dict) else info

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from meetdesk.backends.rows import report_skipped
 from meetdesk.domain.errors import (
     AuthenticationError,
     ConflictError,
@@ -96,12 +97,16 @@ def format_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(WIRE_TIME)
 
 
-def page_items(body: object, call: str) -> tuple[list[dict[str, Any]], int]:
-    """The rows and the total ``count`` of an ``{offset, limit, count, data}`` page."""
+def page_items(body: object, call: str, what: str = "row") -> tuple[list[dict[str, Any]], int]:
+    """The rows and the total ``count`` of an ``{offset, limit, count, data}`` page (an entry that is not an
+    object is left out with a warning naming it)."""
     if not isinstance(body, dict) or not isinstance(body.get("data"), list):
         raise ProtocolError(f"Huawei Cloud Meeting answered {call} in an unexpected format.",
                             detail="no data list in the page")
     rows = [r for r in body["data"] if isinstance(r, dict)]
+    bad = [f"{what} number {i + 1}: it is not an object" for i, r in enumerate(body["data"]) if not isinstance(r, dict)]
+    if bad:
+        report_skipped(bad, server="Huawei Cloud Meeting", call=call, what=what)
     try:
         count = int(body.get("count", len(rows)))
     except (TypeError, ValueError):
