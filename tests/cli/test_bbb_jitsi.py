@@ -114,7 +114,8 @@ def test_links_for_a_list_on_bigbluebutton(cli: Cli, bbb: Sim, memory_keyring: M
     out = tmp_path / "links.csv"
     ok(cli("links", "Campus", "--room", "biology-101", "--csv", str(people), "--out", str(out),
            "--design", "userdata-bbb_custom_style_url=https://cdn.example.org/brand.css"))
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
     assert len(rows) == 2
     link_column = next(k for k in rows[0] if "link" in k.lower() or "url" in k.lower())
     roles = [parse_qs(urlsplit(r[link_column]).query)["role"] for r in rows]
