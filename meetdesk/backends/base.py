@@ -59,6 +59,10 @@ class Capability(enum.Flag):
     CUSTOM_DESIGN = enum.auto()
     #: rooms are listed from what meetdesk remembers, not from the server
     LOCAL_ROOM_LIST = enum.auto()
+    #: recordings can be published and unpublished (``publish_recording``)
+    PUBLISH_RECORDING = enum.auto()
+    #: a recording's metadata can be changed (``update_recording``)
+    UPDATE_RECORDING = enum.auto()
     #: when the server will not list meetings, the meetings created from meetdesk are listed instead
     #: (``Provider.meetings_local_only`` says which one the last list was)
     LOCAL_MEETING_LIST = enum.auto()
@@ -108,6 +112,11 @@ class Provider:
     #: the JoinRequest fields this back end honours besides room_id and display_name (None: all of them);
     #: the composer hides and the CLI refuses the others rather than silently dropping them
     join_request_fields: ClassVar[frozenset[str] | None] = None
+    #: the participant design settings links carry (keys of ``JoinRequest.design``); empty together with
+    #: Capability.CUSTOM_DESIGN means plugNmeet's ``custom_design`` keys (meetdesk.domain.design)
+    design_fields: ClassVar[tuple[FieldSpec, ...]] = ()
+    #: (state, label) pairs ``list_recordings_in`` can filter by; empty: no state filter
+    recording_states: ClassVar[tuple[tuple[str, str], ...]] = ()
     #: the optional MeetingDraft fields (location, description) this back end stores (None: all of them);
     #: the meeting editor hides the others instead of letting the user type what would be refused
     meeting_draft_fields: ClassVar[frozenset[str] | None] = None
@@ -208,8 +217,22 @@ class Provider:
     async def list_recordings(self, room_id: str | None = None) -> list[Recording]:
         raise self._unsupported("recordings")
 
+    async def list_recordings_in(self, room_id: str | None, states: frozenset[str]) -> list[Recording]:
+        """Recordings in the given states (values of ``recording_states``); all states the server lists when
+        ``states`` is empty."""
+        if states:
+            raise self._unsupported("filtering recordings by state")
+        return await self.list_recordings(room_id)
+
     async def delete_recording(self, recording_id: str) -> None:
         raise self._unsupported("deleting recordings")
+
+    async def publish_recording(self, recording_id: str, publish: bool) -> None:
+        raise self._unsupported("publishing recordings")
+
+    async def update_recording(self, recording_id: str, metadata: dict[str, str]) -> None:
+        """Set (non-empty value) or remove (empty value) metadata of a recording."""
+        raise self._unsupported("changing recordings")
 
     async def recording_download_url(self, recording_id: str) -> str:
         raise self._unsupported("downloading recordings")

@@ -13,6 +13,8 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "plugnmeet": ("plugnmeet", "PlugNmeetProvider"),
     "openmeetings": ("openmeetings", "OpenMeetingsProvider"),
     "openmeetings-axis": ("openmeetings_axis", "OpenMeetingsAxisProvider"),
+    "bigbluebutton": ("bigbluebutton", "BigBlueButtonProvider"),
+    "jitsi": ("jitsi", "JitsiProvider"),
     "veeting": ("veeting", "VeetingProvider"),
     "huawei": ("huawei", "HuaweiProvider"),
 }

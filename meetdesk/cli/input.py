@@ -9,6 +9,8 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from meetdesk.backends.base import Provider
+from meetdesk.domain.design import validate_design
 from meetdesk.domain.errors import ValidationError
 from meetdesk.domain.fields import FieldKind, FieldSpec, parse_options
 from meetdesk.domain.times import EARLIEST, LATEST, check_range, localize
@@ -148,3 +150,16 @@ def read_secret(label: str, *, from_stdin: bool, profile: str, stdin: TextIO | N
     if not secret:
         raise ValidationError(f"The {in_sentence(label)} is empty.", field="secret")
     return secret
+
+
+def checked_design(cls: type[Provider], design: dict[str, str]) -> dict[str, str]:
+    """The design keys the provider declares (``design_fields``), else plugNmeet's ``custom_design`` keys."""
+    if not cls.design_fields:
+        return validate_design(design)
+    known = {spec.key for spec in cls.design_fields}
+    unknown = sorted(set(design) - known)
+    if unknown:
+        raise ValidationError(f"“{unknown[0]}” is not a design setting of {cls.display_name}.", field=unknown[0],
+                              hint=f"Known: {', '.join(sorted(known))}.")
+    parsed = parse_options(cls.design_fields, design)
+    return {key: str(value) for key, value in parsed.items() if value not in (None, "")}

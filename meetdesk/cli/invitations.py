@@ -10,8 +10,7 @@ from typing import Any
 from meetdesk.backends.base import Capability, Provider
 from meetdesk.cli.common import find_meeting
 from meetdesk.cli.context import Context
-from meetdesk.cli.input import parse_pairs
-from meetdesk.domain.design import validate_design
+from meetdesk.cli.input import checked_design, parse_pairs
 from meetdesk.domain.errors import ConfigError, UnsupportedOperationError, ValidationError
 from meetdesk.domain.models import JoinRequest, Meeting
 from meetdesk.services.bulk_links import (
@@ -80,9 +79,10 @@ def _write_out(path: str, text: str) -> None:
 
 async def cmd_links(ctx: Context, args: argparse.Namespace) -> int:
     cls = ctx.profile_class(args.name, Capability.JOIN_LINK, "join links")
-    design = validate_design(parse_pairs(args.design, flag="--design"))
+    design = parse_pairs(args.design, flag="--design")
     if design and Capability.CUSTOM_DESIGN not in cls.capabilities:
         raise UnsupportedOperationError(f"{cls.display_name} does not support a custom design for participants.")
+    design = checked_design(cls, design)
     rows, problems = parse_participants(_read_list(ctx, args.csv))
     check_rows(rows, problems)
     for problem in problems:

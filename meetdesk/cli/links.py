@@ -10,6 +10,7 @@ from meetdesk.backends.base import Capability, Provider
 from meetdesk.cli.common import find_meeting, raw_options
 from meetdesk.cli.context import Context
 from meetdesk.cli.input import (
+    checked_design,
     parse_cli_options,
     parse_pairs,
 )
@@ -17,7 +18,6 @@ from meetdesk.cli.output import (
     link_json,
     pairs,
 )
-from meetdesk.domain.design import validate_design
 from meetdesk.domain.errors import UnsupportedOperationError, ValidationError
 from meetdesk.domain.models import JoinRequest
 from meetdesk.services.designs import contrast_warnings, load_preset
@@ -65,9 +65,10 @@ async def cmd_link(ctx: Context, args: argparse.Namespace) -> int:
     cls = ctx.profile_class(args.name, Capability.JOIN_LINK, "join links")
     options = parse_cli_options(cls.join_fields, raw_options(ctx, args, cls.join_fields))
     design: dict[str, str] = load_preset(ctx.store, args.preset) if args.preset else {}
-    design = validate_design({**design, **parse_pairs(args.design, flag="--design")})
+    design = {**design, **parse_pairs(args.design, flag="--design")}
     if design and Capability.CUSTOM_DESIGN not in cls.capabilities:
         raise UnsupportedOperationError(f"{cls.display_name} does not support a custom design for participants.")
+    design = checked_design(cls, design)
     if not args.display_name.strip():
         raise ValidationError("Give the participant's name with --name.", field="name")
     _refuse_ignored_participant_flags(cls, args)

@@ -34,7 +34,7 @@ from meetdesk.cli.profiles import (
     cmd_profile_show,
     cmd_providers,
 )
-from meetdesk.cli.recordings import cmd_recordings
+from meetdesk.cli.recordings import RECORDING_ACTIONS, cmd_recording_action, cmd_recordings
 from meetdesk.cli.rooms import ROOM_ACTIONS, cmd_room_action, cmd_room_create, cmd_room_update, cmd_rooms
 from meetdesk.domain.errors import MeetdeskError, ValidationError
 
@@ -186,6 +186,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = leaf(sub, "recordings", cmd_recordings, "list recordings")
     p.add_argument("name", metavar="PROFILE", help="the profile's name")
     p.add_argument("--room", metavar="ID", help="only this room's recordings")
+    p.add_argument("--state", metavar="S[,S…]", help="only recordings in these states, e.g. published,unpublished "
+                                                    "or any (back ends that have states, see: meetdesk providers)")
+    recording = nested("recording", "delete, publish, unpublish or change a recording; print its playback link")
+    for action in RECORDING_ACTIONS:
+        p = leaf(recording, action, cmd_recording_action,
+                 "print the playback or download link" if action == "url" else f"{action} a recording")
+        p.add_argument("name", metavar="PROFILE", help="the profile's name")
+        p.add_argument("recording_id", metavar="RECORDING_ID")
+        if action == "update":
+            p.add_argument("--meta", action="append", metavar="NAME=VALUE",
+                           help="set a metadata value (empty removes it); repeatable")
+        p.set_defaults(action=action)
 
     accounts = nested("account", "create accounts on a multi-tenant instance and look up their administrators")
     p = leaf(accounts, "create", cmd_account_create, "create an account and its first administrator")

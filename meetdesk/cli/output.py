@@ -150,6 +150,8 @@ def provider_json(cls: type[Provider]) -> dict[str, Any]:
         "meeting_options": [field_json(f) for f in cls.meeting_fields],
         "account_options": [field_json(f) for f in cls.account_fields],
         "join_options": [field_json(f) for f in cls.join_fields],
+        "design_keys": [field_json(f) for f in cls.design_fields],
+        "recording_states": [value for value, _label in cls.recording_states],
     }
 
 
@@ -234,7 +236,12 @@ def recordings_table(recordings: Sequence[Recording]) -> str:
         return "" if s is None else f"{int(s) // 60} min"
 
     rows = [[r.id, r.room_id, r.name, r.created, size(r.size_bytes), duration(r.duration_s)] for r in recordings]
-    return table(["ID", "ROOM", "NAME", "CREATED", "SIZE", "LENGTH"], rows)
+    headers = ["ID", "ROOM", "NAME", "CREATED", "SIZE", "LENGTH"]
+    if any(r.extra.get("state") for r in recordings):
+        headers.append("STATE")
+        for row, r in zip(rows, recordings, strict=True):
+            row.append(r.extra.get("state", ""))
+    return table(headers, rows)
 
 
 def option_rows(options: Mapping[str, Any], specs: Sequence[FieldSpec]) -> list[tuple[str, Any]]:
@@ -273,11 +280,13 @@ def provider_text(cls: type[Provider], *, options: bool = True) -> str:
         lines.append(f"  {cls.description}")
     lines.append(f"  can: {', '.join(n.replace('_', ' ') for n in capability_names(cls.capabilities)) or 'nothing'}")
     lines.append(f"  --url: {cls.url_label}")
+    if options and cls.recording_states:
+        lines.append(f"  recording states (recordings --state): {', '.join(v for v, _ in cls.recording_states)}, any")
     groups = [("connection", cls.connection_fields, "--field")]
     if options:
         groups += [("account options", cls.account_fields, "--option")]
         groups += [("room options", cls.room_fields, "--option"), ("meeting options", cls.meeting_fields, "--option"),
-                   ("join options", cls.join_fields, "--option")]
+                   ("join options", cls.join_fields, "--option"), ("design", cls.design_fields, "--design")]
     for title, specs, flag in groups:
         if not specs:
             continue

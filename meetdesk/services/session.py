@@ -436,9 +436,9 @@ class Session:
         await _checked_when_lost(provider.cancel_meeting(meeting_id), still_there)
         await self._then_refresh(name, None)
 
-    async def list_recordings(self, name: str, room_id: str | None = None) -> list[Recording]:
-        recordings = await self.provider(name).list_recordings(room_id)
-        return [replace(r, profile=name) for r in recordings]
+    async def list_recordings(self, name: str, room_id: str | None = None, *,
+                              states: frozenset[str] = frozenset()) -> list[Recording]:
+        return [replace(r, profile=name) for r in await self.provider(name).list_recordings_in(room_id, states)]
 
     async def delete_recording(self, name: str, recording_id: str) -> None:
         provider = self.provider(name)

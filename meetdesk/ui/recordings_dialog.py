@@ -1,15 +1,17 @@
-"""The recordings of a room (or of a whole server): list, delete, copy a download link."""
+"""The recordings of a room (or of a whole server): list by state, publish or unpublish, delete, copy or open
+the download or playback link — each offered where the back end's capabilities say so."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -21,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from meetdesk.backends.base import Capability
+from meetdesk.backends.base import Capability, provider_class
 from meetdesk.domain.models import Recording, Room
 from meetdesk.services.session import Session
 from meetdesk.ui.dialog_parts import eligible_profiles, profile_combo
@@ -51,9 +53,13 @@ class RecordingsDialog(QDialog):
         self.room_only.setObjectName("roomOnly")
         self.room_only.setChecked(room is not None)
         self.room_only.setVisible(room is not None)
+        self.state_combo = QComboBox(self)
+        self.state_combo.setObjectName("stateFilter")
         top = QFormLayout()
         top.addRow("Server", self.profile_combo)
         top.addRow("", self.room_only)
+        top.addRow("Show", self.state_combo)
+        self._state_label = top.labelForField(self.state_combo)
 
         self.banner = Banner(self, closable=False)
         self.model = RecordingsModel(self)
@@ -73,8 +79,14 @@ class RecordingsDialog(QDialog):
         self.overlay = EmptyOverlay(self.table)
 
         self.refresh_button = QPushButton("Refresh", self)
-        self.copy_button = QPushButton("Copy download link", self)
+        self.copy_button = QPushButton("Copy link", self)
         self.copy_button.setObjectName("copyLinkButton")
+        self.copy_button.setToolTip("Copy the download or playback link")
+        self.open_button = QPushButton("Open", self)
+        self.open_button.setObjectName("openRecordingButton")
+        self.open_button.setToolTip("Open the playback or download link in the browser")
+        self.publish_button = QPushButton("Unpublish", self)
+        self.publish_button.setObjectName("publishRecordingButton")
         self.delete_button = QPushButton("Delete…", self)
         self.delete_button.setObjectName("deleteRecordingButton")
         self.status = QLabel(self)
@@ -83,6 +95,8 @@ class RecordingsDialog(QDialog):
         actions = QHBoxLayout()
         actions.addWidget(self.refresh_button)
         actions.addWidget(self.copy_button)
+        actions.addWidget(self.open_button)
+        actions.addWidget(self.publish_button)
         actions.addWidget(self.delete_button)
         actions.addWidget(self.status, 1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -97,7 +111,10 @@ class RecordingsDialog(QDialog):
 
         self.refresh_button.clicked.connect(lambda: self.reload())
         self.copy_button.clicked.connect(self.copy_link)
+        self.open_button.clicked.connect(self.open_link)
+        self.publish_button.clicked.connect(self.toggle_published)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.state_combo.currentIndexChanged.connect(lambda _i: self.reload())
         self.room_only.toggled.connect(lambda _on: self.reload())
         self.profile_combo.currentIndexChanged.connect(lambda _i: self._profile_changed())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
@@ -124,13 +141,42 @@ class RecordingsDialog(QDialog):
         self.room_only.setVisible(same)
         if not same:
             self.room_only.setChecked(False)
+        self._fill_states()
         self.reload()
+
+    def _fill_states(self) -> None:
+        name = self.profile()
+        kind = self.session.connection(name).profile.kind if name else ""
+        states = provider_class(kind).recording_states if kind else ()
+        self.state_combo.blockSignals(True)
+        self.state_combo.clear()
+        if states:
+            self.state_combo.addItem("The server's default selection", "")
+            for value, label in states:
+                self.state_combo.addItem(label, value)
+            self.state_combo.addItem("Every state", "any")
+        self.state_combo.blockSignals(False)
+        self.state_combo.setVisible(bool(states))
+        if self._state_label is not None:
+            self._state_label.setVisible(bool(states))
+
+    def states(self) -> frozenset[str]:
+        value = str(self.state_combo.currentData() or "")
+        return frozenset({value}) if value else frozenset()
 
     def _update_buttons(self) -> None:
         caps, chosen = self._caps(), self.selected() is not None
         self.refresh_button.setEnabled(bool(self.profile()) and not self._loading)
         self.copy_button.setEnabled(chosen and Capability.RECORDING_DOWNLOAD in caps)
         self.delete_button.setEnabled(chosen and Capability.DELETE_RECORDING in caps)
+        self.open_button.setVisible(Capability.RECORDING_DOWNLOAD in caps)
+        self.open_button.setEnabled(chosen)
+        recording = self.selected()
+        self.publish_button.setVisible(Capability.PUBLISH_RECORDING in caps)
+        publishable = recording is not None and recording.extra.get("state") in ("published", "unpublished")
+        self.publish_button.setEnabled(publishable)
+        self.publish_button.setText("Unpublish" if recording is None or recording.extra.get("published")
+                                    else "Publish")
         if Capability.RECORDING_DOWNLOAD not in caps:
             self.copy_button.setToolTip("This server does not offer download links.")
         if Capability.DELETE_RECORDING not in caps:
@@ -163,7 +209,12 @@ class RecordingsDialog(QDialog):
             # the room's name where meetdesk knows it (servers report only the id); the id stays in the tooltip
             recordings = [replace(r, extra={**r.extra, "room_name": known[r.room_id]}) if r.room_id in known else r
                           for r in recordings]
-            self.model.set_recordings(recordings)
+            header = self.table.horizontalHeader()
+            keys = self.model.column_keys()
+            section = header.sortIndicatorSection()
+            sorted_by = keys[section] if 0 <= section < len(keys) else "created"
+            self.model.set_recordings(recordings)  # may add or drop the State column: keep sorting by the same key
+            self.table.sortByColumn(max(0, self.model.column_of(sorted_by)), header.sortIndicatorOrder())
             self.table.resizeColumnsToContents()
             count = f"{len(recordings)} recording{'s' if len(recordings) != 1 else ''} of {scope}."
             self.status.setText(f"{notice} {count}".strip())
@@ -177,7 +228,9 @@ class RecordingsDialog(QDialog):
             self._loading = False
             self._update_buttons()
 
-        AsyncOp(self, lambda: self.session.list_recordings(name, room_id)).with_progress("Loading recordings…") \
+        states = self.states()
+        AsyncOp(self, lambda: self.session.list_recordings(name, room_id, states=states)) \
+            .with_progress("Loading recordings…") \
             .success(loaded).failure(failed).finally_(done).run()
 
     def copy_link(self) -> None:
@@ -191,6 +244,33 @@ class RecordingsDialog(QDialog):
         AsyncOp(self, lambda: self.session.recording_download_url(name, recording.id)) \
             .with_progress("Getting the download link…").success(copied) \
             .failure(lambda exc: self.banner.show_message(f"No download link. {error_text(exc)}", "error")).run()
+
+    def open_link(self) -> None:
+        recording, name = self.selected(), self.profile()
+        if recording is None:
+            return
+
+        def opened(url: str) -> None:
+            QDesktopServices.openUrl(QUrl(url))
+            self.status.setText(f"“{recording.name or recording.id}” opened in the browser.")
+
+        AsyncOp(self, lambda: self.session.recording_download_url(name, recording.id)) \
+            .with_progress("Getting the link…").success(opened) \
+            .failure(lambda exc: self.banner.show_message(f"No link to open. {error_text(exc)}", "error")).run()
+
+    def toggle_published(self) -> None:
+        recording, name = self.selected(), self.profile()
+        if recording is None or Capability.PUBLISH_RECORDING not in self._caps():
+            return
+        publish = not recording.extra.get("published")
+        title = recording.name or recording.id
+        done = "published: participants can watch it" if publish else "unpublished: only you can see it listed"
+        AsyncOp(self, lambda: self.session.provider(name).publish_recording(recording.id, publish)) \
+            .with_progress("Publishing the recording…" if publish else "Unpublishing the recording…") \
+            .success(lambda _none: self.reload(notice=f"Recording “{title}” {done}.")) \
+            .failure(lambda exc: self.banner.show_message(
+                f"The recording was not {'published' if publish else 'unpublished'}. {error_text(exc)}",
+                "error")).run()
 
     def delete_selected(self) -> None:
         recording, name = self.selected(), self.profile()

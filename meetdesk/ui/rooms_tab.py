@@ -236,10 +236,12 @@ class RoomsTab(TableTab[Room]):
         if room is None or not self.delete_action.isEnabled():
             return
         profile, room_id = room.profile, room.id
-        confirm(self, "Delete room",
-                f"Delete the room “{room.name}” on {profile}? Its settings are removed from the server and "
-                "links to it stop working. This cannot be undone.",
-                "Delete room",
+        text = (f"Delete the room “{room.name}” on {profile}? Its settings are removed from the server and "
+                "links to it stop working. This cannot be undone.")
+        if room.local_only:  # only meetdesk's memory of it goes (Jitsi): the server never knew the room
+            text = (f"Remove the room “{room.name}” from {profile}'s list? Links already handed out keep "
+                    "working until they expire.")
+        confirm(self, "Delete room", text, "Delete room",
                 lambda: self._run(lambda: self.session.delete_room(profile, room_id),
                                   f"Deleting room “{room.name}”…", f"Room “{room.name}” deleted.",
                                   "The room was not deleted"))

@@ -335,4 +335,7 @@ class RecordingsModel(RowTableModel[Recording]):
         ]
 
     def set_recordings(self, recordings: Sequence[Recording]) -> None:
-        self._reset(recordings, self._fixed_columns())
+        columns = self._fixed_columns()
+        if any(r.extra.get("state") for r in recordings):  # back ends with a publishing workflow (BigBlueButton)
+            columns.insert(2, TableColumn("state", "State", lambda r: str(r.extra.get("state") or "")))
+        self._reset(recordings, columns)

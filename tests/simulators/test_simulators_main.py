@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from meetdesk.backends.base import create_provider
+from meetdesk.backends.registry import BACKENDS
 from meetdesk.domain.models import Profile
 from tests.cli.support import REPO, require_kind
 
@@ -112,8 +113,6 @@ def test_list_and_bad_arguments() -> None:
                             capture_output=True, timeout=60, check=False)
     assert listed.returncode == 0
     kinds = listed.stdout.split()
-    from meetdesk.backends.registry import BACKENDS
-
     assert "plugnmeet" in kinds and set(kinds) == set(BACKENDS)
     for args in (["--provider", "zoomish"], [], ["--provider", "plugnmeet", "--latency-ms", "-1"]):
         bad = subprocess.run([sys.executable, "-m", "meetdesk.simulators", *args], cwd=REPO, text=True,

@@ -76,7 +76,7 @@ class JoinLinkComposer(ComposerLayout):
         self._build_invitation()
         self._update_preview_pane()
         self.create_button.clicked.connect(self.create_link)
-        self.design.editor.changed.connect(self._on_input_changed)
+        self.design.changed.connect(self._on_input_changed)
         self.profile_combo.currentIndexChanged.connect(self._on_profile_changed)
         self.room_picker.edited.connect(self._on_room_edited)
         bridge = bridge_for(session)
@@ -251,6 +251,7 @@ class JoinLinkComposer(ComposerLayout):
         self.options_section.set_title(f"Join options — {label}")
         self.options_section.setVisible(options is not None)
         self.design_section.setVisible(cls is not None and Capability.CUSTOM_DESIGN in cls.capabilities)
+        self.design.use_fields(cls.design_fields if cls is not None else (), label)
         self._update_preview_pane()
         self._derive = user_id_deriver(kind)
         self._kind = kind

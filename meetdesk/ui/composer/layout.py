@@ -97,7 +97,7 @@ class ComposerLayout(QWidget):
         outer.addWidget(self.link_panel)
 
         self.design.editor.changed.connect(self._mirror_contrast_summary)
-        self.design.editor.changed.connect(self._update_design_title)
+        self.design.changed.connect(self._update_design_title)
         self._update_design_title()
         self.design.contrast.summary.hide()  # shown under the pinned preview instead
         self._mirror_contrast_summary()
@@ -177,7 +177,9 @@ class ComposerLayout(QWidget):
         copy_tone(source, self.contrast_summary)
 
     def _update_preview_pane(self) -> None:
-        self.preview_pane.setVisible(self.design_section.isVisibleTo(self) and self.design_section.is_expanded())
+        # the pinned preview pictures plugNmeet's custom_design; declared design fields bring their own summary
+        self.preview_pane.setVisible(self.design_section.isVisibleTo(self) and self.design_section.is_expanded()
+                                     and self.design.declared is None)
         self._preview_sized = False
         self._fit_preview()
 

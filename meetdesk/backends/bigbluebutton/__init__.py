@@ -1,0 +1,1 @@
+"""BigBlueButton: the checksum-signed XML API (bbb-web), join links with per-participant branding."""
