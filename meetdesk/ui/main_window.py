@@ -97,7 +97,7 @@ class MainWindow(QMainWindow):
 
         # right: Join link ------------------------------------------------------------------------
         self._composer_pending = defer_composer
-        self.composer: QWidget = QWidget(self) if defer_composer else self._make_composer()
+        self.composer: QWidget = self._composer_stand_in() if defer_composer else self._make_composer()
         self.composer_dock = self._dock("Join link", "composerDock", self.composer,
                                         Qt.DockWidgetArea.RightDockWidgetArea)
 
@@ -252,6 +252,11 @@ class MainWindow(QMainWindow):
         if isValid(self) and self.color_scheme == theme.SYSTEM:
             theme.apply_scheme(theme.SYSTEM)
             self.connections.reload()
+
+    def _composer_stand_in(self) -> QWidget:
+        stand_in = QWidget(self)  # holds the dock at a composer's width, so nothing jumps when it arrives
+        stand_in.setMinimumWidth(320)
+        return stand_in
 
     def _make_composer(self) -> QWidget:
         return optional_widget("meetdesk.ui.composer", "JoinLinkComposer", (self.session, self.session.store, self),
