@@ -57,15 +57,18 @@ class MeetingsTab(TableTab[Meeting]):
         self.cancel_action = self.add_action("Cancel meeting", self.delete_selected,
                                              "Cancel the selected meeting and remove it from the calendar.",
                                              "cancelMeeting")
+        # the toolbar keeps what changes the calendar; the rest sits beside the search field, which gives way, so
+        # nothing hides behind the toolbar's overflow menu in a 1024-pixel window with both panels open
         self.invite_action = self.add_action("Invite…", self.invite_selected,
                                              "Open the join-link composer for the selected meeting: its room, time "
                                              "and invitees, the invitation text, calendar file and links.",
                                              "inviteMeeting")
         self.link_action = self.add_action("Copy link", self.copy_link,
-                                           "Copy the selected meeting's link for participants.", "copyMeetingLink")
+                                           "Copy the selected meeting's link for participants.", "copyMeetingLink",
+                                           beside_search=True)
         self.live_action = self.add_action("Live…", self.open_live,
                                            "Start the selected meeting, see who is online, invite and control it.",
-                                           "liveMeeting")
+                                           "liveMeeting", beside_search=True)
         self.refresh_action = self.add_action("Refresh", self.refresh_servers,
                                               "Ask every connected server for its meetings again.", "refreshMeetings",
                                               beside_search=True)

@@ -73,10 +73,9 @@ class RoomsTab(TableTab[Room]):
                                            "openRoom")
         self.close_action = self.add_action("Close", self.close_selected,
                                             "Stop people from entering the selected room.", "closeRoom")
-        self.toolbar.addSeparator()
         self.recordings_action = self.add_action("Recordings…", self.show_recordings,
                                                  "The recordings of the selected room (or of a server).",
-                                                 "roomRecordings")
+                                                 "roomRecordings", beside_search=True)
         self.refresh_action = self.add_action("Refresh", self.refresh_servers,
                                               "Ask every connected server for its rooms again.", "refreshRooms",
                                               beside_search=True)
