@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import ClassVar
 
 from PySide6.QtCore import Qt, Signal
@@ -26,6 +26,19 @@ log = logging.getLogger("meetdesk.ui.meetings_tab")
 
 EMPTY_NOT_CONNECTED = ("No meetings yet. Connect a server in the Connections panel (or add one with Ctrl+N); "
                        "meetings from every connected server with a calendar appear here.")
+
+
+def meeting_over(meeting: Meeting, now: datetime | None = None) -> str:
+    """Why ``meeting`` can no longer be changed or cancelled ("" while it can): its server says it ended (Huawei
+    lists past meetings with the state "ended"), or its end is past — a recurring series goes on, so only its
+    server's word counts for it."""
+    if str(meeting.extra.get("state") or "") == "ended":
+        return "this meeting has ended"
+    if meeting.extra.get("recurring"):
+        return ""
+    if meeting.end <= (now or datetime.now(UTC)) and str(meeting.extra.get("state") or "") != "running":
+        return f"this meeting is over (it ended {local_time.format_datetime(meeting.end)})"
+    return ""
 
 
 class MeetingsTab(TableTab[Meeting]):
@@ -141,10 +154,13 @@ class MeetingsTab(TableTab[Meeting]):
             conn = self.session.connection(meeting.profile)
             caps, live = capabilities_of(conn), conn.provider is not None
         why = "select a meeting first" if meeting is None else ("its server is not connected" if not live else "")
+        over = "" if meeting is None else meeting_over(meeting)
         for action, cap, verb in ((self.edit_action, Capability.UPDATE_MEETING, "edit"),
                                   (self.cancel_action, Capability.CANCEL_MEETING, "cancel"),
                                   (self.link_action, Capability.MEETING_JOIN_LINK, "give links to")):
             reason = why or (f"this server cannot {verb} meetings" if cap not in caps else "")
+            if not reason and over and action is not self.link_action:
+                reason = f"{over}: there is nothing left to {verb}"
             self.set_enabled(action, not reason, reason)
         live_why = why or ("this server has no live control" if Capability.LIVE_CONTROL not in caps else "")
         self.set_enabled(self.live_action, not live_why, live_why)
