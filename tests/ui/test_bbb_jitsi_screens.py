@@ -11,10 +11,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from meetdesk.domain.models import Profile, RoomDraft
+from meetdesk.domain.models import JoinRequest, Profile, RoomDraft
 from meetdesk.services.session import Session
 from meetdesk.simulators.host import SimulatorHost, build_simulator
 from meetdesk.ui.composer import JoinLinkComposer
+from meetdesk.ui.composer.link_panel import LinkPanel
 from meetdesk.ui.recordings_dialog import RecordingsDialog
 from meetdesk.ui.room_dialog import RoomDialog
 from meetdesk.ui.rooms_tab import RoomsTab
@@ -140,3 +141,20 @@ async def test_the_room_id_hint_says_what_each_back_end_does_with_an_empty_id(
     # and it is true: an empty id on BigBlueButton becomes one made from the name
     room = await session.create_room("Campus BBB", RoomDraft(name="Weekly team call"))
     assert room.id.startswith("weekly-team-call-"), room.id
+
+
+@pytest.mark.asyncio
+async def test_open_in_browser_says_it_joins_you_as_the_person_the_link_is_for(
+        qtbot: QtBot, session: Session, hosts: dict[str, SimulatorHost]) -> None:
+    await connect(session, "bigbluebutton", hosts["bigbluebutton"], "Campus BBB")
+    link = await session.join_link("Campus BBB", JoinRequest(room_id="biology-101", display_name="Ana Lima"))
+    panel = LinkPanel()
+    keep(panel)
+    panel.show()
+    assert panel.open_note.isHidden()
+    panel.show_link(link)
+    note = panel.open_note.text()
+    assert panel.open_note.isVisible() and "joins you as “Ana Lima” (participant)" in note, note
+    assert "personal" in note and note in panel.open_button.toolTip()
+    panel.clear()
+    assert panel.open_note.isHidden() and "Ana Lima" not in panel.open_button.toolTip()
