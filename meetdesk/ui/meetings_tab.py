@@ -63,25 +63,24 @@ class MeetingsTab(TableTab[Meeting]):
         self.main_layout.insertWidget(2, self.range_bar)
         self.main_layout.insertWidget(3, self.range_label)
 
-        self.new_action = self.add_action("New meeting…", self.new_meeting,
+        self.new_action = self.add_action("New…", self.new_meeting,
                                           "Schedule a meeting on a connected server.", "newMeeting")
         self.edit_action = self.add_action("Edit…", self.edit_selected, "Change the selected meeting.",
                                            "editMeeting")
-        self.cancel_action = self.add_action("Cancel meeting", self.delete_selected,
+        self.cancel_action = self.add_action("Cancel…", self.delete_selected,
                                              "Cancel the selected meeting and remove it from the calendar.",
                                              "cancelMeeting")
-        # the toolbar keeps what changes the calendar; the rest sits beside the search field, which gives way, so
-        # nothing hides behind the toolbar's overflow menu in a 1024-pixel window with both panels open
+        # short labels (the tooltips say the rest), so no action hides behind the toolbar's overflow menu in a
+        # 1024-pixel window with both panels open
         self.invite_action = self.add_action("Invite…", self.invite_selected,
                                              "Open the join-link composer for the selected meeting: its room, time "
                                              "and invitees, the invitation text, calendar file and links.",
                                              "inviteMeeting")
         self.link_action = self.add_action("Copy link", self.copy_link,
-                                           "Copy the selected meeting's link for participants.", "copyMeetingLink",
-                                           beside_search=True)
+                                           "Copy the selected meeting's link for participants.", "copyMeetingLink")
         self.live_action = self.add_action("Live…", self.open_live,
                                            "Start the selected meeting, see who is online, invite and control it.",
-                                           "liveMeeting", beside_search=True)
+                                           "liveMeeting")
         self.refresh_action = self.add_action("Refresh", self.refresh_servers,
                                               "Ask every connected server for its meetings again.", "refreshMeetings",
                                               beside_search=True)
@@ -130,9 +129,9 @@ class MeetingsTab(TableTab[Meeting]):
         local = self._local_lists()
         if local:
             return (f"No meetings created here in this period — {', '.join(f'“{n}”' for n in local)} would not list "
-                    "its meetings, so meetdesk shows only those scheduled with it. Schedule one with “New meeting…”.")
+                    "its meetings, so meetdesk shows only those scheduled with it. Schedule one with “New…” above.")
         if eligible_profiles(self.session, Capability.CREATE_MEETING):
-            return "No meetings in this period. Schedule one with “New meeting…”."
+            return "No meetings in this period. Schedule one with “New…” above."
         return "No meetings in this period."
 
     def _why_none(self, conn: Connection) -> str:
