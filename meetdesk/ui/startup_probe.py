@@ -79,10 +79,11 @@ class _WarningCounter:
 
 
 class _PaintProbe(QObject):
-    def __init__(self, window: QWidget, counter: _WarningCounter) -> None:
+    def __init__(self, window: QWidget, counter: _WarningCounter, quit_app: Callable[[], None]) -> None:
         super().__init__(window)
         self._window = window
         self._counter = counter
+        self._quit_app = quit_app
         self._fired = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -98,13 +99,17 @@ class _PaintProbe(QObject):
         print(f"qt-warnings {self._counter.count}", flush=True)
         self._window.removeEventFilter(self)
         self._window.close()
-        QTimer.singleShot(_CLOSE_GRACE_MS, QCoreApplication.quit)
+        QTimer.singleShot(_CLOSE_GRACE_MS, self._quit_app)
 
 
-def install_paint_probe(window: QWidget) -> None:
-    """Arm the probe on ``window`` (the main window, before or after ``show()``) when the variable asks for it."""
+def install_paint_probe(window: QWidget, *, quit_app: Callable[[], None] = QCoreApplication.quit) -> None:
+    """Arm the probe on ``window`` (the main window, before or after ``show()``) when the variable asks for it.
+
+    ``quit_app`` ends the process's event loop after the report; tests pass their own, because Qt 6 delivers a
+    late ``quit()`` to whatever loop runs next — another test's.
+    """
     if not probe_requested():
         return
     counter = _WarningCounter(None)
     counter.previous = qInstallMessageHandler(counter)
-    window.installEventFilter(_PaintProbe(window, counter))
+    window.installEventFilter(_PaintProbe(window, counter, quit_app))

@@ -61,7 +61,7 @@ def test_reports_the_first_paint_and_closes_the_window(
     monkeypatch.setenv(PROBE_ENV, "1")
     window = _window()
     qtbot.addWidget(window)
-    install_paint_probe(window)
+    install_paint_probe(window, quit_app=lambda: None)  # a real quit() would end a later test's event loop
     window.show()
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
     lines = capsys.readouterr().out.splitlines()
@@ -79,7 +79,7 @@ def test_qt_warnings_are_marked_on_stderr_and_counted(
     monkeypatch.setenv(PROBE_ENV, "1")
     window = _window()
     qtbot.addWidget(window)
-    install_paint_probe(window)
+    install_paint_probe(window, quit_app=lambda: None)
     qWarning("probe test warning")
     window.show()
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
