@@ -106,6 +106,10 @@ class Provider:
     url_label: ClassVar[str] = "Server URL"
     url_placeholder: ClassVar[str] = "https://meet.example.org"
     room_fields: ClassVar[tuple[FieldSpec, ...]] = ()
+    #: what happens to a new room's id (the room dialog shows it under the field); False: the server numbers
+    #: its rooms itself and no id can be given
+    room_id_help: ClassVar[str] = "Leave empty to let the server choose one."
+    room_id_settable: ClassVar[bool] = True
     #: fields only shown when editing an existing room (defaults to room_fields)
     meeting_fields: ClassVar[tuple[FieldSpec, ...]] = ()
     join_fields: ClassVar[tuple[FieldSpec, ...]] = ()

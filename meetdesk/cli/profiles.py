@@ -21,7 +21,7 @@ from meetdesk.cli.output import (
     server_json,
     table,
 )
-from meetdesk.domain.errors import SecretStoreError, ValidationError
+from meetdesk.domain.errors import MeetdeskError, SecretStoreError, ValidationError
 from meetdesk.domain.models import Profile
 
 
@@ -153,8 +153,18 @@ async def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
         "meetings": len(conn.meetings) if Capability.LIST_MEETINGS in caps else None,
         "refresh_error": conn.refresh_error or None,
     }
-    if conn.refresh_error:
-        ctx.out.warn(f"Connected, but loading the data failed: {conn.refresh_error}")
+    failure = conn.refresh_failure
+    if failure is not None or conn.refresh_error:
+        # the sign-in worked but the server's data could not be read: a check that failed, not a warning
+        if not ctx.out.json_mode:
+            ctx.out.result(None, pairs([("Profile", conn.profile.name), ("Server", conn.profile.base_url),
+                                        ("Status", f"connected — {conn.server.summary()}"),
+                                        ("Signed in as", conn.server.user)]))
+        error = MeetdeskError(f"Connected to “{conn.profile.name}”, but loading its data failed: "
+                              f"{failure.message if failure else conn.refresh_error}",
+                              detail=failure.detail if failure else None, hint=failure.hint if failure else None)
+        error.exit_code = max(failure.exit_code, 1) if failure else 1
+        raise error
     text = pairs([("Profile", conn.profile.name), ("Server", conn.profile.base_url),
                   ("Status", f"connected — {conn.server.summary()}"), ("Signed in as", conn.server.user),
                   ("Rooms", data["rooms"]), ("Meetings (next two weeks)", data["meetings"])])

@@ -104,6 +104,16 @@ def is_loopback_host(host: str | None) -> bool:
         return False
 
 
+def choice_list(choices: tuple[tuple[str, str], ...]) -> str:
+    """The values of ``choices`` for an error message; the empty value is named by its label, never shown as
+    nothing ("en, de or empty for the browser's language")."""
+    named = ", ".join(v for v, _ in choices if v)
+    empty = next((label for v, label in choices if not v), None)
+    if empty is None:
+        return named
+    return f"{named} or empty ({empty[:1].lower()}{empty[1:]})" if named else f"empty ({empty})"
+
+
 def parse_field_value(spec: FieldSpec, raw: Any) -> Any:
     from meetdesk.domain.colors import parse_color
     from meetdesk.domain.fields import FieldKind
@@ -130,7 +140,7 @@ def parse_field_value(spec: FieldSpec, raw: Any) -> Any:
         values = [v for v, _ in spec.choices]
         if text not in values:
             raise ValidationError(
-                f"{spec.label} must be one of: {', '.join(values)}; not “{text}”.", field=spec.key
+                f"{spec.label} must be one of: {choice_list(spec.choices)}; not “{text}”.", field=spec.key
             )
         return text
     if kind is FieldKind.MULTI_CHOICE:
@@ -141,7 +151,7 @@ def parse_field_value(spec: FieldSpec, raw: Any) -> Any:
             item = str(item).strip()
             if item not in values:
                 raise ValidationError(
-                    f"{spec.label}: “{item}” is not one of {', '.join(values)}.", field=spec.key
+                    f"{spec.label}: “{item}” is not one of {choice_list(spec.choices)}.", field=spec.key
                 )
             out.append(item)
         return out

@@ -30,7 +30,7 @@ from meetdesk.ui import theme
 from meetdesk.ui.auto_refresh import INTERVALS, AutoRefresh
 from meetdesk.ui.connections_panel import ConnectionsPanel
 from meetdesk.ui.icons import app_icon
-from meetdesk.ui.messages import show_error
+from meetdesk.ui.messages import refresh_outcome, show_error
 from meetdesk.ui.session_bridge import SessionBridge, bridge_for
 from meetdesk.ui.tasks import AsyncOp, activity
 from meetdesk.ui.theme import set_tone
@@ -370,12 +370,9 @@ class MainWindow(QMainWindow):
             return self._refresh_task
 
         def done(_result: None) -> None:
-            failed = [n for n in names if n in self.session.connections and self.session.connections[n].refresh_error]
-            if failed:
-                first = self.session.connections[failed[0]].refresh_error
-                self.show_status(f"Refreshed {len(names) - len(failed)} of {len(names)}; “{failed[0]}”: {first}")
-            else:
-                self.show_status(f"Refreshed {len(names)} server{'s' if len(names) != 1 else ''}.")
+            conns = self.session.connections
+            self.show_status(refresh_outcome(names, {n: str(conns[n].refresh_error) for n in names
+                                                     if n in conns and conns[n].refresh_error}))
 
         self._refresh_task = (AsyncOp(self, lambda: self.session.refresh(raise_errors=False))
                               .with_progress("Refreshing…")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import ClassVar
 
 from PySide6.QtCore import Qt, Signal
@@ -28,6 +28,19 @@ EMPTY_NOT_CONNECTED = ("No meetings yet. Connect a server in the Connections pan
                        "meetings from every connected server with a calendar appear here.")
 
 
+def meeting_over(meeting: Meeting, now: datetime | None = None) -> str:
+    """Why ``meeting`` can no longer be changed or cancelled ("" while it can): its server says it ended (Huawei
+    lists past meetings with the state "ended"), or its end is past — a recurring series goes on, so only its
+    server's word counts for it."""
+    if str(meeting.extra.get("state") or "") == "ended":
+        return "this meeting has ended"
+    if meeting.extra.get("recurring"):
+        return ""
+    if meeting.end <= (now or datetime.now(UTC)) and str(meeting.extra.get("state") or "") != "running":
+        return f"this meeting is over (it ended {local_time.format_datetime(meeting.end)})"
+    return ""
+
+
 class MeetingsTab(TableTab[Meeting]):
     noun = "meetings"
     column_defaults: ClassVar[dict[str, ColumnDefault]] = {
@@ -50,13 +63,15 @@ class MeetingsTab(TableTab[Meeting]):
         self.main_layout.insertWidget(2, self.range_bar)
         self.main_layout.insertWidget(3, self.range_label)
 
-        self.new_action = self.add_action("New meeting…", self.new_meeting,
+        self.new_action = self.add_action("New…", self.new_meeting,
                                           "Schedule a meeting on a connected server.", "newMeeting")
         self.edit_action = self.add_action("Edit…", self.edit_selected, "Change the selected meeting.",
                                            "editMeeting")
-        self.cancel_action = self.add_action("Cancel meeting", self.delete_selected,
+        self.cancel_action = self.add_action("Cancel…", self.delete_selected,
                                              "Cancel the selected meeting and remove it from the calendar.",
                                              "cancelMeeting")
+        # short labels (the tooltips say the rest), so no action hides behind the toolbar's overflow menu in a
+        # 1024-pixel window with both panels open
         self.invite_action = self.add_action("Invite…", self.invite_selected,
                                              "Open the join-link composer for the selected meeting: its room, time "
                                              "and invitees, the invitation text, calendar file and links.",
@@ -114,9 +129,9 @@ class MeetingsTab(TableTab[Meeting]):
         local = self._local_lists()
         if local:
             return (f"No meetings created here in this period — {', '.join(f'“{n}”' for n in local)} would not list "
-                    "its meetings, so meetdesk shows only those scheduled with it. Schedule one with “New meeting…”.")
+                    "its meetings, so meetdesk shows only those scheduled with it. Schedule one with “New…” above.")
         if eligible_profiles(self.session, Capability.CREATE_MEETING):
-            return "No meetings in this period. Schedule one with “New meeting…”."
+            return "No meetings in this period. Schedule one with “New…” above."
         return "No meetings in this period."
 
     def _why_none(self, conn: Connection) -> str:
@@ -138,10 +153,13 @@ class MeetingsTab(TableTab[Meeting]):
             conn = self.session.connection(meeting.profile)
             caps, live = capabilities_of(conn), conn.provider is not None
         why = "select a meeting first" if meeting is None else ("its server is not connected" if not live else "")
+        over = "" if meeting is None else meeting_over(meeting)
         for action, cap, verb in ((self.edit_action, Capability.UPDATE_MEETING, "edit"),
                                   (self.cancel_action, Capability.CANCEL_MEETING, "cancel"),
                                   (self.link_action, Capability.MEETING_JOIN_LINK, "give links to")):
             reason = why or (f"this server cannot {verb} meetings" if cap not in caps else "")
+            if not reason and over and action is not self.link_action:
+                reason = f"{over}: there is nothing left to {verb}"
             self.set_enabled(action, not reason, reason)
         live_why = why or ("this server has no live control" if Capability.LIVE_CONTROL not in caps else "")
         self.set_enabled(self.live_action, not live_why, live_why)

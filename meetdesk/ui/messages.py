@@ -51,3 +51,20 @@ def confirm(parent: QWidget | None, title: str, text: str, action: str, on_yes: 
     box.open()
     return box
 
+
+
+def refresh_outcome(names: list[str], errors: dict[str, str]) -> str:
+    """The status line after refreshing the servers ``names``; ``errors`` holds the refreshes that failed.
+    A server whose refresh failed is never counted as refreshed."""
+    failed = [n for n in names if n in errors]
+    if not failed:
+        return f"Refreshed {len(names)} server{'s' if len(names) != 1 else ''}."
+    quoted = [f"“{n}”" for n in failed]
+    which = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + f" and {quoted[-1]}"
+    first = errors[failed[0]]
+    text = f"Refresh of {which} failed: {first}" if len(failed) == 1 else \
+        f"Refresh of {which} failed ({quoted[0]}: {first})"
+    rest = len(names) - len(failed)
+    if rest:
+        text += " — the other server was refreshed." if rest == 1 else f" — the other {rest} servers were refreshed."
+    return text

@@ -76,7 +76,7 @@ class RoomDialog(EditorDialog):
         if room is None:
             self.id_edit.setPlaceholderText("optional")
             holder, self.id_error = field_with_error(
-                self.id_edit, "room_id", "Leave empty to let the server choose one. Letters, digits, - and _.")
+                self.id_edit, "room_id", "Leave empty to let the server choose one.")  # set per server below
         else:
             self.id_edit.setText(room.id)
             self.id_edit.setReadOnly(True)
@@ -128,6 +128,11 @@ class RoomDialog(EditorDialog):
         specs = cls.room_fields if cls is not None else ()
         heading = f"Room options ({cls.display_name})" if cls is not None else "Room options"
         self.options.rebuild(specs, heading)
+        hint = self.findChild(QLabel, "hint_room_id")
+        if cls is not None and hint is not None:  # what happens to an empty id differs per back end
+            hint.setText(cls.room_id_help)
+            self.id_edit.setEnabled(cls.room_id_settable)
+            self.id_edit.setPlaceholderText("optional" if cls.room_id_settable else "chosen by the server")
         if not name:
             self.banner.show_message("No connected server can create rooms. Connect one in the Connections panel "
                                      "first.", "info")
@@ -150,7 +155,8 @@ class RoomDialog(EditorDialog):
             return None
         if options is None:
             return None
-        room_id = self.id_edit.text().strip() if self.room is None else None
+        # a disabled field keeps what was typed (for another server) but is not sent
+        room_id = self.id_edit.text().strip() if self.room is None and self.id_edit.isEnabled() else None
         return RoomDraft(name=name, room_id=room_id or None, options=options)
 
     def operation(self, draft: RoomDraft) -> tuple[str, Callable[[], Awaitable[Room]]]:

@@ -59,7 +59,7 @@ class RoomsTab(TableTab[Room]):
         self.filter.currentIndexChanged.connect(lambda _i: self.refresh_view())
         self.search_row.addWidget(self.filter)
 
-        self.new_action = self.add_action("New room…", self.new_room, "Create a room on a connected server.",
+        self.new_action = self.add_action("New…", self.new_room, "Create a room on a connected server.",
                                           "newRoom")
         self.edit_action = self.add_action("Edit…", self.edit_selected, "Change the selected room's settings.",
                                            "editRoom")
@@ -139,7 +139,7 @@ class RoomsTab(TableTab[Room]):
                 return "None of the connected servers reports past rooms. Choose “Active rooms” above."
             return "No past rooms on the connected servers."
         if eligible_profiles(self.session, Capability.CREATE_ROOM):
-            return "No rooms on the connected servers yet. Create one with “New room…”."
+            return "No rooms on the connected servers yet. Create one with “New…” above."
         return "No rooms on the connected servers."
 
     def _why_none(self, conn: Connection) -> str:

@@ -113,6 +113,7 @@ def field_with_error(widget: QWidget, name: str, hint: str = "") -> tuple[QWidge
     column.addWidget(widget)
     if hint:
         hint_label = QLabel(hint, holder)
+        hint_label.setObjectName(f"hint_{name}")
         hint_label.setWordWrap(True)
         hint_label.setStyleSheet("color: palette(placeholder-text);")
         column.addWidget(hint_label)

@@ -45,6 +45,17 @@ def test_a_broken_room_list_is_an_error_not_no_rooms(cli: Cli, om: Sim) -> None:
     assert cli("rooms", "OM", "--json").out.strip() != "[]"
 
 
+def test_check_is_a_failure_when_the_sign_in_works_but_the_data_cannot_be_read(cli: Cli, om: Sim) -> None:
+    om.host.faults.mode, om.host.faults.path_prefix = "nested", ROOM_LIST
+    run = cli("check", "OM")
+    clean(run, 1, "loading its data failed")
+    assert "nested too deeply" in run.err and "Warning:" not in run.err, run
+    as_json = cli("check", "OM", "--json")
+    assert as_json.code == 1 and as_json.json()["error"]["exit_code"] == 1, as_json
+    om.host.faults.mode = ""
+    assert cli("check", "OM").code == 0
+
+
 def test_one_unreadable_room_is_skipped_with_a_warning_the_rest_listed(cli: Cli, om: Sim) -> None:
     healthy = cli("rooms", "OM", "--json")
     assert healthy.code == 0

@@ -57,3 +57,14 @@ def test_validate_url_and_loopback() -> None:
     assert is_loopback_host("127.0.0.1") and is_loopback_host("localhost") and is_loopback_host("[::1]")
     assert not is_loopback_host("meet.example.org") and not is_loopback_host("10.0.0.1")
     assert parse_bool("On") is True and parse_bool("0") is False
+
+
+def test_a_choice_error_names_the_empty_choice_instead_of_showing_nothing() -> None:
+    lang = FieldSpec("lang", "Interface language", FieldKind.CHOICE,
+                     choices=(("", "The browser's language"), ("en", "English"), ("de", "German")))
+    with pytest.raises(ValidationError) as info:
+        parse_options((lang,), {"lang": "xx"})
+    message = info.value.message
+    assert "one of: en, de or empty (the browser's language); not “xx”" in message, message
+    assert ": ," not in message
+    assert parse_options((lang,), {"lang": ""}) == {"lang": ""}

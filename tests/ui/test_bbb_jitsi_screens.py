@@ -8,13 +8,16 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from meetdesk.domain.models import Profile
+from meetdesk.domain.models import JoinRequest, Profile, RoomDraft
 from meetdesk.services.session import Session
 from meetdesk.simulators.host import SimulatorHost, build_simulator
 from meetdesk.ui.composer import JoinLinkComposer
+from meetdesk.ui.composer.link_panel import LinkPanel
 from meetdesk.ui.recordings_dialog import RecordingsDialog
+from meetdesk.ui.room_dialog import RoomDialog
 from meetdesk.ui.rooms_tab import RoomsTab
 from meetdesk.ui.table_models import ROW_ROLE
 from tests.ui.conftest import OFFSCREEN_NOTE, until
@@ -116,3 +119,42 @@ async def test_recordings_dialog_filters_by_state_and_publishes(qtbot: QtBot, se
                 what="the recording to leave the unpublished list")
     dialog.state_combo.setCurrentIndex(dialog.state_combo.findData("published"))
     await until(lambda: dialog.model.rowCount() == 3 and not dialog._loading, what="all published")
+
+
+@pytest.mark.asyncio
+async def test_the_room_id_hint_says_what_each_back_end_does_with_an_empty_id(
+        qtbot: QtBot, session: Session, hosts: dict[str, SimulatorHost]) -> None:
+    for kind, name in (("bigbluebutton", "Campus BBB"), ("jitsi", "Team Jitsi"), ("plugnmeet", "Office")):
+        await connect(session, kind, hosts[kind], name)
+    dialog = RoomDialog(session)
+    keep(dialog)
+    dialog.open()
+    combo = dialog.profile_combo
+    assert combo is not None
+    hint = dialog.findChild(QLabel, "hint_room_id")
+    assert hint is not None
+    for name in ("Campus BBB", "Team Jitsi", "Office"):
+        combo.setCurrentIndex(combo.findData(name))
+        text = hint.text()
+        assert "server choose" not in text and "meetdesk makes one from the name" in text, (name, text)
+        assert dialog.id_edit.isEnabled()
+    # and it is true: an empty id on BigBlueButton becomes one made from the name
+    room = await session.create_room("Campus BBB", RoomDraft(name="Weekly team call"))
+    assert room.id.startswith("weekly-team-call-"), room.id
+
+
+@pytest.mark.asyncio
+async def test_open_in_browser_says_it_joins_you_as_the_person_the_link_is_for(
+        qtbot: QtBot, session: Session, hosts: dict[str, SimulatorHost]) -> None:
+    await connect(session, "bigbluebutton", hosts["bigbluebutton"], "Campus BBB")
+    link = await session.join_link("Campus BBB", JoinRequest(room_id="biology-101", display_name="Ana Lima"))
+    panel = LinkPanel()
+    keep(panel)
+    panel.show()
+    assert panel.open_note.isHidden()
+    panel.show_link(link)
+    note = panel.open_note.text()
+    assert panel.open_note.isVisible() and "joins you as “Ana Lima” (participant)" in note, note
+    assert "personal" in note and note in panel.open_button.toolTip()
+    panel.clear()
+    assert panel.open_note.isHidden() and "Ana Lima" not in panel.open_button.toolTip()

@@ -64,6 +64,12 @@ def _toolbar_overflows(toolbar: QToolBar) -> bool:
     return extension is not None and extension.isVisible()
 
 
+def _toolbar_slack(toolbar: QToolBar) -> float:
+    """The share of the toolbar's width its buttons leave free: a desktop font one step larger (9 → 10 pt, about
+    11 % wider text) must still fit."""
+    return 1 - toolbar.sizeHint().width() / toolbar.width()
+
+
 @pytest.mark.asyncio
 async def test_1280x720_shows_the_important_columns(qtbot: QtBot, demo: Session) -> None:
     window = await _window(qtbot, demo, 1280, 720)
@@ -77,10 +83,19 @@ async def test_1280x720_shows_the_important_columns(qtbot: QtBot, demo: Session)
 @pytest.mark.asyncio
 async def test_1024x680_toolbars_fit_and_the_composer_keeps_its_form(qtbot: QtBot, demo: Session) -> None:
     window = await _window(qtbot, demo, 1024, 680)
+    assert window.connections_dock.isVisible() and window.composer_dock.isVisible()
     assert not _toolbar_overflows(window.rooms_tab.toolbar)
+    assert _toolbar_slack(window.rooms_tab.toolbar) >= 0.12
     window.tabs.setCurrentWidget(window.meetings_tab)
     QApplication.processEvents()
-    assert not _toolbar_overflows(window.meetings_tab.toolbar)
+    tab = window.meetings_tab
+    assert not _toolbar_overflows(tab.toolbar)
+    assert _toolbar_slack(tab.toolbar) >= 0.12, _toolbar_slack(tab.toolbar)
+    # every action is a visible button: Invite…, Live…, Copy link and Refresh too
+    for action in (tab.new_action, tab.edit_action, tab.cancel_action, tab.invite_action, tab.link_action,
+                   tab.live_action, tab.refresh_action):
+        buttons = [w for w in action.associatedObjects() if isinstance(w, QToolButton) and w.isVisible()]
+        assert buttons, action.text()
 
     composer = window.composer
     composer.select("Demo plugNmeet", None)

@@ -179,3 +179,25 @@ async def test_composer_makes_the_meetings_guest_or_chair_link(qtbot: QtBot, ses
         assert task is not None, composer.link_panel.error.text()
         await task
         assert composer.link_panel.edit.text().endswith(key)
+
+
+@pytest.mark.asyncio
+async def test_an_ended_huawei_meeting_offers_no_edit_or_cancel_and_says_why(
+        qtbot: QtBot, session: Session, huawei: tuple[SimulatorHost, Any]) -> None:
+    await connected(session, huawei)
+    tab = MeetingsTab(session)
+    qtbot.addWidget(tab)
+    tab.resize(1100, 500)
+    tab.show()
+    await until(lambda: tab.proxy.rowCount() == 4, what="Huawei meetings")
+    ended = select(tab, "Morning stand-up")
+    assert ended.extra["state"] == "ended"
+    for action in (tab.edit_action, tab.cancel_action):
+        assert not action.isEnabled()
+        assert "has ended" in action.toolTip(), action.toolTip()
+    assert tab.live_action.isEnabled()  # its record (who was there) can still be read
+    tab.delete_selected()
+    assert tab.findChild(QMessageBox) is None  # no confirmation for a cancel that cannot happen
+    select(tab, "Budget review")  # a scheduled one still can
+    assert tab.edit_action.isEnabled() and tab.cancel_action.isEnabled()
+    assert "has ended" not in tab.cancel_action.toolTip()

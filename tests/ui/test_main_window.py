@@ -26,6 +26,7 @@ from meetdesk.services.secret_store import SecretStore
 from meetdesk.services.session import ConnectionState, Session
 from meetdesk.ui.app import ErrorReporter, build_main_window, qt_messages_logged, run_gui, setup_logging
 from meetdesk.ui.main_window import MainWindow
+from meetdesk.ui.messages import refresh_outcome
 from meetdesk.ui.tasks import activity
 from meetdesk.ui.ui_state import state_path
 from tests.ui.conftest import OFFSCREEN_NOTE, next_emission, until
@@ -135,7 +136,8 @@ async def test_a_refresh_that_could_not_read_the_answer_is_not_reported_as_refre
     assert task is not None
     await task
     status = window.status_text()
-    assert status.startswith("Refreshed 0 of 1;") and "nested too deeply" in status, status
+    assert status.startswith("Refresh of “Office” failed: ") and "nested too deeply" in status, status
+    assert "Refreshed" not in status and "refreshed" not in status
     conn = session.connection("Office")
     assert conn.stale and conn.refresh_failure is not None
 
@@ -422,3 +424,12 @@ def test_asking_for_the_composer_before_it_is_built_builds_it(qtbot: QtBot, sess
     window.show_composer()  # Ctrl+L before the first paint was handled
     assert type(window.composer).__name__ == "JoinLinkComposer"
     assert window.composer_dock.widget() is window.composer
+
+
+def test_the_refresh_status_names_the_servers_that_failed_and_counts_only_the_others() -> None:
+    assert refresh_outcome(["A", "B"], {}) == "Refreshed 2 servers."
+    assert refresh_outcome(["A"], {"A": "timed out"}) == "Refresh of “A” failed: timed out"
+    assert refresh_outcome(["A", "B", "C"], {"B": "timed out"}) == \
+        "Refresh of “B” failed: timed out — the other 2 servers were refreshed."
+    assert refresh_outcome(["A", "B", "C"], {"A": "x", "C": "y"}) == \
+        "Refresh of “A” and “C” failed (“A”: x) — the other server was refreshed."

@@ -16,7 +16,7 @@ from meetdesk.domain.models import Meeting, Profile
 from meetdesk.services.session import Session
 from meetdesk.ui import local_time
 from meetdesk.ui.meeting_dialog import MeetingDialog
-from meetdesk.ui.meetings_tab import EMPTY_NOT_CONNECTED, MeetingsTab
+from meetdesk.ui.meetings_tab import EMPTY_NOT_CONNECTED, MeetingsTab, meeting_over
 from meetdesk.ui.table_models import ROW_ROLE
 from tests.ui.conftest import OFFSCREEN_NOTE, until
 from tests.ui.fake_backend import connect_fake, qt_hygiene  # noqa: F401 - autouse fixture
@@ -245,3 +245,16 @@ async def test_day_week_custom_and_today_against_the_openmeetings_simulator(
     assert custom_end - custom_start == timedelta(days=1)
     await until(lambda: loaded_within(), what="the custom range's meetings")
     await session.aclose()
+
+
+def test_a_meeting_is_over_when_its_server_says_ended_or_its_end_is_past() -> None:
+    now = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
+    hour = timedelta(hours=1)
+    past = Meeting("1", "Done", now - 2 * hour, now - hour)
+    assert "over" in meeting_over(past, now)
+    assert meeting_over(Meeting("2", "Later", now + hour, now + 2 * hour), now) == ""
+    assert "has ended" in meeting_over(Meeting("3", "Ended early", now - hour, now + hour, extra={"state": "ended"}),
+                                       now)
+    # a running meeting that overruns, and a recurring series whose first date is past, can still be changed
+    assert meeting_over(Meeting("4", "Overrun", now - 2 * hour, now - hour, extra={"state": "running"}), now) == ""
+    assert meeting_over(Meeting("5", "Weekly", now - 2 * hour, now - hour, extra={"recurring": True}), now) == ""

@@ -100,6 +100,8 @@ class BigBlueButtonProvider(Provider):
     )
     url_label: ClassVar[str] = "BigBlueButton API address"
     url_placeholder: ClassVar[str] = "https://bbb.example.org/bigbluebutton/api"
+    room_id_help: ClassVar[str] = ("The BigBlueButton meeting ID. Leave empty and meetdesk makes one from the name "
+                                   "and a random suffix (e.g. weekly-team-call-3f9a1c).")
     connection_fields: ClassVar[tuple[FieldSpec, ...]] = F.CONNECTION_FIELDS
     room_fields: ClassVar[tuple[FieldSpec, ...]] = F.ROOM_FIELDS
     join_fields: ClassVar[tuple[FieldSpec, ...]] = F.JOIN_FIELDS

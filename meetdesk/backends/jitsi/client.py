@@ -63,6 +63,8 @@ class JitsiProvider(Provider):
     )
     url_label: ClassVar[str] = "Jitsi address"
     url_placeholder: ClassVar[str] = "https://meet.example.org (JaaS: https://8x8.vc)"
+    room_id_help: ClassVar[str] = ("The room's name in its link. Leave empty and meetdesk makes one from the name "
+                                   "(e.g. weekly-team-call).")
     connection_fields: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(key="deployment", label="Deployment", kind=FieldKind.CHOICE, default=SELF_HOSTED,
                   choices=((SELF_HOSTED, "Self-hosted (app id and secret)"), (JAAS, "8x8 JaaS (API key)"))),

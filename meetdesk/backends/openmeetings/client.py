@@ -82,6 +82,8 @@ class OpenMeetingsProvider(OpenMeetingsRooms):
     )
     url_label = "OpenMeetings address"
     url_placeholder = "https://meet.example.org:5443/openmeetings"
+    room_id_help = "OpenMeetings numbers its rooms itself."
+    room_id_settable = False
     connection_fields: ClassVar[tuple[FieldSpec, ...]] = CONNECTION_FIELDS
     room_fields: ClassVar[tuple[FieldSpec, ...]] = ROOM_FIELDS
     meeting_fields: ClassVar[tuple[FieldSpec, ...]] = MEETING_FIELDS

@@ -73,6 +73,8 @@ class OpenMeetingsAxisProvider(AxisSession):
     )
     url_label: ClassVar[str] = "OpenMeetings address"
     url_placeholder: ClassVar[str] = "http://om.example.org:5080/openmeetings"
+    room_id_help: ClassVar[str] = "OpenMeetings numbers its rooms itself."
+    room_id_settable: ClassVar[bool] = False
     link_policy: ClassVar[LinkPolicy] = LinkPolicy(
         lifetime=HASH_LIFETIME, single_use=True, per_person=True, role_bearing=True, made_at_join_time=True,
         summary="OpenMeetings 2.x/3.0 links admit one person once and die with their server session (about 30 "

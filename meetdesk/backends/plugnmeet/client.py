@@ -108,6 +108,8 @@ class PlugNmeetProvider(Provider):
     )
     url_label: ClassVar[str] = "Server URL"
     url_placeholder: ClassVar[str] = "https://plugnmeet.example.org"
+    room_id_help: ClassVar[str] = ("Leave empty and meetdesk makes one from the name (e.g. weekly-team-call). "
+                                   "Letters, digits, - and _.")
     room_fields: ClassVar[tuple[FieldSpec, ...]] = ROOM_FIELDS
     join_fields: ClassVar[tuple[FieldSpec, ...]] = JOIN_FIELDS
     # getJoinToken: exp = now + client.token_validity (10 min in the sample config), one join per token

@@ -23,6 +23,19 @@ QR_SIZE = 132
 POLICY_STYLE = "color: palette(placeholder-text);"
 
 
+OPEN_TIP = "Open the link in your web browser"
+
+
+def open_note(link: JoinLink) -> str:
+    """What “Open in browser” does with a personal link: the coordinator joins as that participant."""
+    if not link.display_name.strip():
+        return ""
+    who = "moderator" if link.role is Role.MODERATOR else "participant"
+    used_up = " and uses it up (single use)" if link.single_use else ""
+    return (f"This link is personal: opening it joins you as “{link.display_name}” ({who}){used_up}. "
+            "To look in yourself, make a link with your own name.")
+
+
 def _duration(seconds: float) -> str:
     minutes = max(0, round(seconds / 60))
     if minutes < 1:
@@ -82,11 +95,17 @@ class LinkPanel(QWidget):
         self.copy_button.setToolTip("Copy the link to the clipboard")
         self.open_button = QPushButton("Open in browser", self)
         self.open_button.setObjectName("openLink")
-        self.open_button.setToolTip("Join yourself with this link (it is then used up if it is single-use)")
+        self.open_button.setToolTip(OPEN_TIP)
         row.addWidget(self.copy_button)
         row.addWidget(self.open_button)
         row.addStretch(1)
         layout.addLayout(row)
+        # the link is made for one person: opening it here joins the coordinator under that person's name
+        self.open_note = WrapLabel(self)
+        self.open_note.setObjectName("openLinkNote")
+        self.open_note.setStyleSheet(POLICY_STYLE)
+        self.open_note.hide()
+        layout.addWidget(self.open_note)
 
         self.policy_note = WrapLabel(self)
         self.policy_note.setObjectName("linkPolicy")
@@ -145,6 +164,9 @@ class LinkPanel(QWidget):
         self._tick.stop()
         self.copy_button.setEnabled(False)
         self.open_button.setEnabled(False)
+        self.open_button.setToolTip(OPEN_TIP)
+        self.open_note.clear()
+        self.open_note.hide()
         self.copy_button.setText(COPY_TEXT)
 
     def show_link(self, link: JoinLink) -> None:
@@ -156,6 +178,10 @@ class LinkPanel(QWidget):
         self.edit.setToolTip(link.url)
         self.copy_button.setEnabled(True)
         self.open_button.setEnabled(True)
+        note = open_note(link)
+        self.open_button.setToolTip(f"{OPEN_TIP}\n{note}" if note else OPEN_TIP)
+        self.open_note.setText(note)
+        self.open_note.setVisible(bool(note))
         self.policy_note.hide()  # the link's own facts below say it now
         pixmap = QPixmap()
         pixmap.loadFromData(qr_png(link.url, scale=4))
