@@ -7,25 +7,13 @@ import argparse
 from typing import Any
 
 from meetdesk.backends.base import Capability
+from meetdesk.cli.actions import LIVE_ACTIONS
 from meetdesk.cli.context import Context
 from meetdesk.cli.output import jsonable, pairs, table
 from meetdesk.domain.errors import ValidationError
 from meetdesk.domain.models import LiveInvitee, LiveStatus
 
 WHAT = "controlling running meetings"
-
-#: action → (what it does, in the past tense)
-LIVE_ACTIONS: dict[str, tuple[str, str]] = {
-    "start": ("start a scheduled meeting now", "started"),
-    "status": ("show a meeting's state and who is online", ""),
-    "lock": ("lock a running meeting: nobody else can join", "locked"),
-    "unlock": ("unlock a running meeting", "unlocked"),
-    "mute": ("mute everyone in a running meeting except the chair", "muted"),
-    "unmute": ("unmute everyone in a running meeting", "unmuted"),
-    "extend": ("make a running meeting longer", "extended"),
-    "end": ("end a running meeting for everyone", "ended"),
-}
-
 
 def live_json(status: LiveStatus, profile: str) -> dict[str, Any]:
     def person(p: Any) -> dict[str, Any]:
@@ -105,27 +93,3 @@ async def cmd_invite(ctx: Context, args: argparse.Namespace) -> int:
                     "name": display, "phone": phone, "sip": sip, "email": email, "terminal": args.terminal},
                    f"{what} {who} into meeting “{args.meeting_id}” on “{args.name}”.")
     return 0
-
-
-def add_live_commands(sub: Any, leaf: Any) -> None:
-    """Register ``live …`` and ``invite`` on the main parser (``leaf`` is main's helper for one command)."""
-    live = sub.add_parser("live", help="start a meeting, see who is online, lock, mute, extend or end it",
-                          description="Start a meeting, see who is online, lock, mute, extend or end it.")
-    actions = live.add_subparsers(dest="live_command", metavar="ACTION", required=True)
-    for action, (text, _done) in LIVE_ACTIONS.items():
-        p = leaf(actions, action, cmd_live, text)
-        p.add_argument("name", metavar="PROFILE", help="the profile's name")
-        p.add_argument("meeting_id", metavar="MEETING_ID")
-        if action == "extend":
-            p.add_argument("--minutes", type=int, required=True, metavar="N", help="how many minutes longer")
-        p.set_defaults(action=action)
-
-    p = leaf(sub, "invite", cmd_invite, "call someone into a running meeting")
-    p.add_argument("name", metavar="PROFILE", help="the profile's name")
-    p.add_argument("meeting_id", metavar="MEETING_ID")
-    p.add_argument("--name", dest="display_name", metavar="NAME", help="the person's name")
-    p.add_argument("--phone", metavar="NUMBER", help="a phone number to call, e.g. +8613800000000")
-    p.add_argument("--sip", metavar="NUMBER", help="a SIP number (a meeting app or a terminal)")
-    p.add_argument("--email", metavar="ADDRESS", help="where to send the notification, where the back end can")
-    p.add_argument("--terminal", action="store_true",
-                   help="call a meeting-room terminal by its --sip number with the meeting password")

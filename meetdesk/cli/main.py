@@ -10,37 +10,27 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib
 import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from meetdesk import __version__
-from meetdesk.cli.accounts import cmd_account_admin, cmd_account_create
-from meetdesk.cli.context import Context
-from meetdesk.cli.invitations import cmd_invitation, cmd_links
-from meetdesk.cli.links import cmd_link
-from meetdesk.cli.live import add_live_commands
-from meetdesk.cli.meetings import cmd_meeting_cancel, cmd_meeting_create, cmd_meeting_update, cmd_meetings
+from meetdesk.cli.actions import RECORDING_ACTION_NAMES, ROOM_ACTION_HELP, add_live_commands
 from meetdesk.cli.output import Output
-from meetdesk.cli.presets import cmd_preset_list, cmd_preset_remove, cmd_preset_save, cmd_preset_show
-from meetdesk.cli.profiles import (
-    cmd_check,
-    cmd_profile_add,
-    cmd_profile_list,
-    cmd_profile_remove,
-    cmd_profile_secret,
-    cmd_profile_show,
-    cmd_providers,
-)
-from meetdesk.cli.recordings import RECORDING_ACTIONS, cmd_recording_action, cmd_recordings
-from meetdesk.cli.rooms import ROOM_ACTIONS, cmd_room_action, cmd_room_create, cmd_room_update, cmd_rooms
 from meetdesk.domain.errors import MeetdeskError, ValidationError
+
+if TYPE_CHECKING:
+    from meetdesk.cli.context import Context
 
 log = logging.getLogger("meetdesk.cli")
 
-Handler = Callable[[Context, argparse.Namespace], Awaitable[int]]
+Handler = Callable[["Context", argparse.Namespace], Awaitable[int]]
+#: a command's handler as "module:function" under meetdesk.cli — imported only when that command runs, so a
+#: command pays only for its own imports (icalendar, segno … stay unloaded for ``rooms``)
+HandlerRef = str
 
 EXIT_INTERRUPTED = 130
 #: the same switch as the window's: MEETDESK_LOG=debug
@@ -83,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"meetdesk {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def leaf(group: argparse._SubParsersAction[_Parser], name: str, handler: Handler, help: str,
+    def leaf(group: argparse._SubParsersAction[_Parser], name: str, handler: HandlerRef, help: str,
              ) -> argparse.ArgumentParser:
         p = group.add_parser(name, parents=[common], help=help, description=help[:1].upper() + help[1:] + ".")
         p.set_defaults(handler=handler)
@@ -93,11 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help[:1].upper() + help[1:] + ".")
         return p.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
 
-    p = leaf(sub, "providers", cmd_providers, "list the back ends, their connection fields, options and abilities")
+    p = leaf(sub, "providers", "profiles:cmd_providers",
+             "list the back ends, their connection fields, options and abilities")
     p.add_argument("kind", nargs="?", help="show only this back end")
 
     profiles = nested("profile", "add, list, show or remove saved connections; store a new secret")
-    p = leaf(profiles, "add", cmd_profile_add, "save a connection; its secret goes to the keyring")
+    p = leaf(profiles, "add", "profiles:cmd_profile_add", "save a connection; its secret goes to the keyring")
     p.add_argument("name", metavar="PROFILE", help="the new profile's name, e.g. \"Training server\"")
     p.add_argument("--provider", required=True, metavar="KIND", help="the back end kind (see: meetdesk providers)")
     p.add_argument("--url", required=True, help="the server's address")
@@ -107,27 +98,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-http", action="store_true", help="allow plain http:// to a server that is not local")
     p.add_argument("--deadline", type=float, metavar="SECONDS",
                    help="give up on a call to this server after this many seconds in all (default 60)")
-    leaf(profiles, "list", cmd_profile_list, "list the saved profiles")
-    for action, handler, text in (("show", cmd_profile_show, "show one profile (never its secret)"),
-                                  ("remove", cmd_profile_remove, "remove a profile and its saved secret")):
+    leaf(profiles, "list", "profiles:cmd_profile_list", "list the saved profiles")
+    for action, handler, text in (("show", "profiles:cmd_profile_show", "show one profile (never its secret)"),
+                                  ("remove", "profiles:cmd_profile_remove", "remove a profile and its saved secret")):
         leaf(profiles, action, handler, text).add_argument("name", metavar="PROFILE", help="the profile's name")
-    p = leaf(profiles, "secret", cmd_profile_secret, "store a new secret (password, API secret) for a profile")
+    p = leaf(profiles, "secret", "profiles:cmd_profile_secret",
+             "store a new secret (password, API secret) for a profile")
     p.add_argument("name", metavar="PROFILE", help="the profile's name")
     p.add_argument("--secret-stdin", action="store_true", help="read the secret from one line of standard input")
 
-    p = leaf(sub, "check", cmd_check, "connect to a profile's server and report what it says")
+    p = leaf(sub, "check", "profiles:cmd_check", "connect to a profile's server and report what it says")
     p.add_argument("name", metavar="PROFILE", help="the profile's name")
 
-    p = leaf(sub, "rooms", cmd_rooms, "list a server's rooms")
+    p = leaf(sub, "rooms", "rooms:cmd_rooms", "list a server's rooms")
     p.add_argument("name", metavar="PROFILE", help="the profile's name")
     p.add_argument("--past", action="store_true", help="include rooms that have ended")
 
-    p = leaf(sub, "meetings", cmd_meetings, "list scheduled meetings (default: from yesterday to two weeks ahead)")
+    p = leaf(sub, "meetings", "meetings:cmd_meetings",
+             "list scheduled meetings (default: from yesterday to two weeks ahead)")
     p.add_argument("name", metavar="PROFILE", help="the profile's name")
     p.add_argument("--from", dest="start", metavar="ISO", help="from this date or time, e.g. 2025-03-01")
     p.add_argument("--to", dest="end", metavar="ISO", help="up to this date (inclusive) or time")
 
-    p = leaf(sub, "link", cmd_link, "make a join link for a participant")
+    p = leaf(sub, "link", "links:cmd_link", "make a join link for a participant")
     p.add_argument("name", metavar="PROFILE", help="the profile's name")
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--room", metavar="ID", help="the room's id")
@@ -148,24 +141,25 @@ def build_parser() -> argparse.ArgumentParser:
     _invitation_commands(sub, leaf)
 
     rooms = nested("room", "create, edit, delete, end, open or close a room")
-    p = leaf(rooms, "create", cmd_room_create, "create a room")
+    p = leaf(rooms, "create", "rooms:cmd_room_create", "create a room")
     p.add_argument("name", metavar="PROFILE", help="the profile's name")
     p.add_argument("--name", dest="room_name", required=True, metavar="ROOM_NAME", help="the room's title")
     p.add_argument("--id", metavar="ID", help="the room id (some back ends derive one from the title)")
     _options(p, "room")
-    p = leaf(rooms, "update", cmd_room_update, "change a room; what is not given stays as it is")
+    p = leaf(rooms, "update", "rooms:cmd_room_update", "change a room; what is not given stays as it is")
     p.add_argument("name", metavar="PROFILE", help="the profile's name")
     p.add_argument("room_id", metavar="ROOM_ID")
     p.add_argument("--name", dest="room_name", metavar="ROOM_NAME", help="a new title")
     _options(p, "room")
-    for action, (_cap, what, _done) in ROOM_ACTIONS.items():
-        p = leaf(rooms, action, cmd_room_action, what.replace("rooms", "a room"))
+    for action, what in ROOM_ACTION_HELP.items():
+        p = leaf(rooms, action, "rooms:cmd_room_action", what.replace("rooms", "a room"))
         p.add_argument("name", metavar="PROFILE", help="the profile's name")
         p.add_argument("room_id", metavar="ROOM_ID")
         p.set_defaults(action=action)
 
     meetings = nested("meeting", "schedule, change or cancel a meeting")
-    for action, handler, required in (("create", cmd_meeting_create, True), ("update", cmd_meeting_update, False)):
+    for action, handler, required in (("create", "meetings:cmd_meeting_create", True),
+                                      ("update", "meetings:cmd_meeting_update", False)):
         text = "schedule a meeting" if required else "change a meeting; what is not given stays as it is"
         p = leaf(meetings, action, handler, text)
         p.add_argument("name", metavar="PROFILE", help="the profile's name")
@@ -179,18 +173,18 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--description", metavar="D")
         p.add_argument("--location", metavar="L")
         _options(p, "meeting")
-    p = leaf(meetings, "cancel", cmd_meeting_cancel, "cancel a meeting")
+    p = leaf(meetings, "cancel", "meetings:cmd_meeting_cancel", "cancel a meeting")
     p.add_argument("name", metavar="PROFILE", help="the profile's name")
     p.add_argument("meeting_id", metavar="MEETING_ID")
 
-    p = leaf(sub, "recordings", cmd_recordings, "list recordings")
+    p = leaf(sub, "recordings", "recordings:cmd_recordings", "list recordings")
     p.add_argument("name", metavar="PROFILE", help="the profile's name")
     p.add_argument("--room", metavar="ID", help="only this room's recordings")
     p.add_argument("--state", metavar="S[,S…]", help="only recordings in these states, e.g. published,unpublished "
                                                     "or any (back ends that have states, see: meetdesk providers)")
     recording = nested("recording", "delete, publish, unpublish or change a recording; print its playback link")
-    for action in RECORDING_ACTIONS:
-        p = leaf(recording, action, cmd_recording_action,
+    for action in RECORDING_ACTION_NAMES:
+        p = leaf(recording, action, "recordings:cmd_recording_action",
                  "print the playback or download link" if action == "url" else f"{action} a recording")
         p.add_argument("name", metavar="PROFILE", help="the profile's name")
         p.add_argument("recording_id", metavar="RECORDING_ID")
@@ -200,23 +194,23 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(action=action)
 
     accounts = nested("account", "create accounts on a multi-tenant instance and look up their administrators")
-    p = leaf(accounts, "create", cmd_account_create, "create an account and its first administrator")
+    p = leaf(accounts, "create", "accounts:cmd_account_create", "create an account and its first administrator")
     p.add_argument("name", metavar="PROFILE", help="the profile's name (an instance-level key)")
     p.add_argument("--email", required=True, metavar="E", help="the administrator's e-mail address")
     p.add_argument("--first-name", required=True, metavar="F")
     p.add_argument("--last-name", required=True, metavar="L")
     p.add_argument("--language", metavar="L", help="the administrator's language, e.g. de (default en)")
     _options(p, "account")
-    p = leaf(accounts, "admin", cmd_account_admin, "show an account's administrators and their user ids")
+    p = leaf(accounts, "admin", "accounts:cmd_account_admin", "show an account's administrators and their user ids")
     p.add_argument("name", metavar="PROFILE", help="the profile's name")
     p.add_argument("account_id", metavar="ACCOUNT_ID")
     add_live_commands(sub, leaf)
 
     presets = nested("preset", "saved custom designs for join links")
-    leaf(presets, "list", cmd_preset_list, "list saved designs")
-    leaf(presets, "show", cmd_preset_show, "show a saved design").add_argument("name", metavar="DESIGN")
-    leaf(presets, "remove", cmd_preset_remove, "remove a saved design").add_argument("name", metavar="DESIGN")
-    p = leaf(presets, "save", cmd_preset_save, "save (or replace) a design")
+    leaf(presets, "list", "presets:cmd_preset_list", "list saved designs")
+    leaf(presets, "show", "presets:cmd_preset_show", "show a saved design").add_argument("name", metavar="DESIGN")
+    leaf(presets, "remove", "presets:cmd_preset_remove", "remove a saved design").add_argument("name", metavar="DESIGN")
+    p = leaf(presets, "save", "presets:cmd_preset_save", "save (or replace) a design")
     p.add_argument("name", metavar="DESIGN")
     p.add_argument("--design", action="append", required=True, metavar="KEY=VALUE", help="repeatable")
     return parser
@@ -224,7 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _invitation_commands(sub: argparse._SubParsersAction[_Parser],
                          leaf: Callable[..., argparse.ArgumentParser]) -> None:
-    p = leaf(sub, "links", cmd_links, "make a personal join link for everybody on a list (CSV: name, e-mail, role)")
+    p = leaf(sub, "links", "invitations:cmd_links",
+             "make a personal join link for everybody on a list (CSV: name, e-mail, role)")
     p.add_argument("name", metavar="PROFILE", help="the profile's name")
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--room", metavar="ID", help="the room's id (links to join now)")
@@ -232,7 +227,8 @@ def _invitation_commands(sub: argparse._SubParsersAction[_Parser],
     p.add_argument("--csv", required=True, metavar="FILE", help="the participant list; - reads standard input")
     p.add_argument("--out", metavar="FILE", help="write the links as CSV here (default: standard output)")
     p.add_argument("--design", action="append", metavar="KEY=VALUE", help="a custom design setting; repeatable")
-    p = leaf(sub, "invitation", cmd_invitation, "print a meeting's invitation text and write its calendar file")
+    p = leaf(sub, "invitation", "invitations:cmd_invitation",
+             "print a meeting's invitation text and write its calendar file")
     p.add_argument("name", metavar="PROFILE", help="the profile's name")
     p.add_argument("--meeting", metavar="ID", help="the meeting's id")
     p.add_argument("--save-template", metavar="FILE",
@@ -265,7 +261,16 @@ def _logging(debug: bool, stream: TextIO) -> Iterator[None]:
         logger.setLevel(old_level)
 
 
-async def _run(handler: Handler, args: argparse.Namespace, out: Output, stdin: TextIO) -> int:
+def resolve_handler(ref: HandlerRef) -> Handler:
+    module, _, function = ref.partition(":")
+    handler: Handler = getattr(importlib.import_module(f"meetdesk.cli.{module}"), function)
+    return handler
+
+
+async def _run(ref: HandlerRef, args: argparse.Namespace, out: Output, stdin: TextIO) -> int:
+    from meetdesk.cli.context import Context
+
+    handler = resolve_handler(ref)
     ctx = Context.create(out, stdin)
     try:
         return await handler(ctx, args)

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from meetdesk.backends.base import Capability, Provider
+from meetdesk.cli.actions import ROOM_ACTION_HELP
 from meetdesk.cli.common import raw_options, warn_skipped
 from meetdesk.cli.context import Context
 from meetdesk.cli.input import (
@@ -81,10 +82,10 @@ async def cmd_room_update(ctx: Context, args: argparse.Namespace) -> int:
 
 
 ROOM_ACTIONS: dict[str, tuple[Capability, str, str]] = {
-    "delete": (Capability.DELETE_ROOM, "deleting rooms", "deleted"),
-    "end": (Capability.END_ROOM, "ending rooms", "ended"),
-    "open": (Capability.OPEN_CLOSE_ROOM, "opening rooms", "opened"),
-    "close": (Capability.OPEN_CLOSE_ROOM, "closing rooms", "closed"),
+    "delete": (Capability.DELETE_ROOM, ROOM_ACTION_HELP["delete"], "deleted"),
+    "end": (Capability.END_ROOM, ROOM_ACTION_HELP["end"], "ended"),
+    "open": (Capability.OPEN_CLOSE_ROOM, ROOM_ACTION_HELP["open"], "opened"),
+    "close": (Capability.OPEN_CLOSE_ROOM, ROOM_ACTION_HELP["close"], "closed"),
 }
 
 

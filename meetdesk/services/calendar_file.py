@@ -6,13 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import icalendar
 
 from meetdesk import __version__
 from meetdesk.domain.errors import ConfigError
 from meetdesk.domain.models import Meeting
+
+if TYPE_CHECKING:
+    import icalendar
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ def _zone(meeting: Meeting) -> ZoneInfo | None:
 
 
 def _address(email: str, name: str, *, role: str | None = None) -> icalendar.vCalAddress:
+    import icalendar  # ~50 ms: only when a calendar file is made, not at start-up
+
     address = icalendar.vCalAddress(f"mailto:{email}")
     if name:
         address.params["CN"] = icalendar.vText(name)
@@ -48,6 +52,8 @@ def meeting_calendar(meeting: Meeting, *, url: str = "", description: str = "", 
                      now: datetime | None = None) -> bytes:
     """The ``.ics`` bytes for ``meeting``. Times are written in the meeting's zone (with its VTIMEZONE) when it
     has a named one, else in UTC. ``url`` is the join link (URL and LOCATION)."""
+    import icalendar
+
     zone = _zone(meeting)
     cal = icalendar.Calendar()
     cal.add("prodid", f"-//meetdesk//meetdesk {__version__}//EN")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-
-import segno
+from typing import TYPE_CHECKING
 
 from meetdesk.domain.errors import ConfigError, ValidationError
+
+if TYPE_CHECKING:
+    import segno
 
 FORMATS = (".png", ".svg")
 
@@ -15,6 +17,8 @@ FORMATS = (".png", ".svg")
 def _code(url: str) -> segno.QRCode:
     if not url.strip():
         raise ValidationError("There is no link to put into a QR code yet.", field="link")
+    import segno  # only when a code is made, not at start-up
+
     return segno.make(url, error="m", micro=False)
 
 

@@ -206,9 +206,12 @@ def create_application() -> QApplication:
     return app
 
 
-def build_main_window(session: Session, *, demo: bool = False) -> MainWindow:
-    """The main window for ``session``, layout restored, not shown; for ``run_gui`` and tests."""
-    return MainWindow(session, demo=demo)
+def build_main_window(session: Session, *, demo: bool = False, defer_composer: bool = False) -> MainWindow:
+    """The main window for ``session``, layout restored, not shown; for ``run_gui`` and tests.
+
+    ``defer_composer`` (what ``run_gui`` does): the composer is built right after the first paint; until then
+    ``window.composer`` is an empty stand-in — ``window.ensure_built()`` builds it at once, ``built`` says when."""
+    return MainWindow(session, demo=demo, defer_composer=defer_composer)
 
 
 @contextlib.contextmanager
@@ -254,7 +257,7 @@ async def _run_window(options: argparse.Namespace, holder: dict[str, MainWindow]
             store = ProfileStore()
             warnings += store.load().warnings
             session = Session(store, SecretStore())
-        window = build_main_window(session, demo=options.demo)
+        window = build_main_window(session, demo=options.demo, defer_composer=True)
         holder["window"] = window
         closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 from collections.abc import Callable
-from html import escape
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -23,8 +21,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from meetdesk import APP_NAME, __version__
-from meetdesk.backends.base import available_kinds
+from meetdesk import APP_NAME
 from meetdesk.domain.models import Meeting
 from meetdesk.services.invitation_store import FILE_NAME, InvitationStore
 from meetdesk.services.reminders import Upcoming
@@ -33,13 +30,13 @@ from meetdesk.ui import theme
 from meetdesk.ui.auto_refresh import INTERVALS, AutoRefresh
 from meetdesk.ui.connections_panel import ConnectionsPanel
 from meetdesk.ui.icons import app_icon
-from meetdesk.ui.kinds import kind_display_name
 from meetdesk.ui.messages import refresh_outcome, show_error
 from meetdesk.ui.session_bridge import SessionBridge, bridge_for
 from meetdesk.ui.tasks import AsyncOp, activity
 from meetdesk.ui.theme import set_tone
 from meetdesk.ui.tray import TrayController
 from meetdesk.ui.ui_state import decode_bytes, encode_bytes, load_ui_state, save_ui_state
+from meetdesk.ui.window_parts import about_box, optional_widget
 
 log = logging.getLogger("meetdesk.ui.main_window")
 
@@ -47,34 +44,20 @@ STATE_VERSION = 1
 DEFAULT_AUTO_REFRESH = 60
 
 
-def _optional_widget(module: str, class_name: str, args: tuple[Any, ...], placeholder: str) -> QWidget:
-    """``module.class_name(*args)``, or a placeholder label while that module does not exist yet.
-
-    Only a *missing* module is tolerated: a module that exists but fails to import is a bug and raises.
-    """
-    try:
-        cls = getattr(importlib.import_module(module), class_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        log.warning("%s is not available; showing a placeholder", module)
-        label = QLabel(placeholder, args[-1])
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setWordWrap(True)
-        label.setObjectName("placeholder")
-        return label
-    widget: QWidget = cls(*args)
-    return widget
-
-
 class MainWindow(QMainWindow):
     """Signals:
     closed: the user closed the window (its state is saved); the owner then awaits :meth:`shutdown`.
+    built: what ``defer_composer`` left out is built now (see :meth:`ensure_built`).
+
+    With ``defer_composer`` (the application's start-up) the window paints first and builds the join-link
+    composer right after its first paint: importing and building it is a third of the time to the first paint.
     """
 
     closed = Signal()
+    built = Signal()
 
-    def __init__(self, session: Session, *, demo: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, *, demo: bool = False, defer_composer: bool = False,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.demo = demo
@@ -99,9 +82,9 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
-        self.rooms_tab = _optional_widget("meetdesk.ui.rooms_tab", "RoomsTab", (session, self.tabs),
+        self.rooms_tab = optional_widget("meetdesk.ui.rooms_tab", "RoomsTab", (session, self.tabs),
                                           "The rooms view is not available in this build.")
-        self.meetings_tab = _optional_widget("meetdesk.ui.meetings_tab", "MeetingsTab", (session, self.tabs),
+        self.meetings_tab = optional_widget("meetdesk.ui.meetings_tab", "MeetingsTab", (session, self.tabs),
                                              "The meetings view is not available in this build.")
         self.tabs.addTab(self.rooms_tab, "&Rooms")
         self.tabs.addTab(self.meetings_tab, "&Meetings")
@@ -113,8 +96,8 @@ class MainWindow(QMainWindow):
                                            Qt.DockWidgetArea.LeftDockWidgetArea)
 
         # right: Join link ------------------------------------------------------------------------
-        self.composer = _optional_widget("meetdesk.ui.composer", "JoinLinkComposer", (session, session.store, self),
-                                         "The join-link composer is not available in this build.")
+        self._composer_pending = defer_composer
+        self.composer: QWidget = self._composer_stand_in() if defer_composer else self._make_composer()
         self.composer_dock = self._dock("Join link", "composerDock", self.composer,
                                         Qt.DockWidgetArea.RightDockWidgetArea)
 
@@ -122,7 +105,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
 
         self.connections.message.connect(self.show_status)
-        self._connect_room_selection()
+        if not defer_composer:
+            self._wire_composer()
         self._connect_invitations()
         self.bridge.warning.connect(self._session_warning)
         activity().changed.connect(self._activity_changed)
@@ -130,7 +114,7 @@ class MainWindow(QMainWindow):
         self._activity_changed(activity().count, "")
 
         self.resize(1280, 780)
-        self._fit_on_show = not self.restore_ui_state()
+        self._fit_on_show = self._default_layout = not self.restore_ui_state()
         if demo:
             self.show_status("Demo mode: the servers run inside meetdesk on this computer; nothing real is changed.")
 
@@ -269,11 +253,42 @@ class MainWindow(QMainWindow):
             theme.apply_scheme(theme.SYSTEM)
             self.connections.reload()
 
-    def _connect_room_selection(self) -> None:
-        """Selecting a room in the Rooms tab points the composer at it (when both widgets are the real ones)."""
+    def _composer_stand_in(self) -> QWidget:
+        stand_in = QWidget(self)  # holds the dock at a composer's width, so nothing jumps when it arrives
+        stand_in.setMinimumWidth(320)
+        return stand_in
+
+    def _make_composer(self) -> QWidget:
+        return optional_widget("meetdesk.ui.composer", "JoinLinkComposer", (self.session, self.session.store, self),
+                               "The join-link composer is not available in this build.")
+
+    def _wire_composer(self) -> None:
+        """Selecting a room in the Rooms tab points the composer at it, "Invite…" in the Meetings tab fills it
+        (when the widgets are the real ones)."""
         signal = getattr(self.rooms_tab, "room_selected", None)
         if signal is not None and hasattr(self.composer, "select"):
             signal.connect(self._room_selected)
+        signal = getattr(self.meetings_tab, "invite_requested", None)
+        if signal is not None and hasattr(self.composer, "invite"):
+            signal.connect(self.invite)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._composer_pending:  # the first paint is on its way to the screen: the rest follows
+            QTimer.singleShot(0, self.ensure_built)
+
+    def ensure_built(self) -> None:
+        """Build the join-link composer if start-up deferred it (idempotent); emits ``built`` when it did."""
+        if not self._composer_pending or not isValid(self):
+            return
+        self._composer_pending = False
+        pending, self.composer = self.composer, self._make_composer()
+        self.composer_dock.setWidget(self.composer)
+        pending.deleteLater()
+        self._wire_composer()
+        if self._default_layout and self.isVisible():
+            self.fit_docks()  # now with the composer's comfortable width
+        self.built.emit()
 
     def _connect_invitations(self) -> None:
         """"Invite…" in the Meetings tab fills the composer; the tray lists the day's meetings and reminds."""
@@ -286,11 +301,9 @@ class MainWindow(QMainWindow):
         self.tray.message.connect(self.show_status)
         for warning in self.invitation_store.warnings:
             self.show_status(warning)
-        signal = getattr(self.meetings_tab, "invite_requested", None)
-        if signal is not None and hasattr(self.composer, "invite"):
-            signal.connect(self.invite)
 
     def invite(self, meeting: Meeting) -> None:
+        self.ensure_built()
         self.composer.invite(meeting)  # type: ignore[attr-defined]
         self.show_composer()
 
@@ -374,12 +387,14 @@ class MainWindow(QMainWindow):
             focus()
 
     def show_composer(self) -> None:
+        self.ensure_built()
         self.composer_dock.show()
         self.composer_dock.raise_()
         self.composer.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def composer_in_window(self) -> None:
         """Float the composer dock as a window with room for the form and the preview side by side."""
+        self.ensure_built()
         dock = self.composer_dock
         dock.show()
         dock.setFloating(True)
@@ -394,6 +409,7 @@ class MainWindow(QMainWindow):
             self._composer_select(profile, room_id or None)
 
     def _composer_select(self, profile: str, room_id: str | None) -> None:
+        self.ensure_built()
         select = getattr(self.composer, "select", None)
         if callable(select):
             try:
@@ -405,25 +421,8 @@ class MainWindow(QMainWindow):
         if self._about is not None and isValid(self._about):
             self._about.raise_()
             return self._about
-        kinds = ", ".join(kind_display_name(k) for k in available_kinds())
-        text = (f"<h3>{APP_NAME} {escape(__version__)}</h3>"
-                "<p>A desktop console for meeting coordinators: the rooms and meetings of several "
-                "conferencing servers in one window, and join links for participants.</p>"
-                f"<p>Back ends: {escape(kinds)}</p>"
-                f"<p>Profiles: {escape(str(self.session.store.path))}<br>"
-                f"Passwords: {escape(self.session.secrets.backend_name)}"
-                f"{' (memory only)' if self.session.secrets.degraded else ''}</p>"
-                "<p>Licence: GPL-3.0-or-later</p>")
-        box = QMessageBox(QMessageBox.Icon.NoIcon, f"About {APP_NAME}", text, QMessageBox.StandardButton.Ok, self)
-        box.setObjectName("aboutBox")
-        box.setTextFormat(Qt.TextFormat.RichText)
-        icon = app_icon()
-        if not icon.isNull():
-            box.setIconPixmap(icon.pixmap(64, 64))
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self._about = box
-        return box
+        self._about = about_box(self, self.session)
+        return self._about
 
     def fit_docks(self, width: int | None = None) -> None:
         """Dock widths for a window ``width`` wide that leave the tables room for their important columns."""

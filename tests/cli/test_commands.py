@@ -546,7 +546,7 @@ def test_unexpected_failure_is_one_sentence_not_a_traceback(cli: Cli, monkeypatc
     async def broken(*_args: object) -> int:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("meetdesk.cli.main.cmd_providers", broken)
+    monkeypatch.setattr("meetdesk.cli.profiles.cmd_providers", broken)
     result = cli("providers", "--json")
     error = assert_error(result, 1, "MeetdeskError", says="went wrong inside meetdesk")
     assert "--debug" in error["hint"]
@@ -598,3 +598,25 @@ def test_link_for_a_meeting_uses_the_meetings_room(cli: Cli, om: Sim, plugnmeet:
                          "UnsupportedOperationError")
     assert "--room" in error.get("hint", "") + error["message"]
     assert_error(cli("link", "Campus", "--name", "Jana", "--json"), 2)  # neither --room nor --meeting
+
+
+def test_the_parser_tables_name_every_action_the_commands_handle() -> None:
+    from meetdesk.cli.actions import RECORDING_ACTION_NAMES, ROOM_ACTION_HELP
+    from meetdesk.cli.recordings import RECORDING_ACTIONS
+    from meetdesk.cli.rooms import ROOM_ACTIONS
+
+    assert tuple(RECORDING_ACTIONS) == RECORDING_ACTION_NAMES
+    assert list(ROOM_ACTIONS) == list(ROOM_ACTION_HELP)
+
+
+def test_a_listing_command_imports_no_other_command_module() -> None:
+    """``meetdesk rooms`` pays only for its own imports (issue 12: the CLI's start-up)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from meetdesk.cli.main import build_parser, resolve_handler; "
+            "resolve_handler(build_parser().parse_args(['rooms', 'X']).handler); "
+            "print(' '.join(m for m in sys.modules if m.startswith(('meetdesk.cli.', 'icalendar', 'segno'))))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    for heavy in ("meetdesk.cli.invitations", "meetdesk.cli.accounts", "meetdesk.cli.links", "icalendar", "segno"):
+        assert heavy not in loaded

@@ -405,6 +405,27 @@ async def test_demo_title_is_not_doubled_by_the_display_name(qtbot: QtBot, sessi
     assert plain.windowTitle() == QGuiApplication.applicationDisplayName() == "meetdesk"
 
 
+def test_start_up_paints_first_and_builds_the_composer_right_after(qtbot: QtBot, session: Session) -> None:
+    """Issue 12: ``run_gui`` defers the composer to after the first paint; it arrives by itself, wired up."""
+    window = build_main_window(session, defer_composer=True)
+    qtbot.addWidget(window)
+    assert type(window.composer).__name__ != "JoinLinkComposer"  # not built before the window is shown
+    with qtbot.waitSignal(window.built, timeout=10_000):
+        window.show()
+    assert type(window.composer).__name__ == "JoinLinkComposer"
+    assert window.composer_dock.widget() is window.composer
+    window.ensure_built()  # idempotent: the same composer stays
+    assert window.composer_dock.widget() is window.composer
+
+
+def test_asking_for_the_composer_before_it_is_built_builds_it(qtbot: QtBot, session: Session) -> None:
+    window = build_main_window(session, defer_composer=True)
+    qtbot.addWidget(window)
+    window.show_composer()  # Ctrl+L before the first paint was handled
+    assert type(window.composer).__name__ == "JoinLinkComposer"
+    assert window.composer_dock.widget() is window.composer
+
+
 def test_the_refresh_status_names_the_servers_that_failed_and_counts_only_the_others() -> None:
     assert refresh_outcome(["A", "B"], {}) == "Refreshed 2 servers."
     assert refresh_outcome(["A"], {"A": "timed out"}) == "Refresh of “A” failed: timed out"
