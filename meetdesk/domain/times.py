@@ -7,7 +7,9 @@ by instants, never by wall clocks (two aware datetimes of one zone compare as wa
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta, tzinfo
+from pathlib import Path
 
 from meetdesk.domain.errors import ValidationError
 
@@ -82,3 +84,15 @@ def check_range(value: datetime, *, label: str, field: str | None = None) -> dat
 def ends_after(start: datetime, end: datetime) -> bool:
     """True when ``end`` is a later instant than ``start`` (not merely a later wall clock)."""
     return end.astimezone(UTC) > start.astimezone(UTC)
+
+
+def system_zone_name() -> str:
+    """The IANA name of this machine's zone (``TZ``, else what /etc/localtime points to); "" when unknown."""
+    tz = os.environ.get("TZ", "").lstrip(":")
+    if tz:
+        return tz
+    try:
+        target = str(Path("/etc/localtime").resolve())
+    except OSError:
+        return ""
+    return target.split("zoneinfo/", 1)[1] if "zoneinfo/" in target else ""

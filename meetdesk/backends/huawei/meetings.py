@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import os
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -22,23 +20,13 @@ from meetdesk.backends.huawei.zones import example_zones, huawei_zone_id, iana_z
 from meetdesk.backends.rows import parse_rows
 from meetdesk.domain.errors import ConflictError, ValidationError
 from meetdesk.domain.models import Meeting, MeetingDraft, Profile
+from meetdesk.domain.times import system_zone_name
 
 MGMT = "/v1/mmc/management/conferences"
 CYCLE = "/v1/mmc/management/cycleconferences"
 PAGE_LIMIT = 500  # the most a conference list answers at once
 MAX_PAGES = 20
 MIN_MINUTES, MAX_MINUTES = 15, 1440
-
-
-def system_zone_name() -> str:
-    tz = os.environ.get("TZ", "").lstrip(":")
-    if tz:
-        return tz
-    try:
-        target = str(Path("/etc/localtime").resolve())
-    except OSError:
-        return ""
-    return target.split("zoneinfo/", 1)[1] if "zoneinfo/" in target else ""
 
 
 def _zone(name: str) -> tzinfo:

@@ -10,11 +10,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import re
 from collections.abc import Awaitable, Iterable
 from datetime import tzinfo
-from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -39,6 +37,7 @@ from meetdesk.domain.models import (
     Profile,
     ServerInfo,
 )
+from meetdesk.domain.times import system_zone_name
 
 log = logging.getLogger("meetdesk.backends.openmeetings")
 T = TypeVar("T")
@@ -46,17 +45,6 @@ T = TypeVar("T")
 LOGIN_TIMEOUT = httpx.Timeout(45.0, connect=6.0)  # 9.x sleeps 6–15 s before refusing a password
 _CONCURRENCY = 6
 PRIVATE_ROOMS_KEY = "private_room_ids"
-
-
-def _system_zone_name() -> str:
-    tz = os.environ.get("TZ", "").lstrip(":")
-    if tz:
-        return tz
-    try:
-        target = str(Path("/etc/localtime").resolve())
-    except OSError:
-        return ""
-    return target.split("zoneinfo/", 1)[1] if "zoneinfo/" in target else ""
 
 
 def dump_json(value: object) -> str:
@@ -125,7 +113,7 @@ class OpenMeetingsSession(Provider):
     def _zone_name(self) -> str:
         if isinstance(self._zone, ZoneInfo):
             return self._zone.key
-        return _system_zone_name() or "local time"
+        return system_zone_name() or "local time"
 
     def _ensure_client(self) -> httpx.AsyncClient:
         if self._client is None:
