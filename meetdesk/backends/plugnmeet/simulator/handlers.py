@@ -1,9 +1,6 @@
 """The plugNmeet simulator's ``/auth/...`` handlers: one function per endpoint, over the shared state.
 
-Behaves as /work/shared/reference/plugnmeet.md describes server 2.4: API-KEY and a lowercase-hex
-HMAC of the exact body (401 bodies as documented), HTTP 200 with ``status: false`` for everything
-else, protojson decoding (both name styles, unknown keys ignored), int64 as strings, 0/1 flags,
-room metadata as a JSON string, idempotent create, HS256 join tokens.
+The signature check and the envelope live in :mod:`.app`; these functions see decoded requests only.
 """
 
 from __future__ import annotations
