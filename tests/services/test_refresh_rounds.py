@@ -110,7 +110,8 @@ async def test_openmeetings_user_counts_come_after_the_rooms_and_update_them(ser
 async def test_counts_that_fail_leave_the_rooms_shown_and_say_so(servers: Servers) -> None:
     rest, axis = servers.hosts["openmeetings"].faults, servers.hosts["openmeetings-axis"].faults
     rest.path_prefix, rest.error_rate = "/openmeetings/services/room/count", 1.0
-    axis.path_prefix, axis.error_rate, axis.error_status = "/openmeetings/services/RoomService/getRoomCounters", 1.0, 500
+    axis.path_prefix = "/openmeetings/services/RoomService/getRoomCounters"
+    axis.error_rate, axis.error_status = 1.0, 500
     servers.clear()
     await servers.session.refresh()  # the refresh itself succeeded: the rooms are the server's
     warnings = servers.warnings()
