@@ -81,8 +81,7 @@ class Connection:
     refresh_failure: MeetdeskError | None = None
     #: rows the last refresh skipped because they could not be read (sentences naming them)
     skipped_rows: list[str] = field(default_factory=list)
-    #: what the last refresh could not add to the rooms after showing them (user counts), as sentences
-    details_warnings: list[str] = field(default_factory=list)
+    details_warnings: list[str] = field(default_factory=list)  # what the rooms lack (user counts) and why
     refreshed_at: datetime | None = None
 
     @property
