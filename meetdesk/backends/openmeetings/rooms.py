@@ -210,10 +210,11 @@ class OpenMeetingsRooms(OpenMeetingsSession):
 
         counts = await asyncio.gather(*(one(r.id) for r in counted))
         if failed:
-            which = f"room {failed[0][0]}" if len(failed) == 1 else f"{len(failed)} of {len(counted)} rooms"
+            which, shown = (("its rooms", "the rooms are") if len(failed) == len(counted) else
+                            (f"room {failed[0][0]}", "it is") if len(failed) == 1 else
+                            (f"{len(failed)} of its {len(counted)} rooms", "those rooms are"))
             report_warning(f"{self._server}: meetdesk could not find out how many people are in {which} "
-                           f"({failed[0][1].message}); {'it is' if len(failed) == 1 else 'they are'} shown "
-                           "without it.")
+                           f"({failed[0][1].message.rstrip('.')}); {shown} shown without that number.")
         if len(failed) == len(counted):
             return None
         return [self._with_count(r, c) for r, c in zip(counted, counts, strict=True)] + rooms[COUNTED_ROOMS:]

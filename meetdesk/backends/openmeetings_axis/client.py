@@ -185,8 +185,8 @@ class OpenMeetingsAxisProvider(AxisSession):
             returns = await self._get_returns(ROOM_SERVICE, "getRoomCounters",
                                               {"SID": sid, "roomId": [r.id for r in rooms]})
         except (ServerError, ProtocolError) as exc:
-            report_warning(f"{self._server}: meetdesk could not find out how many people are in each room "
-                           f"({exc.message}); the rooms are shown without it.")
+            report_warning(f"{self._server}: meetdesk could not find out how many people are in its rooms "
+                           f"({exc.message.rstrip('.')}); the rooms are shown without that number.")
             return None
         counts = read_counters(returns)
         return [replace(r, participant_count=counts.get(r.id)) for r in rooms]
