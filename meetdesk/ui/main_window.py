@@ -427,7 +427,7 @@ class MainWindow(QMainWindow):
     def fit_docks(self, width: int | None = None) -> None:
         """Dock widths for a window ``width`` wide that leave the tables room for their important columns."""
         width = width or self.width()
-        left = max(190, min(260, int(width * 0.165)))
+        left = max(170, min(260, int(width * 0.165)))
         right = max(320, min(420, int(width * 0.28)))
         comfortable = getattr(self.composer, "comfortable_width", None)
         if callable(comfortable):

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from meetdesk.backends.base import Capability
 from meetdesk.services.session import Connection, Session
+from meetdesk.ui.profile_delegate import ProfileDelegate
 from meetdesk.ui.session_bridge import bridge_for
 from meetdesk.ui.tab_widgets import Banner, EmptyOverlay
 from meetdesk.ui.table_header import ColumnDefault, ColumnLayout
@@ -105,6 +106,8 @@ class TableTab(QWidget, Generic[R]):
         header.setHighlightSections(False)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.columns = ColumnLayout(self.table, model, self.column_defaults, self.column_order)
+        self.profile_delegate = ProfileDelegate(self.table)  # the Profile column leaves out shared words
+        self.table.setItemDelegateForColumn(model.column_of("profile"), self.profile_delegate)
         self.overlay = EmptyOverlay(self.table)
 
         self.summary = QLabel(self)
@@ -295,6 +298,8 @@ class TableTab(QWidget, Generic[R]):
 
     def _size_columns(self) -> None:
         self.columns.apply()
+        if self.profile_delegate.set_names(self.session.connections):
+            self.table.viewport().update()
 
     def _update_overlay(self) -> None:
         if self.proxy.rowCount() > 0:
