@@ -29,6 +29,7 @@ from meetdesk.services.session import Session
 from meetdesk.ui import theme
 from meetdesk.ui.auto_refresh import INTERVALS, AutoRefresh
 from meetdesk.ui.connections_panel import ConnectionsPanel
+from meetdesk.ui.dock_layout import composer_crowds, fit_docks
 from meetdesk.ui.icons import app_icon
 from meetdesk.ui.messages import refresh_outcome, show_error
 from meetdesk.ui.session_bridge import SessionBridge, bridge_for
@@ -388,6 +389,9 @@ class MainWindow(QMainWindow):
 
     def show_composer(self) -> None:
         self.ensure_built()
+        if not self.composer_dock.isVisible() and not self.composer_dock.isFloating() and composer_crowds(self):
+            self.composer_in_window()  # a dock would squeeze the tables (small screen, large scale)
+            return
         self.composer_dock.show()
         self.composer_dock.raise_()
         self.composer.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -425,14 +429,8 @@ class MainWindow(QMainWindow):
         return self._about
 
     def fit_docks(self, width: int | None = None) -> None:
-        """Dock widths for a window ``width`` wide that leave the tables room for their important columns."""
-        width = width or self.width()
-        left = max(170, min(260, int(width * 0.165)))
-        right = max(320, min(420, int(width * 0.28)))
-        comfortable = getattr(self.composer, "comfortable_width", None)
-        if callable(comfortable):
-            right = max(right, int(comfortable()))
-        self.resizeDocks([self.connections_dock, self.composer_dock], [left, right], Qt.Orientation.Horizontal)
+        """Dock widths that leave the tables room for their important columns (see :mod:`dock_layout`)."""
+        fit_docks(self, width or self.width())
 
     # state -------------------------------------------------------------------------------------
     def ui_state(self) -> dict[str, Any]:

@@ -139,6 +139,18 @@ class ColumnLayout(QObject):
         finally:
             self._applying = False
 
+    def least_width(self) -> int:
+        """The width the important columns need at their narrowest (a user-sized one at the user's width)."""
+        header, keys = self.header(), self.model.column_keys()
+        total = 0
+        for column, key in enumerate(keys):
+            default = self.defaults.get(key)
+            if default is None or not default.minimum or header.isSectionHidden(column):
+                continue
+            saved = self._saved.get(key, {}).get("width")
+            total += int(saved) if isinstance(saved, int) else self._scaled(default.minimum)
+        return total
+
     def _scaled(self, width: int) -> int:
         """``width`` for the table's font (see REFERENCE_TEXT); never narrower than given."""
         advance = self.table.fontMetrics().horizontalAdvance(REFERENCE_TEXT)
