@@ -7,11 +7,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QStyle
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QStyle, QWidget
 
 if TYPE_CHECKING:
     from meetdesk.ui.main_window import MainWindow
+
+
+#: the first window's size where the screen has room for it
+DEFAULT_SIZE = QSize(1280, 780)
+
+
+def default_size(window: QWidget) -> QSize:
+    """:data:`DEFAULT_SIZE`, no larger than the screen's free area (a 1024×680 screen, 150 % of a small one):
+    a window wider than the screen hides the composer's right half."""
+    screen = window.screen()
+    if screen is None:
+        return DEFAULT_SIZE
+    free = screen.availableGeometry().size()
+    return DEFAULT_SIZE.boundedTo(free) if free.isValid() and not free.isEmpty() else DEFAULT_SIZE
 
 
 def dock_widths(window: MainWindow, width: int) -> tuple[int, int]:

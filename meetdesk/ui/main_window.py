@@ -29,7 +29,7 @@ from meetdesk.services.session import Session
 from meetdesk.ui import theme
 from meetdesk.ui.auto_refresh import INTERVALS, AutoRefresh
 from meetdesk.ui.connections_panel import ConnectionsPanel
-from meetdesk.ui.dock_layout import composer_crowds, fit_docks
+from meetdesk.ui.dock_layout import composer_crowds, default_size, fit_docks
 from meetdesk.ui.icons import app_icon
 from meetdesk.ui.messages import refresh_outcome, show_error
 from meetdesk.ui.session_bridge import SessionBridge, bridge_for
@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
         self._update_keyring_warning()
         self._activity_changed(activity().count, "")
 
-        self.resize(1280, 780)
+        self.resize(default_size(self))
         self._fit_on_show = self._default_layout = not self.restore_ui_state()
         if demo:
             self.show_status("Demo mode: the servers run inside meetdesk on this computer; nothing real is changed.")
