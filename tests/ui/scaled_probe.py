@@ -103,6 +103,10 @@ async def probe(width: int, height: int, shots: str) -> dict[str, Any]:
             report[f"{name}_clipped"] = clipped(tab)
             if shots:
                 window.grab().save(f"{shots}-{name}.png")
+        # the connection with the longest name: its details wrap
+        names = [window.connections.list.item(r).text() for r in range(window.connections.list.count())]
+        window.connections.list.setCurrentRow(max(range(len(names)), key=lambda r: len(names[r])))
+        await asyncio.sleep(0.2)
         report["window_clipped"] = clipped(window.connections)
         window.show_composer()
         composer = window.composer
