@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QStyle, QWidget
 
 if TYPE_CHECKING:
@@ -22,7 +23,8 @@ def default_size(window: QWidget) -> QSize:
     """:data:`DEFAULT_SIZE`, no larger than the screen's free area (a 1024×680 screen, 150 % of a small one):
     a window wider than the screen hides the composer's right half."""
     screen = window.screen()
-    if screen is None:
+    # the offscreen platform's screen is a nominal 800×600 nobody looks at (tests, screenshots, start-up probes)
+    if screen is None or QGuiApplication.platformName() == "offscreen":
         return DEFAULT_SIZE
     free = screen.availableGeometry().size()
     return DEFAULT_SIZE.boundedTo(free) if free.isValid() and not free.isEmpty() else DEFAULT_SIZE

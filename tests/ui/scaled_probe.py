@@ -18,18 +18,36 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 
 IMPORTANT = {"rooms": ("profile", "name", "status", "participants"),
              "meetings": ("title", "start", "end", "room", "owner", "profile", "status")}
 
 
 def clipped(root: QWidget) -> list[str]:
-    """Visible labels and buttons under ``root`` that are too small for their text."""
+    """Visible labels and buttons under ``root`` that are too small for their text, and labels, buttons and input
+    fields whose right part their container cuts off (a form wider than its scroll area; scrolling cuts rows off
+    at the top and bottom, which is fine)."""
     out = []
     for widget in root.findChildren(QWidget):
         if not widget.isVisible() or widget.window() is not root.window():
             continue
+        if isinstance(widget, QLabel | QAbstractButton | QLineEdit | QComboBox | QAbstractSpinBox):
+            shown = widget.visibleRegion().boundingRect()
+            if not shown.isEmpty() and shown.width() + 1 < widget.width():
+                out.append(f"{type(widget).__name__} {widget.objectName() or widget.accessibleName()!r}: "
+                           f"{shown.width()} of {widget.width()} pixels wide in view")
+                continue
         if isinstance(widget, QLabel) and widget.text():
             text = widget.text()
             if widget.wordWrap():
@@ -110,12 +128,15 @@ async def probe(width: int, height: int, shots: str) -> dict[str, Any]:
         report["window_clipped"] = clipped(window.connections)
         window.show_composer()
         composer = window.composer
-        for section in (composer.room_section, composer.participant_section, composer.options_section,
-                        composer.design_section):
-            section.set_expanded(True)
-        await asyncio.sleep(0.2)
         report["composer_floating"] = window.composer_dock.isFloating()
-        report["composer_clipped"] = clipped(composer)
+        report["composer_clipped"] = []
+        for profile in session.connections:  # each back end's participant and join-option fields
+            composer.select(profile, None)
+            for section in (composer.room_section, composer.participant_section, composer.options_section,
+                            composer.design_section):
+                section.set_expanded(True)
+            await asyncio.sleep(0.1)
+            report["composer_clipped"] += [f"{profile}: {problem}" for problem in clipped(composer)]
         if shots:
             window.composer_dock.grab().save(f"{shots}-composer.png")
         dialogs = {}
