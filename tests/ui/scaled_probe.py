@@ -13,6 +13,7 @@ import asyncio
 import json
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -139,15 +140,32 @@ async def probe(width: int, height: int, shots: str) -> dict[str, Any]:
             report["composer_clipped"] += [f"{profile}: {problem}" for problem in clipped(composer)]
         if shots:
             window.composer_dock.grab().save(f"{shots}-composer.png")
-        dialogs = {}
-        window.rooms_tab.new_room()
-        dialogs["room"] = window.rooms_tab.dialog
-        window.meetings_tab.new_meeting()
-        dialogs["meeting"] = window.meetings_tab.dialog
-        dialogs["profile"] = window.connections.add_profile()
-        await asyncio.sleep(0.3)
-        for name, dialog in dialogs.items():
-            assert dialog is not None
+        rooms, meetings = window.rooms_tab, window.meetings_tab
+        huawei = next(m for m in session.meetings() if m.profile == "Demo Huawei Cloud Meeting")
+
+        def recordings() -> Any:
+            rooms.select_key(("Demo BigBlueButton", session.connection("Demo BigBlueButton").rooms[0].id))
+            rooms.show_recordings()
+            return rooms.dialog
+
+        def bulk_links() -> Any:
+            composer.select("Demo plugNmeet", session.connection("Demo plugNmeet").rooms[0].id)
+            return composer.invitation.open_bulk_dialog()
+
+        def live() -> Any:
+            meetings.select_key((huawei.profile, huawei.id))
+            meetings.open_live()
+            return meetings.dialog
+
+        openers: dict[str, Callable[[], Any]] = {
+            "room": lambda: (rooms.new_room(), rooms.dialog)[1],
+            "meeting": lambda: (meetings.new_meeting(), meetings.dialog)[1],
+            "profile": window.connections.add_profile,
+            "recordings": recordings, "bulk_links": bulk_links, "live": live}
+        for name, opener in openers.items():  # one at a time: a tab closes its previous dialog
+            dialog = opener()
+            assert dialog is not None, name
+            await asyncio.sleep(0.5)  # the recordings and live dialogs load from their server
             report[f"{name}_dialog_clipped"] = clipped(dialog)
             if shots:
                 dialog.grab().save(f"{shots}-{name}-dialog.png")

@@ -21,7 +21,8 @@ from tests.ui.scaled_probe import clipped
 ROOT = Path(__file__).resolve().parents[2]
 PROBLEMS = ("rooms_unreachable", "rooms_out_of_view", "rooms_clipped", "meetings_unreachable",
             "meetings_out_of_view", "meetings_clipped", "window_clipped", "composer_clipped",
-            "room_dialog_clipped", "meeting_dialog_clipped", "profile_dialog_clipped")
+            "room_dialog_clipped", "meeting_dialog_clipped", "profile_dialog_clipped", "recordings_dialog_clipped",
+            "bulk_links_dialog_clipped", "live_dialog_clipped")
 
 
 def run_probe(scale: float, width: int, height: int, tmp_path: Path) -> dict[str, object]:
