@@ -154,6 +154,31 @@ def _cap(response: httpx.Response, request: httpx.Request, limit: int) -> None:
     response.stream = _CappedStream(stream, limit, request)
 
 
+class _TransportPerScheme(httpx.AsyncBaseTransport):
+    """httpx's transport, made on the first request of each scheme.
+
+    Making it loads the CA bundle into a TLS context (~20 ms of every command); a plain-http server (loopback, an
+    allowed LAN address) never uses that, so its transport gets a context with no CA at all (it could not verify,
+    hence not complete, any TLS handshake). An https request gets the verifying transport, made when first needed.
+    """
+
+    def __init__(self, verify: ssl.SSLContext | bool) -> None:
+        self._verify = verify
+        self._by_scheme: dict[str, httpx.AsyncHTTPTransport] = {}
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        scheme = request.url.scheme
+        transport = self._by_scheme.get(scheme)
+        if transport is None:
+            verify = self._verify if scheme != "http" else ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            transport = self._by_scheme[scheme] = httpx.AsyncHTTPTransport(verify=verify)
+        return await transport.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        for transport in self._by_scheme.values():
+            await transport.aclose()
+
+
 class RetryTransport(httpx.AsyncBaseTransport):
     """Bounded retry with exponential backoff.
 
@@ -218,7 +243,7 @@ def build_client(
     redactor = Redactor(secrets)
     log = logger or logging.getLogger("meetdesk.backends.http")
     verify = tls_context(profile.ca_file)
-    transport = RetryTransport(httpx.AsyncHTTPTransport(verify=verify), retries=retries)
+    transport = RetryTransport(_TransportPerScheme(verify), retries=retries)
 
     async def on_request(request: httpx.Request) -> None:
         request.extensions["meetdesk_started"] = time.monotonic()

@@ -79,3 +79,31 @@ def test_short_secrets_and_every_secret_query_key_are_redacted() -> None:
     assert " pw," not in text and "password ***" in text
     assert "px7q" in text  # a short secret inside a longer word is left (it is not that secret)
     assert redactor.url("https://alice:s3@h.example/x?token=t") == "https://alice:***@h.example/x?token=***"
+
+
+@pytest.mark.asyncio
+async def test_the_ca_bundle_is_loaded_for_the_first_https_request_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading the CA bundle into a TLS context costs ~20 ms of every command; a plain-http server (loopback, an
+    allowed LAN address) never uses it. A server on https is verified against it exactly as before."""
+    import ssl
+
+    loads: list[object] = []
+    real = ssl.SSLContext.load_verify_locations
+
+    def counted(self: ssl.SSLContext, *args: object, **kwargs: object) -> None:
+        loads.append(args or kwargs)
+        real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counted)
+    app = Starlette(routes=[Route("/echo", echo)])
+    with SimulatorHost(app) as plain, SimulatorHost(app, tls=True) as secure:
+        async with build_client(Profile("p", "k", plain.base_url)) as client:
+            assert (await client.get("/echo")).status_code == 200
+            assert loads == []
+            # the same client asked for an https address: verified with the default CA bundle, which does
+            # not know the simulator's own CA
+            with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+                await client.get(f"{secure.base_url}/echo")
+            assert len(loads) == 1
+        async with build_client(Profile("p", "k", secure.base_url, ca_file=secure.ca_file)) as client:
+            assert (await client.get("/echo")).status_code == 200
