@@ -131,3 +131,14 @@ def test_huawei_rooms_and_meetings_do_not_load_each_other(serve: Callable[[str],
     requests, checked = server.requests_of("check", "huawei")
     assert checked["rooms"] and checked["meetings"]
     assert requests.count("GET /v1/usg/dcs/member/vmr") == 1
+
+
+def test_the_list_a_connect_just_read_is_not_read_again(serve: Callable[[str], Server]) -> None:
+    """BigBlueButton and Veeting check the credentials with the very list the command prints (as plugNmeet)."""
+    bbb = serve("bigbluebutton")
+    requests, rooms = bbb.requests_of("rooms", "bigbluebutton")
+    assert rooms and requests == ["GET /bigbluebutton/api", "GET /bigbluebutton/api/getMeetings"]
+
+    veeting = serve("veeting")
+    requests, meetings = veeting.requests_of("meetings", "veeting")
+    assert meetings and requests == ["GET /api/v6/meeting"]
