@@ -162,15 +162,18 @@ class _TransportPerScheme(httpx.AsyncBaseTransport):
     hence not complete, any TLS handshake). An https request gets the verifying transport, made when first needed.
     """
 
-    def __init__(self, verify: ssl.SSLContext | bool) -> None:
-        self._verify = verify
+    def __init__(self, verify: ssl.SSLContext | bool | None) -> None:
+        self._verify = verify  # None: the default (tls_context(None)), made when first needed
         self._by_scheme: dict[str, httpx.AsyncHTTPTransport] = {}
+
+    def _verifying(self) -> ssl.SSLContext | bool:
+        return self._verify if self._verify is not None else tls_context(None)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         scheme = request.url.scheme
         transport = self._by_scheme.get(scheme)
         if transport is None:
-            verify = self._verify if scheme != "http" else ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            verify = self._verifying() if scheme != "http" else ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
             transport = self._by_scheme[scheme] = httpx.AsyncHTTPTransport(verify=verify)
         return await transport.handle_async_request(request)
 
@@ -242,8 +245,9 @@ def build_client(
     check_url_policy(profile)
     redactor = Redactor(secrets)
     log = logger or logging.getLogger("meetdesk.backends.http")
-    verify = tls_context(profile.ca_file)
-    transport = RetryTransport(_TransportPerScheme(verify), retries=retries)
+    # a profile's CA file is read now (its errors are the profile's); the default CA bundle on the first https call
+    transport = RetryTransport(_TransportPerScheme(tls_context(profile.ca_file) if profile.ca_file else None),
+                               retries=retries)
 
     async def on_request(request: httpx.Request) -> None:
         request.extensions["meetdesk_started"] = time.monotonic()

@@ -13,6 +13,6 @@ def config_dir() -> Path:
     override = os.environ.get(CONFIG_DIR_ENV)
     if override:
         return Path(override).expanduser()
-    import platformdirs  # not needed (nor imported) when the directory is given
+    import platformdirs  # not needed (nor its import time) when the directory is given
 
     return Path(platformdirs.user_config_dir("meetdesk", appauthor=False))
