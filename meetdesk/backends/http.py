@@ -255,6 +255,8 @@ def build_client(
             log.debug("→ %s %s %s", request.method, redactor.url(request.url), redactor.headers(request.headers))
 
     async def on_response(response: httpx.Response) -> None:
+        if not log.isEnabledFor(logging.INFO):
+            return  # redacting the address costs more than the request's own bookkeeping
         started = response.request.extensions.get("meetdesk_started", time.monotonic())
         log.info(
             "%s %s → %d (%.0f ms)",
