@@ -191,8 +191,10 @@ class ErrorReporter:
 
 
 # application -----------------------------------------------------------------------------------
-def create_application() -> QApplication:
-    """The QApplication, named for desktops (app id for Wayland / .desktop matching, icon)."""
+def create_application(*, icon: bool = True) -> QApplication:
+    """The QApplication, named for desktops (app id for Wayland / .desktop matching, icon).
+
+    ``icon=False``: the icon is set by the main window once attached (reading its files is not free)."""
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1] or [APP_NAME])
@@ -202,9 +204,8 @@ def create_application() -> QApplication:
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName(APP_ID)
-    icon = app_icon()
-    if not icon.isNull():
-        app.setWindowIcon(icon)
+    if icon and not app_icon().isNull():
+        app.setWindowIcon(app_icon())
     # the window's closed signal ends the run, after cleanup; Qt must not stop the loop first
     app.setQuitOnLastWindowClosed(False)
     return app
@@ -263,7 +264,7 @@ def run_gui(args: list[str]) -> int:
     reporter = ErrorReporter(lambda: holder.get("window"), log_file)
     try:
         with qt_messages_logged():
-            app = create_application()
+            app = create_application(icon=False)
             with _close_on_signals(lambda: holder.get("window")):
                 try:
                     return _run_phases(options, app, holder, reporter)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QPaintEvent, QShowEvent
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QTabWidget, QWidget
 from shiboken6 import isValid
 
 from meetdesk import APP_NAME
@@ -97,7 +97,6 @@ class MainWindow(QMainWindow):
         title = f"{APP_NAME} (demo)" if demo else APP_NAME
         QGuiApplication.setApplicationDisplayName(title)
         self.setWindowTitle(title)
-        self.setWindowIcon(app_icon())
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
 
         # centre: Rooms and Meetings (their table headers until the real tabs are attached)
@@ -124,7 +123,6 @@ class MainWindow(QMainWindow):
         self._session_actions = build_menus(self, self._actions)
         for action in self._session_actions:
             action.setEnabled(False)
-        QGuiApplication.styleHints().colorSchemeChanged.connect(self._desktop_scheme_changed)
 
         self.resize(1280, 780)
         self._saved_state = load_ui_state() if restore else {}
@@ -145,6 +143,11 @@ class MainWindow(QMainWindow):
         from meetdesk.ui.session_bridge import bridge_for
         from meetdesk.ui.window_parts import optional_widget
 
+        icon = app_icon()  # reading the icon files is not free: after the first paint
+        if not icon.isNull():
+            QApplication.setWindowIcon(icon)
+        self.setWindowIcon(icon)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._desktop_scheme_changed)
         self.session = session
         self.bridge = bridge_for(session)
         self.auto_refresh = AutoRefresh(session, self)
@@ -314,6 +317,7 @@ class MainWindow(QMainWindow):
         warning = self.session.secrets.warning
         self.keyring_label.setVisible(bool(warning))
         if warning:
+            theme.set_tone(self.keyring_label, "warning")
             self.keyring_label.setText("⚠ No system keyring: passwords are kept for this run only")
             self.keyring_label.setToolTip(warning)
 
@@ -448,7 +452,12 @@ class MainWindow(QMainWindow):
         if window_state is not None:
             restored = self.restoreState(window_state, STATE_VERSION) and restored
         scheme = state.get("color_scheme")
-        self.set_color_scheme(scheme if isinstance(scheme, str) else theme.SYSTEM)
+        scheme = scheme if isinstance(scheme, str) and scheme in theme.SCHEMES else theme.SYSTEM
+        if scheme == theme.SYSTEM and not self.is_attached:  # the platform's palette: applied once attached
+            self.color_scheme = scheme
+            self.scheme_actions[scheme].setChecked(True)
+        else:
+            self.set_color_scheme(scheme)
         tab = state.get("tab")
         if isinstance(tab, int) and 0 <= tab < self.tabs.count():
             self.tabs.setCurrentIndex(tab)

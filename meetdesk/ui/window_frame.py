@@ -25,8 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from meetdesk.ui.theme import set_tone
-
 #: (label, width) of the columns each tab shows before a server is connected, in their default order
 PREVIEW_COLUMNS: dict[str, tuple[tuple[str, int], ...]] = {
     "rooms": (("Profile", 110), ("Name", 190), ("Status", 80), ("Participants", 95), ("ID", 110)),
@@ -104,7 +102,6 @@ def build_status_bar(window: QMainWindow, text: str) -> tuple[QProgressBar, QLab
     status.setTextFormat(Qt.TextFormat.PlainText)
     keyring = QLabel(window)
     keyring.setObjectName("keyringWarning")
-    set_tone(keyring, "warning")
     keyring.hide()
     bar.addWidget(busy)
     bar.addWidget(status, 1)
