@@ -73,10 +73,13 @@ class SimulatorProcess:
 class DemoEnvironment:
     """Start with :meth:`start`, build the session with :meth:`open_session`, end with :meth:`stop`."""
 
-    def __init__(self, kinds: list[str] | None = None, *, seed_rooms: int = 0) -> None:
+    def __init__(self, kinds: list[str] | None = None, *, seed_rooms: int = 0, processes: bool = False) -> None:
         self.kinds = kinds
         #: extra rooms on the plugNmeet demo server; with any, the simulators run in their own processes
         self.seed_rooms = seed_rooms
+        #: each simulator in its own process (the window's demo): serving requests and starting up (TLS keys,
+        #: imports) never competes with the window for the interpreter, so it cannot stall the window
+        self.processes = processes or bool(seed_rooms)
         self.servers: list[DemoServer] = []
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._old_env: str | None = None
@@ -102,7 +105,7 @@ class DemoEnvironment:
     def start_servers(self) -> DemoEnvironment:
         """Start every demo server (blocking; the window runs it in a worker thread)."""
         kinds = self.kinds or [k for k in available_kinds() if k in SIMULATOR_MODULES]
-        if self.seed_rooms:
+        if self.processes:
             self._start_processes(kinds)
             return self
         from meetdesk.simulators.host import SimulatorHost, build_simulator  # uvicorn, starlette: only here

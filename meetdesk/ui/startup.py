@@ -37,7 +37,7 @@ PRELOAD: tuple[str, ...] = (
     "meetdesk.ui.window_parts", "meetdesk.ui.rooms_tab", "meetdesk.ui.meetings_tab",
     "meetdesk.ui.connections_panel", "meetdesk.ui.tray", "meetdesk.ui.composer",
 )
-DEMO_PRELOAD: tuple[str, ...] = ("meetdesk.services.demo", "meetdesk.simulators.host")
+DEMO_PRELOAD: tuple[str, ...] = ("meetdesk.services.demo",)
 _POLL_MS = 10
 
 
@@ -142,7 +142,7 @@ async def run_attached(options: argparse.Namespace, window: MainWindow, warnings
             if options.demo:
                 from meetdesk.services.demo import DemoEnvironment
 
-                env = DemoEnvironment(seed_rooms=options.seed_rooms).prepare()
+                env = DemoEnvironment(seed_rooms=options.seed_rooms, processes=True).prepare()
                 session = await env.open_session()
             else:
                 store = ProfileStore()
