@@ -111,7 +111,7 @@ def run(argv: list[str]) -> dict[str, Any]:
         if "composer" not in result["steps_ms"] and type(self.composer).__name__ == "JoinLinkComposer":
             result["steps_ms"]["composer"] = round((time.perf_counter() - started) * 1000, 1)
 
-    startup.paint_first = paint_first  # type: ignore[assignment]
+    startup.paint_first = paint_first
     MainWindow.attach_steps = attach_steps  # type: ignore[method-assign]
     MainWindow.ensure_built = ensure_built  # type: ignore[method-assign]
     from meetdesk.__main__ import main as meetdesk_main
