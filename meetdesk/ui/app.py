@@ -18,10 +18,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from shiboken6 import isValid
 
 from meetdesk import APP_ID, APP_NAME, __version__
-from meetdesk.domain.errors import MeetdeskError
 from meetdesk.ui.icons import app_icon
 from meetdesk.ui.main_window import MainWindow
-from meetdesk.ui.messages import show_error
 
 if TYPE_CHECKING:
     import asyncio
@@ -166,6 +164,9 @@ class ErrorReporter:
     def _show(self, exc: BaseException) -> None:
         if self._box is not None and isValid(self._box) and self._box.isVisible():
             return  # one box at a time; the log has them all
+        from meetdesk.domain.errors import MeetdeskError
+        from meetdesk.ui.messages import show_error
+
         if isinstance(exc, MeetdeskError):
             text = exc.user_text()
         else:
@@ -269,6 +270,8 @@ def run_gui(args: list[str]) -> int:
                 try:
                     return _run_phases(options, app, holder, reporter)
                 except Exception as exc:
+                    from meetdesk.domain.errors import MeetdeskError
+
                     log.critical("meetdesk could not run", exc_info=True)
                     if sys.stderr is not None:
                         message = exc.user_text() if isinstance(exc, MeetdeskError) else \

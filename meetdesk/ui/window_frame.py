@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QTableView,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -35,16 +36,31 @@ if TYPE_CHECKING:  # touching QKeySequence.StandardKey creates its Python enum: 
     Shortcut: TypeAlias = str | QKeySequence.StandardKey
 
 
+#: each tab's toolbar ("|": a separator), as the real tab builds it
+PREVIEW_ACTIONS: dict[str, tuple[str, ...]] = {
+    "rooms": ("New…", "Edit…", "Delete", "|", "End", "Open", "Close", "|", "Recordings…"),
+    "meetings": ("New…", "Edit…", "Cancel…", "Invite…", "Copy link", "Live…"),
+}
+
+
 def preview_columns(noun: str) -> list[str]:
     return [label for label, _width in PREVIEW_COLUMNS[noun]]
 
 
 class TablePreview(QWidget):
-    """A tab's search field and table header, disabled, until the real tab replaces it."""
+    """A tab's toolbar, search field and table header, disabled, until the real tab replaces it."""
 
     def __init__(self, noun: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(f"{noun}Preview")
+        self.toolbar = QToolBar(self)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar.setMovable(False)
+        for text in PREVIEW_ACTIONS[noun]:
+            if text == "|":
+                self.toolbar.addSeparator()
+            else:
+                self.toolbar.addAction(text).setEnabled(False)
         search = QLineEdit(self)
         search.setPlaceholderText(f"Search {noun}…")
         search.setEnabled(False)
@@ -58,11 +74,12 @@ class TablePreview(QWidget):
         self.table.setModel(model)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column, (_label, width) in enumerate(columns):
             self.table.setColumnWidth(column, width)
-        self.table.setEnabled(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 4)
+        layout.addWidget(self.toolbar)
         layout.addLayout(row)
         layout.addWidget(self.table, 1)
 

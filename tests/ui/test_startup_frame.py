@@ -16,7 +16,7 @@ from benchmarks.startup_stall import HEAVY
 from meetdesk.services.session import Session
 from meetdesk.ui.main_window import MainWindow
 from meetdesk.ui.ui_state import state_path
-from meetdesk.ui.window_frame import TablePreview, preview_columns
+from meetdesk.ui.window_frame import PREVIEW_ACTIONS, TablePreview, preview_columns
 from tests.ui.conftest import OFFSCREEN_NOTE
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOTE)
@@ -57,9 +57,12 @@ def test_the_frame_shows_menus_tabs_and_headers_before_the_session_then_attaches
 
 
 def test_the_preview_headers_are_the_real_tabs_headers(qtbot: QtBot, session: Session) -> None:
-    """The table headers painted first are those the real tabs show with no server connected."""
+    """The toolbars and table headers painted first are those the real tabs show with no server connected."""
     window = MainWindow(session)
     qtbot.addWidget(window)
+    for noun, tab in (("rooms", window.rooms_tab), ("meetings", window.meetings_tab)):
+        toolbar = tab.toolbar  # type: ignore[attr-defined]
+        assert tuple("|" if a.isSeparator() else a.text() for a in toolbar.actions()) == PREVIEW_ACTIONS[noun]
     assert _visible_headers(window.rooms_tab.table) == preview_columns("rooms")  # type: ignore[attr-defined]
     assert _visible_headers(window.meetings_tab.table) == preview_columns("meetings")  # type: ignore[attr-defined]
 
