@@ -30,12 +30,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("meetdesk.ui.startup")
 
-#: what phase 2 needs, imported in the worker thread after the first paint (in this order)
+#: what phase 2 needs, imported in the worker thread after the first paint (in this order); "module:function"
+#: also calls the function (a warm-up that must not run on the UI thread)
 PRELOAD: tuple[str, ...] = (
     "asyncio", "qasync", "meetdesk.services.profile_store", "meetdesk.services.secret_store",
     "meetdesk.services.session", "meetdesk.ui.tasks", "meetdesk.ui.session_bridge", "meetdesk.ui.auto_refresh",
     "meetdesk.ui.window_parts", "meetdesk.ui.rooms_tab", "meetdesk.ui.meetings_tab",
     "meetdesk.ui.connections_panel", "meetdesk.ui.tray", "meetdesk.ui.composer",
+    "meetdesk.backends.http:warm_tls_context",
 )
 DEMO_PRELOAD: tuple[str, ...] = ("meetdesk.services.demo",)
 _POLL_MS = 10
@@ -58,8 +60,11 @@ class Preloader:
     def _run(self) -> None:
         try:
             for name in self.modules:
+                module, _, function = name.partition(":")
                 try:
-                    importlib.import_module(name)
+                    imported = importlib.import_module(module)
+                    if function:
+                        getattr(imported, function)()
                 except Exception as exc:
                     log.debug("preloading %s failed: %s", name, exc)
         finally:
