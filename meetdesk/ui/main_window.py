@@ -18,9 +18,9 @@ from shiboken6 import isValid
 
 from meetdesk import APP_NAME
 from meetdesk.ui import theme
+from meetdesk.ui import window_frame as frame
 from meetdesk.ui.icons import app_icon
 from meetdesk.ui.ui_state import decode_bytes, encode_bytes, load_ui_state, save_ui_state
-from meetdesk.ui.window_frame import ActionFactory, TablePreview, add_dock, build_status_bar, stand_in
 from meetdesk.ui.window_menus import build_menus
 
 if TYPE_CHECKING:
@@ -103,23 +103,25 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
-        self.rooms_tab: QWidget = TablePreview("rooms", self.tabs)
-        self.meetings_tab: QWidget = TablePreview("meetings", self.tabs)
+        self.rooms_tab: QWidget = frame.TablePreview("rooms", self.tabs)
+        self.meetings_tab: QWidget = frame.TablePreview("meetings", self.tabs)
         self.tabs.addTab(self.rooms_tab, TAB_LABELS[0])
         self.tabs.addTab(self.meetings_tab, TAB_LABELS[1])
         self.setCentralWidget(self.tabs)
 
         # left: Connections; right: Join link
-        self.connections_dock = add_dock(self, "Connections", "connectionsDock", stand_in(self, 0),
+        self.connections_dock = frame.add_dock(self, "Connections", "connectionsDock", frame.stand_in(self, 0),
                                          Qt.DockWidgetArea.LeftDockWidgetArea)
         self._composer_pending = True
         self._defer_composer = defer_composer
-        self.composer: QWidget = stand_in(self, 320)
-        self.composer_dock = add_dock(self, "Join link", "composerDock", self.composer,
+        self._composer_on_paint = session is not None  # else start-up builds it (composer_steps)
+        self._design: QWidget | None = None
+        self.composer: QWidget = frame.stand_in(self, 320)
+        self.composer_dock = frame.add_dock(self, "Join link", "composerDock", self.composer,
                                       Qt.DockWidgetArea.RightDockWidgetArea)
 
-        self.busy, self.status_label, self.keyring_label = build_status_bar(self, self._last_message)
-        self._actions = ActionFactory(self)
+        self.busy, self.status_label, self.keyring_label = frame.build_status_bar(self, self._last_message)
+        self._actions = frame.ActionFactory(self)
         self._session_actions = build_menus(self, self._actions)
         for action in self._session_actions:
             action.setEnabled(False)
@@ -132,9 +134,11 @@ class MainWindow(QMainWindow):
 
     # construction ------------------------------------------------------------------------------
     def attach(self, session: Session) -> None:
-        """Build everything that needs ``session`` at once."""
+        """Build everything that needs ``session`` at once (a deferred composer right after)."""
         for _next in self.attach_steps(session):
             pass
+        if self._composer_pending and self.isVisible():
+            QTimer.singleShot(0, self.ensure_built)
 
     def attach_steps(self, session: Session) -> Iterator[str]:
         """Build what needs ``session`` one part at a time, yielding between parts (each takes a few tens of
@@ -185,16 +189,23 @@ class MainWindow(QMainWindow):
         self._activity_changed(activity().count, "")
         if not self._defer_composer:
             self.ensure_built()
-        elif self.isVisible():  # already painted: the composer follows right away
-            QTimer.singleShot(0, self.ensure_built)
         self.attached.emit()
 
+    def composer_steps(self) -> Iterator[str]:
+        """Build a deferred composer in two turns of the event loop: its design panel, then the rest."""
+        if not self._composer_pending or not self.is_attached:
+            return
+        try:
+            from meetdesk.ui.composer.design_panel import DesignPanel
+        except ModuleNotFoundError:  # a build without the composer: ensure_built shows its placeholder
+            pass
+        else:
+            self._design = DesignPanel(self.session.store, embed_preview=False)
+            yield "the composer"
+        self.ensure_built()
+
     def _replace_tab(self, index: int, widget: QWidget) -> None:
-        current, old = self.tabs.currentIndex(), (self.rooms_tab, self.meetings_tab)[index]
-        self.tabs.removeTab(index)
-        self.tabs.insertTab(index, widget, TAB_LABELS[index])
-        self.tabs.setCurrentIndex(current)
-        old.deleteLater()
+        frame.replace_tab(self.tabs, index, widget, TAB_LABELS[index])
         if index == 0:
             self.rooms_tab = widget
         else:
@@ -223,8 +234,10 @@ class MainWindow(QMainWindow):
     def _make_composer(self) -> QWidget:
         from meetdesk.ui.window_parts import optional_widget
 
+        design, self._design = self._design, None
         return optional_widget("meetdesk.ui.composer", "JoinLinkComposer", (self.session, self.session.store, self),
-                               "The join-link composer is not available in this build.")
+                               "The join-link composer is not available in this build.",
+                               **({"design": design} if design is not None else {}))
 
     def _wire_composer(self) -> None:
         """Selecting a room in the Rooms tab points the composer at it, "Invite…" in the Meetings tab fills it
@@ -238,7 +251,7 @@ class MainWindow(QMainWindow):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        if self._composer_pending and self.is_attached:  # the first paint is on its way: the composer follows
+        if self._composer_pending and self.is_attached and self._composer_on_paint:  # the composer follows
             QTimer.singleShot(0, self.ensure_built)
 
     def ensure_built(self) -> None:
@@ -375,14 +388,7 @@ class MainWindow(QMainWindow):
     def composer_in_window(self) -> None:
         """Float the composer dock as a window with room for the form and the preview side by side."""
         self.ensure_built()
-        dock = self.composer_dock
-        dock.show()
-        dock.setFloating(True)
-        screen = self.screen().availableGeometry() if self.screen() is not None else None
-        width = min(980, screen.width() - 40) if screen is not None else 980
-        height = min(760, screen.height() - 60) if screen is not None else 760
-        dock.resize(width, height)
-        dock.raise_()
+        frame.float_dock(self, self.composer_dock)
 
     def _room_selected(self, profile: str, room_id: str) -> None:
         if profile:  # an empty selection leaves the composer as it is
@@ -408,13 +414,7 @@ class MainWindow(QMainWindow):
 
     def fit_docks(self, width: int | None = None) -> None:
         """Dock widths for a window ``width`` wide that leave the tables room for their important columns."""
-        width = width or self.width()
-        left = max(190, min(260, int(width * 0.165)))
-        right = max(320, min(420, int(width * 0.28)))
-        comfortable = getattr(self.composer, "comfortable_width", None)
-        if callable(comfortable):
-            right = max(right, int(comfortable()))
-        self.resizeDocks([self.connections_dock, self.composer_dock], [left, right], Qt.Orientation.Horizontal)
+        frame.fit_docks(self, self.connections_dock, self.composer_dock, self.composer, width or self.width())
 
     # state -------------------------------------------------------------------------------------
     def ui_state(self) -> dict[str, Any]:

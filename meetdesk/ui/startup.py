@@ -159,6 +159,8 @@ async def run_attached(options: argparse.Namespace, window: MainWindow, warnings
                 if closed.done():
                     break
             if not closed.done():
+                for _next in window.composer_steps():
+                    await breathe()
                 for text in warnings:
                     window.show_warning(text)
                 if env is not None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QTableView,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -100,6 +101,38 @@ def add_dock(window: QMainWindow, title: str, name: str, widget: QWidget, area: 
                      | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
     window.addDockWidget(area, dock)
     return dock
+
+
+def replace_tab(tabs: QTabWidget, index: int, widget: QWidget, label: str) -> None:
+    """Put ``widget`` in place of the page at ``index`` (deleted later), the current tab staying current."""
+    current, old = tabs.currentIndex(), tabs.widget(index)
+    tabs.removeTab(index)
+    tabs.insertTab(index, widget, label)
+    tabs.setCurrentIndex(current)
+    if old is not None:
+        old.deleteLater()
+
+
+def fit_docks(window: QMainWindow, left_dock: QDockWidget, right_dock: QDockWidget, right_widget: QWidget,
+              width: int) -> None:
+    """Dock widths for a window ``width`` wide that leave the tables room for their important columns."""
+    left = max(190, min(260, int(width * 0.165)))
+    right = max(320, min(420, int(width * 0.28)))
+    comfortable = getattr(right_widget, "comfortable_width", None)
+    if callable(comfortable):
+        right = max(right, int(comfortable()))
+    window.resizeDocks([left_dock, right_dock], [left, right], Qt.Orientation.Horizontal)
+
+
+def float_dock(window: QMainWindow, dock: QDockWidget) -> None:
+    """``dock`` as a window of its own, as large as the screen comfortably allows."""
+    dock.show()
+    dock.setFloating(True)
+    screen = window.screen().availableGeometry() if window.screen() is not None else None
+    width = min(980, screen.width() - 40) if screen is not None else 980
+    height = min(760, screen.height() - 60) if screen is not None else 760
+    dock.resize(width, height)
+    dock.raise_()
 
 
 def build_status_bar(window: QMainWindow, text: str) -> tuple[QProgressBar, QLabel, QLabel]:
