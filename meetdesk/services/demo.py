@@ -107,6 +107,7 @@ class DemoEnvironment:
         kinds = self.kinds or [k for k in available_kinds() if k in SIMULATOR_MODULES]
         if self.processes:
             self._start_processes(kinds)
+            self._load_ca_files()
             return self
         from meetdesk.simulators.host import SimulatorHost, build_simulator  # uvicorn, starlette: only here
 
@@ -119,6 +120,16 @@ class DemoEnvironment:
             host = SimulatorHost.for_definition(definition, tls=kind in TLS_KINDS).start()
             self._add_server(kind, host, host.base_url, dict(definition.fields), definition.secret, host.ca_file)
         return self
+
+    def _load_ca_files(self) -> None:
+        """The TLS contexts of the servers with their own CA, made here (a worker thread) rather than on the
+        window's event loop when they connect: loading certificates takes 50–150 ms each."""
+        from meetdesk.backends.http import tls_context
+
+        for server in self.servers:
+            if server.profile.ca_file:
+                with contextlib.suppress(Exception):  # connecting reports a bad CA file properly
+                    tls_context(server.profile.ca_file)
 
     def _start_processes(self, kinds: list[str]) -> None:
         started = [(kind, SimulatorProcess(kind, tls=kind in TLS_KINDS,
