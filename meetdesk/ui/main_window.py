@@ -19,6 +19,7 @@ from shiboken6 import isValid
 from meetdesk import APP_NAME
 from meetdesk.ui import theme
 from meetdesk.ui import window_frame as frame
+from meetdesk.ui.dock_layout import composer_crowds, default_size, fit_docks
 from meetdesk.ui.icons import app_icon
 from meetdesk.ui.ui_state import decode_bytes, encode_bytes, load_ui_state, save_ui_state
 from meetdesk.ui.window_menus import build_menus
@@ -126,7 +127,7 @@ class MainWindow(QMainWindow):
         for action in self._session_actions:
             action.setEnabled(False)
 
-        self.resize(1280, 780)
+        self.resize(default_size(self))
         self._saved_state = load_ui_state() if restore else {}
         self._fit_on_show = self._default_layout = not self._restore_frame_state(self._saved_state)
         if session is not None:
@@ -381,6 +382,9 @@ class MainWindow(QMainWindow):
 
     def show_composer(self) -> None:
         self.ensure_built()
+        if not self.composer_dock.isVisible() and not self.composer_dock.isFloating() and composer_crowds(self):
+            self.composer_in_window()  # a dock would squeeze the tables (small screen, large scale)
+            return
         self.composer_dock.show()
         self.composer_dock.raise_()
         self.composer.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -413,8 +417,8 @@ class MainWindow(QMainWindow):
         return self._about
 
     def fit_docks(self, width: int | None = None) -> None:
-        """Dock widths for a window ``width`` wide that leave the tables room for their important columns."""
-        frame.fit_docks(self, self.connections_dock, self.composer_dock, self.composer, width or self.width())
+        """Dock widths that leave the tables room for their important columns (see :mod:`dock_layout`)."""
+        fit_docks(self, width or self.width())
 
     # state -------------------------------------------------------------------------------------
     def ui_state(self) -> dict[str, Any]:

@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 
 #: (label, width) of the columns each tab shows before a server is connected, in their default order
 PREVIEW_COLUMNS: dict[str, tuple[tuple[str, int], ...]] = {
-    "rooms": (("Profile", 110), ("Name", 190), ("Status", 80), ("Participants", 95), ("ID", 110)),
-    "meetings": (("Title", 160), ("Start", 150), ("End", 80), ("Room", 120), ("Owner", 70), ("Profile", 100)),
+    "rooms": (("Profile", 110), ("Name", 190), ("Status", 85), ("Participants", 95), ("ID", 110)),
+    "meetings": (("Title", 170), ("Start", 125), ("End", 74), ("Room", 130), ("Owner", 80), ("Profile", 100),
+                 ("Status", 70)),
 }
 
 if TYPE_CHECKING:  # touching QKeySequence.StandardKey creates its Python enum: not for the first paint
@@ -111,17 +112,6 @@ def replace_tab(tabs: QTabWidget, index: int, widget: QWidget, label: str) -> No
     tabs.setCurrentIndex(current)
     if old is not None:
         old.deleteLater()
-
-
-def fit_docks(window: QMainWindow, left_dock: QDockWidget, right_dock: QDockWidget, right_widget: QWidget,
-              width: int) -> None:
-    """Dock widths for a window ``width`` wide that leave the tables room for their important columns."""
-    left = max(190, min(260, int(width * 0.165)))
-    right = max(320, min(420, int(width * 0.28)))
-    comfortable = getattr(right_widget, "comfortable_width", None)
-    if callable(comfortable):
-        right = max(right, int(comfortable()))
-    window.resizeDocks([left_dock, right_dock], [left, right], Qt.Orientation.Horizontal)
 
 
 def float_dock(window: QMainWindow, dock: QDockWidget) -> None:
