@@ -92,7 +92,7 @@ def run(argv: list[str]) -> dict[str, Any]:
 
     def attach_steps(self: MainWindow, session: Any) -> Iterator[str]:
         steps = original_steps(self, session)
-        label = "session and the Rooms tab"
+        label = "icon, bridge, auto-refresh"
         while True:
             started = time.perf_counter()
             try:

@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         self.bridge = bridge_for(session)
         self.auto_refresh = AutoRefresh(session, self)
         self.auto_refresh.paused.connect(lambda reason: self.show_status(reason or "Auto-refresh running again."))
+        yield "the Rooms tab"
         self._replace_tab(0, optional_widget("meetdesk.ui.rooms_tab", "RoomsTab", (session, self.tabs),
                                              "The rooms view is not available in this build."))
         yield "the Meetings tab"
