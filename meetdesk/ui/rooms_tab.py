@@ -114,14 +114,22 @@ class RoomsTab(TableTab[Room]):
         blocks = {name: self._rooms_of(name) for name in sorted(profiles)}
         if defer and sum(len(rooms) for rooms in blocks.values()) >= PREPARE_ROWS:
             job = self.rooms_model.prepare_job(blocks, kinds=self._kinds())
-            if self._load_off_thread(profiles, job, self._show_prepared):
+            lists = {n: c.rooms for n, c in self.session.connections.items() if n in blocks}
+
+            def prepare() -> tuple[PreparedRooms, dict[str, tuple[list[Room], int]]]:
+                return job(), {n: (rooms, sum(1 for r in rooms if r.local_only)) for n, rooms in lists.items()}
+
+            if self._load_off_thread(profiles, prepare, self._show_prepared):
                 return True
         self.rooms_model.set_room_blocks(blocks, replace_all=False, kinds=self._kinds())
         self._count_local()
         return False
 
-    def _show_prepared(self, done: PreparedRooms, profiles: set[str]) -> None:
-        self.rooms_model.set_prepared_blocks(done, profiles, kinds=self._kinds())
+    def _show_prepared(self, done: tuple[PreparedRooms, dict[str, tuple[list[Room], int]]], profiles: set[str]
+                       ) -> None:
+        rooms, local_counts = done
+        self.rooms_model.set_prepared_blocks(rooms, profiles, kinds=self._kinds())
+        self._local_counts.update(local_counts)  # counted on the worker; recounted if a list changed since
         self._count_local()
 
     def _count_local(self) -> None:
