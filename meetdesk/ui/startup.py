@@ -36,10 +36,16 @@ PRELOAD: tuple[str, ...] = (
     "asyncio", "qasync", "meetdesk.services.profile_store", "meetdesk.services.secret_store",
     "meetdesk.services.session", "meetdesk.ui.tasks", "meetdesk.ui.session_bridge", "meetdesk.ui.auto_refresh",
     "meetdesk.ui.window_parts", "meetdesk.ui.rooms_tab", "meetdesk.ui.meetings_tab",
-    "meetdesk.ui.connections_panel", "meetdesk.ui.tray", "meetdesk.ui.composer",
+    "meetdesk.ui.connections_panel", "meetdesk.ui.tray", "meetdesk.ui.composer", "PySide6.QtNetwork", "filelock",
     "meetdesk.backends.http:warm_tls_context",
 )
-DEMO_PRELOAD: tuple[str, ...] = ("meetdesk.services.demo",)
+DEMO_PRELOAD: tuple[str, ...] = ("meetdesk.services.demo", "meetdesk.services.memory_keyring")
+#: what the first request of a connection imports (httpx's transport stack), besides the provider modules
+#: (:func:`connect_preload`); imported in a worker thread before connecting, not on the UI thread
+CONNECT_PRELOAD: tuple[str, ...] = (
+    "h11", "httpcore", "sniffio", "anyio", "anyio._backends._asyncio", "httpcore._backends.anyio",
+    "meetdesk.domain.times",
+)
 _POLL_MS = 10
 
 
@@ -118,6 +124,14 @@ def paint_first(app: QApplication, window: MainWindow, modules: Sequence[str]) -
     return not closed
 
 
+def connect_preload(kinds: Sequence[str]) -> tuple[str, ...]:
+    """The modules connecting profiles of ``kinds`` imports: each kind's client, then the HTTP stack."""
+    from meetdesk.backends.registry import BACKENDS, client_target
+
+    clients = tuple(dict.fromkeys(client_target(kind).partition(":")[0] for kind in kinds if kind in BACKENDS))
+    return clients + CONNECT_PRELOAD
+
+
 async def breathe() -> None:
     """Let the event loop handle what is pending (paints, input) before the next step of start-up."""
     import asyncio
@@ -163,8 +177,11 @@ async def run_attached(options: argparse.Namespace, window: MainWindow, warnings
                     await breathe()
                 for text in warnings:
                     window.show_warning(text)
+                # each import on the UI thread stalls it (PySide's import hook reads every new module's source)
+                preloader = Preloader(connect_preload(_kinds(env, session))).start()
                 if env is not None:
                     await _start_demo(env, session, window)
+                await asyncio.to_thread(preloader.wait)
                 window.connections.connect_all()
                 await closed
         await window.shutdown()
@@ -173,6 +190,15 @@ async def run_attached(options: argparse.Namespace, window: MainWindow, warnings
         if env is not None:
             env.stop()
     return 0
+
+
+def _kinds(env: DemoEnvironment | None, session: Session) -> list[str]:
+    """The back ends about to be connected: the demo's (every registered one unless it says) or the profiles'."""
+    if env is not None:
+        from meetdesk.backends.registry import BACKENDS
+
+        return env.kinds or list(BACKENDS)
+    return [profile.kind for profile in session.store.profiles()]
 
 
 async def _start_demo(env: DemoEnvironment, session: Session, window: MainWindow) -> None:
