@@ -168,7 +168,8 @@ class JoinLinkComposer(ComposerLayout):
         else:
             text = ""
         self.profile_hint.setText(text)
-        self.profile_hint.setStyleSheet(HINT_STYLE)
+        if self.profile_hint.styleSheet() != HINT_STYLE:  # re-polishing on every status change is not free
+            self.profile_hint.setStyleSheet(HINT_STYLE)
         self.profile_hint.setVisible(bool(text))
 
     def _on_profile_changed(self, _index: int = -1) -> None:
