@@ -5,6 +5,8 @@ dir) and prints one JSON object:
 
 * ``stall_ms`` — the longest gap between two ticks of a 5 ms timer, from the first paint until the window is
   attached, its composer built and every profile connected (``connected_ms`` after the paint);
+  ``stall_cpu_ms`` — the most CPU time the UI thread itself used between two ticks (on a loaded machine a gap
+  may be mostly waiting for a core); ``gaps_over_50ms`` — [ms after the paint, gap, UI thread's CPU ms];
 * ``modules_at_paint`` — how many modules were imported when the window was first painted, and
   ``heavy_at_paint`` — which of :data:`HEAVY` (what the first paint must not wait for) already were;
 * ``steps_ms`` — how long each step of :meth:`MainWindow.attach_steps` and :meth:`MainWindow.composer_steps`
@@ -46,6 +48,8 @@ def run(argv: list[str]) -> dict[str, Any]:
             self.painted_at = 0.0
             self.last = 0.0
             self.longest = 0.0
+            self.last_cpu = 0.0
+            self.longest_cpu = 0.0
             self.timer = QTimer(self)
             self.timer.setTimerType(Qt.TimerType.PreciseTimer)
             self.timer.setInterval(TICK_MS)
@@ -58,17 +62,19 @@ def run(argv: list[str]) -> dict[str, Any]:
                 result["modules_at_paint"] = len(modules)
                 result["heavy_at_paint"] = sorted(m for m in HEAVY if m in modules)
                 self.painted_at = self.last = time.perf_counter()
+                self.last_cpu = time.thread_time()
                 self.timer.start()
             return False
 
         def tick(self) -> None:
-            now = time.perf_counter()
-            gap = now - self.last
+            now, cpu = time.perf_counter(), time.thread_time()
+            gap, busy = now - self.last, cpu - self.last_cpu
             if gap > 0.05:
                 result.setdefault("gaps_over_50ms", []).append(
-                    [round((self.last - self.painted_at) * 1000), round(gap * 1000)])
+                    [round((self.last - self.painted_at) * 1000), round(gap * 1000), round(busy * 1000)])
             self.longest = max(self.longest, gap)
-            self.last = now
+            self.longest_cpu = max(self.longest_cpu, busy)
+            self.last, self.last_cpu = now, cpu
             window = self.window
             done = window.is_attached and type(window.composer).__name__ == "JoinLinkComposer" and all(
                 conn.state.name == "CONNECTED" for conn in window.session.connections.values())
@@ -78,6 +84,7 @@ def run(argv: list[str]) -> dict[str, Any]:
             if done or timed_out:
                 self.timer.stop()
                 result["stall_ms"] = round(self.longest * 1000, 1)
+                result["stall_cpu_ms"] = round(self.longest_cpu * 1000, 1)
                 result["connected_ms"] = round((now - self.painted_at) * 1000)
                 result["timed_out"] = timed_out
                 result["profiles"] = len(window.session.connections) if window.is_attached else 0
