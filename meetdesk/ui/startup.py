@@ -37,7 +37,7 @@ PRELOAD: tuple[str, ...] = (
     "meetdesk.services.session", "meetdesk.ui.tasks", "meetdesk.ui.session_bridge", "meetdesk.ui.auto_refresh",
     "meetdesk.ui.window_parts", "meetdesk.ui.rooms_tab", "meetdesk.ui.meetings_tab",
     "meetdesk.ui.connections_panel", "meetdesk.ui.tray", "meetdesk.ui.composer", "PySide6.QtNetwork", "filelock",
-    "meetdesk.backends.http:warm_tls_context",
+    "meetdesk.backends.http:warm_tls_context", "meetdesk.ui.startup:warm_widget_types",
 )
 DEMO_PRELOAD: tuple[str, ...] = ("meetdesk.services.demo", "meetdesk.services.memory_keyring")
 #: what the first request of a connection imports (httpx's transport stack), besides the provider modules
@@ -47,6 +47,16 @@ CONNECT_PRELOAD: tuple[str, ...] = (
     "meetdesk.domain.times",
 )
 _POLL_MS = 10
+
+
+def warm_widget_types() -> None:
+    """Create PySide's Python types for every QtWidgets class now. Shiboken makes them on first use — all ~70
+    widget classes and their enums at once the first time a call returns a widget of a private class (the first
+    ``QTableView.viewport()``: 20–40 ms on the UI thread)."""
+    from PySide6 import QtWidgets
+
+    for name in dir(QtWidgets):
+        getattr(QtWidgets, name)
 
 
 class Preloader:
