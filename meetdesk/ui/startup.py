@@ -183,6 +183,7 @@ async def run_attached(options: argparse.Namespace, window: MainWindow, warnings
                 if closed.done():
                     break
             if not closed.done():
+                await breathe()  # the last attach step ran in the turn that ended the loop above
                 for _next in window.composer_steps():
                     await breathe()
                 for text in warnings:
