@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import logging
 import threading
@@ -131,6 +132,9 @@ def paint_first(app: QApplication, window: MainWindow, modules: Sequence[str]) -
     app.exec()
     poll.stop()
     preloader.wait()  # also when the window was closed: a daemon thread must not be importing at exit
+    # what is loaded now (PySide, the modules above: most of the heap) lives as long as the process; frozen, the
+    # collector no longer walks it — a full collection during start-up took 20–25 ms of one step, now ~1 ms
+    gc.freeze()
     return not closed
 
 
