@@ -138,12 +138,13 @@ def paint_first(app: QApplication, window: MainWindow, modules: Sequence[str]) -
     return not closed
 
 
-def connect_preload(kinds: Sequence[str]) -> tuple[str, ...]:
-    """The modules connecting profiles of ``kinds`` imports: each kind's client, then the HTTP stack."""
+def connect_preload(kinds: Sequence[str], *, system_keyring: bool = False) -> tuple[str, ...]:
+    """The modules connecting profiles of ``kinds`` imports: each kind's client, then the HTTP stack; with
+    ``system_keyring`` also keyring's choice of backend (entry points, D-Bus), which the first secret would make."""
     from meetdesk.backends.registry import BACKENDS, client_target
 
     clients = tuple(dict.fromkeys(client_target(kind).partition(":")[0] for kind in kinds if kind in BACKENDS))
-    return clients + CONNECT_PRELOAD
+    return clients + CONNECT_PRELOAD + (("keyring:get_keyring",) if system_keyring and clients else ())
 
 
 async def breathe() -> None:
@@ -193,7 +194,7 @@ async def run_attached(options: argparse.Namespace, window: MainWindow, warnings
                 for text in warnings:
                     window.show_warning(text)
                 # each import on the UI thread stalls it (PySide's import hook reads every new module's source)
-                preloader = Preloader(connect_preload(_kinds(env, session))).start()
+                preloader = Preloader(connect_preload(_kinds(env, session), system_keyring=env is None)).start()
                 if env is not None:
                     await _start_demo(env, session, window)
                 await asyncio.to_thread(preloader.wait)

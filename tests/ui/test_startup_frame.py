@@ -112,3 +112,19 @@ def test_what_the_first_phase_loaded_is_left_out_of_later_garbage_collections(qt
     finally:
         gc.unfreeze()
     window.close()
+
+
+def test_connecting_imports_the_profiles_back_ends_and_the_keyring_choice_beforehand() -> None:
+    """What the first connection would import on the UI thread (each import read by PySide's import hook) is
+    imported by a worker thread before ``connect_all``: the profiles' clients, httpx's transport, keyring's
+    backend (not for the demo, whose keyring is in memory; not without a profile)."""
+    from meetdesk.ui.startup import Preloader, connect_preload
+
+    modules = connect_preload(["plugnmeet", "huawei", "plugnmeet", "no-such-kind"], system_keyring=True)
+    assert modules[:2] == ("meetdesk.backends.plugnmeet.client", "meetdesk.backends.huawei.client")
+    assert "httpcore" in modules and "anyio._backends._asyncio" in modules and modules[-1] == "keyring:get_keyring"
+    assert "keyring:get_keyring" not in connect_preload(["plugnmeet"])
+    assert "keyring:get_keyring" not in connect_preload([], system_keyring=True)
+    preloader = Preloader(connect_preload(["jitsi"])).start()
+    preloader.wait()
+    assert {"meetdesk.backends.jitsi.client", "httpcore", "h11"} <= set(sys.modules)
