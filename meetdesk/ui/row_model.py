@@ -6,10 +6,11 @@
 * Sorting is Python's stable sort over one column's cached keys; filtering scans a case-folded text per row (the
   search index, built in idle time after a load, or on the first search). Either ends in ONE layout change, which
   keeps the view's selection and current row on the same rows (by position in O(1), or by row key after new data).
-* Storage is compact, for 100,000 rows: row numbers (sort order, shown rows, ranks) and numeric sort keys in
-  arrays rather than lists of Python ints and floats; the search texts as UTF-8 bytes (a name with one character
-  past Latin-1, "–", makes a str two bytes a character). UTF-8 keeps substring matches exact: a word's bytes
-  can only match at a character boundary.
+* Storage is compact, for 100,000 rows: row numbers (sort order, shown rows, ranks) in arrays rather than lists
+  of Python ints (8 bytes a row instead of 36); the search texts in UTF-8, held as one-byte strs (each
+  byte read as Latin-1): one character past Latin-1 in a name ("–") made the whole text two bytes a character.
+  A word in the same form matches exactly where it did (UTF-8 matches only at character boundaries), and str's
+  search stays the fast one (``in`` on bytes is about twice as slow).
 * :class:`SearchProxy` is a pass-through proxy for views and older callers: it forwards ``set_search`` and
   ``sort`` to the model.
 """
@@ -40,8 +41,6 @@ R = TypeVar("R")
 AnyIndex = QModelIndex | QPersistentModelIndex
 #: row numbers: an array of machine integers (8 bytes a row; a list of Python ints is 36)
 Rows: TypeAlias = "array[int] | list[int]"
-#: one column's sort keys: folded texts in a list, numbers in an array of doubles
-Keys: TypeAlias = "list[Any] | array[float]"
 
 #: the value a column sorts by: numbers for numbers and datetimes, folded text otherwise
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -99,8 +98,8 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self._sources: dict[str, Sequence[R]] = {}      # block name → the sequence it was given as
         self._columns: list[TableColumn[R]] = []
         self._cells: list[dict[int, str]] = []           # per column: row → its text, once shown
-        self._keys: list[Keys | None] = []               # per column, per row: sort keys once sorted by it
-        self._hay: list[bytes | None] = []               # per row: the search text, case-folded, UTF-8
+        self._keys: list[list[Any] | None] = []          # per column, per row: sort keys once sorted by it
+        self._hay: list[str | None] = []                 # per row: the search text, case-folded, see _packed
         self._hay_next = 0                               # rows before this have their search text
         self._order: Rows = array("q")                   # every row, in sort order
         self._view: Rows = array("q")                    # the shown rows, in sort order
@@ -169,7 +168,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         ncols = len(columns)
         old_keys = self._keys if keep_caches else [None] * ncols
         rows: list[R] = []
-        hay: list[bytes | None] = []
+        hay: list[str | None] = []
         keys: list[list[Any] | None] = [[] if k is not None else None for k in old_keys]
         spans: dict[str, tuple[int, int]] = {}
         for name in names:
@@ -193,7 +192,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self._sources = {n: blocks[n] if n in blocks else self._sources.get(n, ()) for n in names}
         self._rows, self._blocks, self._columns = rows, spans, list(columns)
         self._cells = [{} for _ in range(ncols)]  # only shown cells were cached: cheap to make again
-        self._keys = [None if k is None else _compact(k) for k in keys]
+        self._keys = keys
         self._hay = hay
         self._hay_next = 0  # kept blocks may have moved; the idle pass skips rows that have their text
         self._key_index = None
@@ -224,14 +223,14 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             self._complete_index()
             hay = self._hay
             for word in self._words:  # word by word: each pass scans only what the previous one kept
-                needle = word.encode()
+                needle = _packed(word)
                 shown = array("q", [i for i in shown if needle in hay[i]])  # type: ignore[operator]
         self._view = shown
 
-    def _column_keys(self, column: int) -> Keys:
+    def _column_keys(self, column: int) -> list[Any]:
         keys = self._keys[column]
         if keys is None:
-            keys = self._keys[column] = _compact(self._sort_keys_of(self._rows, column, self._columns))
+            keys = self._keys[column] = self._sort_keys_of(self._rows, column, self._columns)
         return keys
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -295,14 +294,14 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         return self._view_row_of_key(key)
 
     # the search index ------------------------------------------------------------------------
-    def _row_hay(self, i: int) -> bytes:
+    def _row_hay(self, i: int) -> str:
         return self._hays(i, i + 1)[0]
 
-    def _hays(self, start: int, end: int) -> list[bytes]:
+    def _hays(self, start: int, end: int) -> list[str]:
         """The search texts of rows ``start``…``end``, column by column (far fewer Python steps than row by row)."""
         rows = self._rows[start:end]
         texts = [[spec.text(r) for r in rows] for spec in self._columns]
-        return ["\x1f".join(cells).casefold().encode() for cells in zip(*texts, strict=True)]
+        return [_packed("\x1f".join(cells).casefold()) for cells in zip(*texts, strict=True)]
 
     def _start_indexing(self) -> None:
         if self._hay_next < len(self._rows):
@@ -383,7 +382,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         text = self._hay[i]
         if text is None:
             text = self._hay[i] = self._row_hay(i)
-        return text.decode()
+        return text.encode("latin-1").decode()
 
     def _cell(self, i: int, c: int) -> str:
         cells = self._cells[c]
@@ -451,11 +450,9 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         return None
 
 
-def _compact(keys: Keys) -> Keys:
-    """Numeric sort keys in an array of doubles (8 bytes a row instead of a list of floats' 32); others as given."""
-    if isinstance(keys, list) and keys and all(type(k) is float for k in keys):
-        return array("d", keys)
-    return keys
+def _packed(text: str) -> str:
+    """``text`` in UTF-8, each byte one character: one byte a character in memory, whatever the text holds."""
+    return text.encode().decode("latin-1")
 
 
 class SearchProxy(QIdentityProxyModel):
