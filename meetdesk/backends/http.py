@@ -154,6 +154,34 @@ def _cap(response: httpx.Response, request: httpx.Request, limit: int) -> None:
     response.stream = _CappedStream(stream, limit, request)
 
 
+class _TransportPerScheme(httpx.AsyncBaseTransport):
+    """httpx's transport, made on the first request of each scheme.
+
+    Making it loads the CA bundle into a TLS context (~20 ms of every command); a plain-http server (loopback, an
+    allowed LAN address) never uses that, so its transport gets a context with no CA at all (it could not verify,
+    hence not complete, any TLS handshake). An https request gets the verifying transport, made when first needed.
+    """
+
+    def __init__(self, verify: ssl.SSLContext | bool | None) -> None:
+        self._verify = verify  # None: the default (tls_context(None)), made when first needed
+        self._by_scheme: dict[str, httpx.AsyncHTTPTransport] = {}
+
+    def _verifying(self) -> ssl.SSLContext | bool:
+        return self._verify if self._verify is not None else tls_context(None)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        scheme = request.url.scheme
+        transport = self._by_scheme.get(scheme)
+        if transport is None:
+            verify = self._verifying() if scheme != "http" else ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            transport = self._by_scheme[scheme] = httpx.AsyncHTTPTransport(verify=verify)
+        return await transport.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        for transport in self._by_scheme.values():
+            await transport.aclose()
+
+
 class RetryTransport(httpx.AsyncBaseTransport):
     """Bounded retry with exponential backoff.
 
@@ -217,8 +245,9 @@ def build_client(
     check_url_policy(profile)
     redactor = Redactor(secrets)
     log = logger or logging.getLogger("meetdesk.backends.http")
-    verify = tls_context(profile.ca_file)
-    transport = RetryTransport(httpx.AsyncHTTPTransport(verify=verify), retries=retries)
+    # a profile's CA file is read now (its errors are the profile's); the default CA bundle on the first https call
+    transport = RetryTransport(_TransportPerScheme(tls_context(profile.ca_file) if profile.ca_file else None),
+                               retries=retries)
 
     async def on_request(request: httpx.Request) -> None:
         request.extensions["meetdesk_started"] = time.monotonic()

@@ -27,12 +27,6 @@ def raw_options(ctx: Context, args: argparse.Namespace, specs: Sequence[FieldSpe
     return secret_options(specs, raw, profile=args.name, stdin=ctx.stdin)
 
 
-def warn_skipped(ctx: Context, conn: Connection) -> None:
-    """Name on stderr the rows the last refresh could not read (the rest are shown)."""
-    for warning in conn.skipped_rows:
-        ctx.out.warn(warning)
-
-
 def stamp(items: list[Any], conn: Connection) -> list[Any]:
     return [replace(i, profile=conn.profile.name, kind=conn.profile.kind) for i in items]
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import shlex
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from meetdesk.backends.base import Capability, Provider, provider_class
+from meetdesk.backends.rows import as_protocol_error, collect_skipped
 from meetdesk.cli.input import in_sentence
 from meetdesk.cli.output import Output
 from meetdesk.domain.errors import AuthenticationError, MeetdeskError, UnsupportedOperationError
@@ -16,6 +18,7 @@ from meetdesk.services.secret_store import SecretStore
 from meetdesk.services.session import Connection, ConnectionState, Session
 
 log = logging.getLogger("meetdesk.cli")
+T = TypeVar("T")
 
 KEYRING_HINT = ("Start or unlock your desktop keyring (GNOME Keyring, KWallet, the macOS Keychain or the "
                 "Windows Credential Manager) and run the command again.")
@@ -67,13 +70,14 @@ class Context:
         require(cls, need, what)
         return cls
 
-    async def connect(self, name: str, need: Capability = Capability.NONE,
-                      what: str = "") -> tuple[Session, Connection, type[Provider]]:
-        """Connect profile ``name`` (which loads its data) after checking the back end can do ``need``."""
+    async def connect(self, name: str, need: Capability = Capability.NONE, what: str = "", *,
+                      load: bool = True) -> tuple[Session, Connection, type[Provider]]:
+        """Connect profile ``name`` after checking the back end can do ``need``; ``load`` loads all its data as the
+        window's refresh does (a listing command passes False and asks with :meth:`read` for what it prints)."""
         cls = self.profile_class(name, need, what)
         session = self.session()
         try:
-            await session.connect(name)
+            await session.connect(name, load=load)
         except AuthenticationError:
             if session.connection(name).state is not ConnectionState.NEEDS_SECRET:
                 raise
@@ -86,3 +90,20 @@ class Context:
             raise AuthenticationError(f"There is no saved {label} for “{name}”.",
                                       hint=f"Store it with: meetdesk profile secret {shlex.quote(name)}") from None
         return session, session.connection(name), cls
+
+    async def read(self, name: str, what: str, call: Callable[[], Awaitable[T]]) -> T:
+        """``await call()`` — one read of a connected profile's data: the rows it had to skip are named on stderr,
+        an unexpected failure becomes a ProtocolError (as in the session's refresh), never an empty list.
+
+        ``call`` is called inside: tasks it starts (``asyncio.gather``) must see the collector of skipped rows."""
+        try:
+            with collect_skipped() as skipped:
+                result = await call()
+        except Exception as raw:
+            exc = as_protocol_error(raw, name, what)
+            if exc is not raw:
+                log.warning("loading %s of %s failed unexpectedly", what, name, exc_info=raw)
+            raise exc from None
+        for warning in skipped:
+            self.out.warn(warning)
+        return result

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import getpass
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, TextIO
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from meetdesk.backends.base import Provider
 from meetdesk.domain.design import validate_design
@@ -87,6 +85,8 @@ def secret_options(specs: Sequence[FieldSpec], raw: Mapping[str, str], *, profil
 def parse_timezone(name: str | None) -> tzinfo | None:
     if not name:
         return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # (zoneinfo and getpass: imported by the commands using them)
+
     try:
         return ZoneInfo(name.strip())
     except (ZoneInfoNotFoundError, ValueError):
@@ -140,6 +140,8 @@ def read_secret(label: str, *, from_stdin: bool, profile: str, stdin: TextIO | N
                                   hint="Pipe one line into the command, e.g. printf '%s\\n' \"$SECRET\" | meetdesk …")
         secret = line.rstrip("\r\n")
     elif stream.isatty():
+        import getpass
+
         try:
             secret = getpass.getpass(f"{label} for “{profile}”: ")
         except EOFError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 COMMANDS = frozenset({"providers", "profile", "check", "rooms", "meetings", "link", "room", "meeting",
-                      "recordings", "preset", "links", "invitation", "account", "live", "invite"})
+                      "recordings", "recording", "preset", "links", "invitation", "account", "live", "invite"})
 __all__ = ["COMMANDS", "is_cli_invocation"]
 
 

@@ -7,8 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from meetdesk.backends.base import Capability, Provider
-from meetdesk.backends.rows import collect_skipped
-from meetdesk.cli.common import find_meeting, raw_options, stamp, warn_skipped
+from meetdesk.cli.common import find_meeting, raw_options, stamp
 from meetdesk.cli.context import Context
 from meetdesk.cli.input import (
     parse_cli_options,
@@ -43,26 +42,19 @@ def _show_meeting(ctx: Context, meeting: Meeting, cls: type[Provider], heading: 
 
 
 async def cmd_meetings(ctx: Context, args: argparse.Namespace) -> int:
-    session, conn, cls = await ctx.connect(args.name, Capability.LIST_MEETINGS, "scheduled meetings")
+    session, conn, cls = await ctx.connect(args.name, Capability.LIST_MEETINGS, "scheduled meetings", load=False)
     default_start, default_end = session.meeting_window()
     start = parse_when(args.start, flag="--from") if args.start else default_start
     end = parse_when(args.end, flag="--to", end_of_day=True) if args.end else default_end
     if not ends_after(start, end):
         raise ValidationError("--to must be later than --from.", field="to")
-    if args.start or args.end:
-        with collect_skipped() as skipped:
-            meetings = stamp(await session.provider(args.name).list_meetings(start, end), conn)
-        for warning in skipped:
-            ctx.out.warn(warning)
-    elif conn.refresh_failure is not None:  # the refresh failed: its error (and exit code), never "No meetings"
-        raise conn.refresh_failure
-    else:
-        warn_skipped(ctx, conn)
-        meetings = list(conn.meetings)
+    # the meetings of the period only, no rooms (a failure raises its error: never "No meetings")
+    provider = session.provider(args.name)
+    meetings = stamp(await ctx.read(conn.profile.name, "meetings", lambda: provider.list_meetings(start, end)), conn)
     meetings.sort(key=lambda m: m.start)
     text = (meetings_table(meetings, cls.meeting_columns) if meetings
             else f"No meetings on “{args.name}” between {start:%Y-%m-%d %H:%M} and {end:%Y-%m-%d %H:%M}.")
-    if session.provider(args.name).meetings_local_only:
+    if provider.meetings_local_only:
         ctx.out.warn(f"“{args.name}” would not list its meetings: these are only the meetings created here "
                      "with meetdesk.")
     ctx.out.result([meeting_json(m, hidden_keys(cls.meeting_fields)) for m in meetings], text)

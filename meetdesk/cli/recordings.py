@@ -25,8 +25,9 @@ async def cmd_recordings(ctx: Context, args: argparse.Namespace) -> int:
         if unknown:
             raise ValidationError(f"“{unknown[0]}” is not a recording state; use {', '.join(sorted(known))} or any.",
                                   field="state")
-    session, _conn, _cls = await ctx.connect(args.name, Capability.RECORDINGS, "recordings")
-    recordings = await session.list_recordings(args.name, args.room or None, states=states)
+    session, conn, _cls = await ctx.connect(args.name, Capability.RECORDINGS, "recordings", load=False)
+    recordings = await ctx.read(conn.profile.name, "recordings",
+                                lambda: session.list_recordings(conn.profile.name, args.room or None, states=states))
     text = recordings_table(recordings) if recordings else f"No recordings on “{args.name}”."
     ctx.out.result([recording_json(r) for r in recordings], text)
     return 0

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 from typing import Any
 
 from meetdesk.backends.base import Capability, Provider
 from meetdesk.cli.actions import ROOM_ACTION_HELP
-from meetdesk.cli.common import raw_options, warn_skipped
+from meetdesk.cli.common import raw_options
 from meetdesk.cli.context import Context
 from meetdesk.cli.input import (
     parse_cli_options,
@@ -21,6 +22,7 @@ from meetdesk.cli.output import (
 )
 from meetdesk.domain.errors import ValidationError
 from meetdesk.domain.models import Room, RoomDraft
+from meetdesk.services.room_details import stamped
 
 
 def room_text(room: Room, cls: type[Provider]) -> str:
@@ -36,18 +38,25 @@ def _show_room(ctx: Context, room: Room, cls: type[Provider], heading: str) -> N
     ctx.out.result(room_json(room, hidden_keys(cls.room_fields)), f"{heading}\n{room_text(room, cls)}")
 
 
+async def _no_rooms() -> list[Room]:
+    return []
+
+
 async def cmd_rooms(ctx: Context, args: argparse.Namespace) -> int:
     need = Capability.LIST_ROOMS | (Capability.PAST_ROOMS if args.past else Capability.NONE)
-    session, conn, cls = await ctx.connect(args.name, need, "listing past rooms" if args.past else "listing rooms")
-    if conn.refresh_failure is not None:  # the refresh failed: its error (and exit code), never "No rooms"
-        raise conn.refresh_failure
-    warn_skipped(ctx, conn)
-    rooms, past = conn.rooms, conn.past_rooms
+    session, conn, cls = await ctx.connect(args.name, need, "listing past rooms" if args.past else "listing rooms",
+                                           load=False)
+    provider = session.provider(args.name)
+    # only the lists printed: the past rooms with --past, no meetings (a failure raises: never "No rooms")
+    rooms, past = await ctx.read(conn.profile.name, "rooms", lambda: asyncio.gather(
+        provider.list_rooms(), provider.list_past_rooms() if args.past else _no_rooms()))
+    rooms, past, _ = await stamped(conn.profile.name, conn.profile.kind, rooms, past, [])
     # details the window fetches after showing the rooms (OpenMeetings' user counts): here before printing
-    completed = await session.provider(args.name).complete_rooms(list(rooms)) if rooms else None
+    completed = await ctx.read(conn.profile.name, "details of the rooms", lambda: provider.complete_rooms(rooms)) \
+        if rooms else None
     if completed is not None:
         rooms = completed
-    shown = list(rooms) + (list(past) if args.past else [])
+    shown = rooms + past
     text = rooms_table(shown, cls.room_columns) if shown else f"No rooms on “{args.name}”."
     if Capability.LOCAL_ROOM_LIST in cls.capabilities or any(r.local_only for r in shown):
         text += f"\n({cls.display_name} cannot list rooms: these are the rooms meetdesk created or remembers.)"

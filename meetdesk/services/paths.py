@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 CONFIG_DIR_ENV = "MEETDESK_CONFIG_DIR"
 
 
@@ -15,4 +13,6 @@ def config_dir() -> Path:
     override = os.environ.get(CONFIG_DIR_ENV)
     if override:
         return Path(override).expanduser()
+    import platformdirs  # not needed (nor its import time) when the directory is given
+
     return Path(platformdirs.user_config_dir("meetdesk", appauthor=False))

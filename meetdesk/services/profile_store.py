@@ -9,15 +9,12 @@ import contextlib
 import json
 import logging
 import os
-import tempfile
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-import filelock
+from typing import TYPE_CHECKING, Any
 
 from meetdesk import __version__
 from meetdesk.domain.design import validate_design
@@ -25,6 +22,9 @@ from meetdesk.domain.errors import ConfigError, NotFoundError, ValidationError
 from meetdesk.domain.models import Profile
 from meetdesk.domain.values import validate_url
 from meetdesk.services.paths import config_dir
+
+if TYPE_CHECKING:  # filelock and tempfile are imported when the file is first changed: reading needs neither
+    import filelock
 
 log = logging.getLogger("meetdesk.services.profiles")
 
@@ -87,7 +87,7 @@ class ProfileStore:
         self._kept_raw: list[Any] = []
         self._unreadable: str | None = None
         self._newer: _NewerFile | None = None
-        self._lock = filelock.FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT_S)
+        self._lock: filelock.FileLock | None = None
         self.report = LoadReport()
 
     # loading -----------------------------------------------------------------------------------
@@ -189,7 +189,11 @@ class ProfileStore:
     def _locked(self) -> Iterator[None]:
         """Hold the lock every meetdesk process takes to change the file, with the file's current content
         re-read under it: two processes adding profiles at once both keep theirs."""
+        import filelock
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self._lock is None:
+            self._lock = filelock.FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT_S)
         lock = self._lock
         first = not lock.is_locked
         try:
@@ -228,6 +232,8 @@ class ProfileStore:
         data = json.dumps(doc, indent=2, ensure_ascii=False).encode("utf-8")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            import tempfile
+
             fd, tmp = tempfile.mkstemp(prefix=".profiles-", suffix=".tmp", dir=self.path.parent)
             try:
                 with os.fdopen(fd, "wb") as fh:

@@ -207,8 +207,8 @@ class Session:
     def _lock(self, name: str) -> asyncio.Lock:
         return self._locks.setdefault(name, asyncio.Lock())
 
-    async def connect(self, name: str, secret: str | None = None) -> ServerInfo:
-        """Connect a profile and load its data. Errors are recorded in the status *and* raised."""
+    async def connect(self, name: str, secret: str | None = None, *, load: bool = True) -> ServerInfo:
+        """Connect a profile and load its data (``load``). Errors are recorded in the status *and* raised."""
         conn = self.connection(name)
         name = conn.profile.name
         async with self._lock(name):
@@ -249,7 +249,8 @@ class Session:
                 self._connecting.pop(name, None)
             conn.provider, conn.server = provider, server
             self._set_state(conn, ConnectionState.CONNECTED)
-        await self.refresh(name, raise_errors=False)
+        if load:
+            await self.refresh(name, raise_errors=False)
         return server
 
     async def disconnect(self, name: str) -> None:

@@ -75,9 +75,13 @@ class FieldForm(QWidget):
 
     changed = Signal()
 
-    def __init__(self, specs: Sequence[FieldSpec], parent: QWidget | None = None) -> None:
+    def __init__(self, specs: Sequence[FieldSpec], parent: QWidget | None = None, *,
+                 wrap_long_rows: bool = False) -> None:
+        """``wrap_long_rows`` (a narrow dock): a field whose label leaves it too little room goes under the label,
+        and a check box takes the whole row instead of sitting in the field column."""
         super().__init__(parent)
         self.specs = list(specs)
+        self._narrow = wrap_long_rows
         self._widgets: dict[str, QWidget] = {}
         self._errors: dict[str, QLabel] = {}
         outer = QVBoxLayout(self)
@@ -86,7 +90,9 @@ class FieldForm(QWidget):
         for spec in self.specs:
             form = groups.get(spec.group)
             if form is None:
-                if spec.group:
+                if spec.group and wrap_long_rows:
+                    form = self._titled_group(spec.group, outer)
+                elif spec.group:
                     box = QGroupBox(spec.group, self)
                     form = QFormLayout(box)
                     outer.addWidget(box)
@@ -96,6 +102,8 @@ class FieldForm(QWidget):
                     form.setContentsMargins(0, 0, 0, 0)
                     outer.addWidget(holder)
                 form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+                if wrap_long_rows:
+                    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
                 groups[spec.group] = form
             widget = self._make_widget(spec)
             widget.setObjectName(f"field_{spec.key}")
@@ -114,12 +122,29 @@ class FieldForm(QWidget):
             col.addWidget(widget)
             col.addWidget(error)
             label = spec.label + (" *" if spec.required else "")
-            if spec.kind is FieldKind.BOOL:
+            if spec.kind is FieldKind.BOOL and wrap_long_rows:
+                form.addRow(column)
+            elif spec.kind is FieldKind.BOOL:
                 form.addRow("", column)
             else:
                 form.addRow(label, column)
         outer.addStretch(0)
         self.set_values({s.key: s.default for s in self.specs if s.default is not None})
+
+    def _titled_group(self, title: str, outer: QVBoxLayout) -> QFormLayout:
+        """A group under a bold heading that wraps: a group box's title ("Locks for this participant (moderators
+        are never locked)") would not, and would set the narrow dock's least width."""
+        heading = WrapLabel(self)
+        heading.setText(title)
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        holder = QWidget(self)
+        form = QFormLayout(holder)
+        form.setContentsMargins(8, 0, 0, 0)
+        outer.addWidget(heading)
+        outer.addWidget(holder)
+        return form
 
     # widgets -----------------------------------------------------------------------------------
     def _make_widget(self, spec: FieldSpec) -> QWidget:
@@ -143,6 +168,9 @@ class FieldForm(QWidget):
             combo = QComboBox(self)
             for value, text in spec.choices:
                 combo.addItem(text, value)
+            if self._narrow:  # a long choice ("Deutsch (Schweiz) …") may not widen a narrow dock: it is elided
+                combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                combo.setMinimumContentsLength(12)
             combo.currentIndexChanged.connect(self.changed)
             return combo
         if kind is FieldKind.MULTI_CHOICE:

@@ -72,6 +72,17 @@ def format_compact(value: datetime | None, tz: tzinfo | None = None) -> str:
     return f"{shown.strftime(pattern)} {shown.tzname() or ''}".rstrip()
 
 
+def format_short(value: datetime | None, tz: tzinfo | None = None, pattern: str = "") -> str:
+    """A table cell's time: "Tue 14 May 14:00" (the year only when it is not this year) or ``pattern``; no
+    zone — the Meetings tab states the zone once, above the table, and the cell's tooltip has it."""
+    if value is None:
+        return ""
+    shown = _aware(value).astimezone(tz or local_zone())
+    if not pattern:
+        pattern = "%a %d %b %H:%M" if shown.year == datetime.now(shown.tzinfo).year else "%a %d %b %Y %H:%M"
+    return shown.strftime(pattern)
+
+
 def same_day(first: datetime | None, second: datetime | None, tz: tzinfo | None = None) -> bool:
     if first is None or second is None:
         return False

@@ -29,6 +29,7 @@ from meetdesk.services.session import Session
 from meetdesk.ui import theme
 from meetdesk.ui.auto_refresh import INTERVALS, AutoRefresh
 from meetdesk.ui.connections_panel import ConnectionsPanel
+from meetdesk.ui.dock_layout import composer_crowds, default_size, fit_docks
 from meetdesk.ui.icons import app_icon
 from meetdesk.ui.messages import refresh_outcome, show_error
 from meetdesk.ui.session_bridge import SessionBridge, bridge_for
@@ -113,7 +114,7 @@ class MainWindow(QMainWindow):
         self._update_keyring_warning()
         self._activity_changed(activity().count, "")
 
-        self.resize(1280, 780)
+        self.resize(default_size(self))
         self._fit_on_show = self._default_layout = not self.restore_ui_state()
         if demo:
             self.show_status("Demo mode: the servers run inside meetdesk on this computer; nothing real is changed.")
@@ -388,6 +389,9 @@ class MainWindow(QMainWindow):
 
     def show_composer(self) -> None:
         self.ensure_built()
+        if not self.composer_dock.isVisible() and not self.composer_dock.isFloating() and composer_crowds(self):
+            self.composer_in_window()  # a dock would squeeze the tables (small screen, large scale)
+            return
         self.composer_dock.show()
         self.composer_dock.raise_()
         self.composer.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -425,14 +429,8 @@ class MainWindow(QMainWindow):
         return self._about
 
     def fit_docks(self, width: int | None = None) -> None:
-        """Dock widths for a window ``width`` wide that leave the tables room for their important columns."""
-        width = width or self.width()
-        left = max(190, min(260, int(width * 0.165)))
-        right = max(320, min(420, int(width * 0.28)))
-        comfortable = getattr(self.composer, "comfortable_width", None)
-        if callable(comfortable):
-            right = max(right, int(comfortable()))
-        self.resizeDocks([self.connections_dock, self.composer_dock], [left, right], Qt.Orientation.Horizontal)
+        """Dock widths that leave the tables room for their important columns (see :mod:`dock_layout`)."""
+        fit_docks(self, width or self.width())
 
     # state -------------------------------------------------------------------------------------
     def ui_state(self) -> dict[str, Any]:

@@ -43,10 +43,13 @@ def meeting_over(meeting: Meeting, now: datetime | None = None) -> str:
 
 class MeetingsTab(TableTab[Meeting]):
     noun = "meetings"
+    # all in view at 1024×680 with both panels open: narrower, elided, down to the minimums (see table_header)
     column_defaults: ClassVar[dict[str, ColumnDefault]] = {
-        "title": ColumnDefault(160), "start": ColumnDefault(150), "end": ColumnDefault(80),
-        "room": ColumnDefault(120), "owner": ColumnDefault(70), "profile": ColumnDefault(100)}
-    column_order = ("title", "start", "end", "room", "owner", "profile")
+        "title": ColumnDefault(170, minimum=72), "start": ColumnDefault(125, minimum=122),
+        "end": ColumnDefault(74, minimum=48), "room": ColumnDefault(130, minimum=60),
+        "owner": ColumnDefault(80, minimum=46), "profile": ColumnDefault(100, minimum=56),
+        "status": ColumnDefault(70, minimum=58)}
+    column_order = ("title", "start", "end", "room", "owner", "profile", "status")
     #: "Invite…" on a meeting: the main window opens the composer with it
     invite_requested = Signal(object)
 

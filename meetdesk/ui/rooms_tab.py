@@ -37,10 +37,12 @@ class RoomsTab(TableTab[Room]):
     """
 
     noun = "rooms"
-    # fits 1280×720 with both docks open: what a coordinator checks first, the profile compact
+    # what a coordinator checks first, in view at 1024×680 with both docks open (narrower and elided down to the
+    # minimums there, see table_header); the profile compact
     column_defaults: ClassVar[dict[str, ColumnDefault]] = {
-        "profile": ColumnDefault(110), "name": ColumnDefault(190), "status": ColumnDefault(80),
-        "participants": ColumnDefault(95), "id": ColumnDefault(110), "created": ColumnDefault(130, hidden=True)}
+        "profile": ColumnDefault(110, minimum=64), "name": ColumnDefault(190, minimum=110),
+        "status": ColumnDefault(85, minimum=70), "participants": ColumnDefault(95, minimum=90),
+        "id": ColumnDefault(110), "created": ColumnDefault(130, hidden=True)}
     column_order = ("profile", "name", "status", "participants", "id", "created")
     room_selected = Signal(str, str)
 

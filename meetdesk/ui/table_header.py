@@ -1,14 +1,18 @@
 """The table header's side of the Rooms and Meetings tabs: sensible default widths and order, a column chooser
 (right-click the header), and the user's widths, order and hidden columns remembered by column *key* — back ends
-add columns of their own, so Qt's positional ``saveState`` would restore the wrong ones."""
+add columns of their own, so Qt's positional ``saveState`` would restore the wrong ones.
+
+The important columns (those with a ``minimum``) share the viewport: in a narrow window they give up width, down
+to their minimum, so all of them stay in view without scrolling; a column the user sized keeps the user's width."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHeaderView, QMenu, QTableView
 
@@ -16,21 +20,42 @@ from meetdesk.ui.table_models import RowTableModel
 
 #: rows measured for a column's first width
 SIZE_SAMPLE_ROWS = 100
+#: default widths are for a font in which this text is REFERENCE_ADVANCE pixels wide (9 pt DejaVu Sans, what
+#: Qt falls back to); a larger desktop font widens them in proportion
+REFERENCE_TEXT, REFERENCE_ADVANCE = "Wed 30 Sep 23:59 scheduled", 175
 
 
 @dataclass(frozen=True)
 class ColumnDefault:
+    """``width`` when there is room; an important column has a ``minimum`` it may shrink to (elided) so that
+    every important column fits a narrow window; 0: it keeps ``width`` and may be scrolled to."""
+
     width: int
     hidden: bool = False
+    minimum: int = 0
 
 
-class ColumnLayout:
+def fitted_widths(preferred: Mapping[str, int], minimum: Mapping[str, int], room: int) -> dict[str, int]:
+    """``preferred`` widths when they fit ``room``; otherwise each gives up the same share of what it can spare
+    (its preferred width less its minimum), never going below its minimum."""
+    want = sum(preferred.values())
+    if want <= room:
+        return dict(preferred)
+    spare = sum(preferred[k] - min(minimum[k], preferred[k]) for k in preferred)
+    share = min(1.0, (want - room) / spare) if spare > 0 else 1.0
+    # rounded up, what each gives up: the columns together never pass the room's edge by a rounding pixel
+    return {k: max(min(minimum[k], w), w - math.ceil((w - min(minimum[k], w)) * share))
+            for k, w in preferred.items()}
+
+
+class ColumnLayout(QObject):
     """Keeps ``table``'s columns laid out as the user left them; ``state()`` / ``restore()`` for the ui state."""
 
     MIN_WIDTH = 48
 
     def __init__(self, table: QTableView, model: RowTableModel[Any], defaults: Mapping[str, ColumnDefault],
                  order: tuple[str, ...] = ()) -> None:
+        super().__init__(table)
         self.table = table
         self.model = model
         self.defaults = dict(defaults)
@@ -48,6 +73,12 @@ class ColumnLayout:
         header.setToolTip("Drag to reorder; right-click to choose the columns.")
         header.sectionResized.connect(self._resized)
         header.sectionMoved.connect(lambda *_: self._remember_order())
+        table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
+            self.fit()
+        return False
 
     def header(self) -> QHeaderView:
         return self.table.horizontalHeader()
@@ -65,7 +96,7 @@ class ColumnLayout:
             for column, key in enumerate(keys):
                 saved = self._saved.get(key, {})
                 default = self.defaults.get(key)
-                width = saved.get("width") or (default.width if default else self._content_width(column))
+                width = saved.get("width") or (self._scaled(default.width) if default else self._content_width(column))
                 header.resizeSection(column, max(int(width), self.MIN_WIDTH))
                 header.setSectionHidden(column, bool(saved.get("hidden", default.hidden if default else False)))
             wanted = [k for k in (self._saved_order or list(self.order)) if k in keys]
@@ -76,6 +107,54 @@ class ColumnLayout:
                     header.moveSection(current, visual)
         finally:
             self._applying = False
+        self.fit()
+
+    def fit(self) -> None:
+        """Share the viewport's width among the important columns the user has not sized (see the module)."""
+        header, keys = self.header(), self._keys
+        if not keys or self.table.viewport().width() <= 0:
+            return
+        preferred: dict[str, int] = {}
+        minimum: dict[str, int] = {}
+        important = []
+        for column, key in enumerate(keys):
+            default = self.defaults.get(key)
+            if default is None or not default.minimum or header.isSectionHidden(column):
+                continue
+            important.append(column)
+            if "width" not in self._saved.get(key, {}):  # the user's width stays; the others share the rest
+                preferred[key], minimum[key] = self._scaled(default.width), self._scaled(default.minimum)
+        if not preferred:
+            return
+        last = max(header.visualIndex(c) for c in important)
+        # what stands left of the last important column and keeps its width: user-sized or other columns
+        kept = sum(header.sectionSize(c) for c in range(len(keys))
+                   if not header.isSectionHidden(c) and header.visualIndex(c) <= last and keys[c] not in preferred)
+        self._applying = True
+        try:
+            for key, width in fitted_widths(preferred, minimum, self.table.viewport().width() - kept).items():
+                column = keys.index(key)
+                if header.sectionSize(column) != width:
+                    header.resizeSection(column, width)
+        finally:
+            self._applying = False
+
+    def least_width(self) -> int:
+        """The width the important columns need at their narrowest (a user-sized one at the user's width)."""
+        header, keys = self.header(), self.model.column_keys()
+        total = 0
+        for column, key in enumerate(keys):
+            default = self.defaults.get(key)
+            if default is None or not default.minimum or header.isSectionHidden(column):
+                continue
+            saved = self._saved.get(key, {}).get("width")
+            total += int(saved) if isinstance(saved, int) else self._scaled(default.minimum)
+        return total
+
+    def _scaled(self, width: int) -> int:
+        """``width`` for the table's font (see REFERENCE_TEXT); never narrower than given."""
+        advance = self.table.fontMetrics().horizontalAdvance(REFERENCE_TEXT)
+        return max(width, math.ceil(width * advance / REFERENCE_ADVANCE))
 
     def _content_width(self, column: int) -> int:
         # measured on the first rows: resizeColumnToContents reads thousands of cells (seconds at 100,000 rows)
@@ -95,6 +174,11 @@ class ColumnLayout:
         key = self._key(column)
         if self._applying or key is None or new <= 0:
             return  # 0: the section was hidden, its width is kept
+        header = self.header()
+        last = max((header.visualIndex(c) for c in range(header.count()) if not header.isSectionHidden(c)),
+                   default=-1)
+        if header.stretchLastSection() and header.visualIndex(column) == last:
+            return  # the last column follows the window's width; that is not the user's choice
         self._saved.setdefault(key, {})["width"] = new
 
     def _remember_order(self) -> None:
@@ -112,7 +196,13 @@ class ColumnLayout:
         self.header().setSectionHidden(column, hidden)
         if not hidden and self.header().sectionSize(column) < self.MIN_WIDTH:
             default = self.defaults.get(key)
-            self.header().resizeSection(column, default.width if default else self._content_width(column))
+            self._applying = True  # a first width, not the user's choice
+            try:
+                self.header().resizeSection(column, self._scaled(default.width) if default
+                                            else self._content_width(column))
+            finally:
+                self._applying = False
+        self.fit()
 
     def is_hidden(self, key: str) -> bool:
         column = self.model.column_of(key)

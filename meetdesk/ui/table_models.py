@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject
@@ -239,15 +239,39 @@ def _meeting_time_tip(meeting: Meeting, value: datetime) -> str:
 
 
 def _end_text(meeting: Meeting, tz: tzinfo | None) -> str:
-    """The end's time alone when it is on the start's day (the date is in the Start column already)."""
+    """The end's time alone when it is on the start's day (the date is in the Start column already), with the
+    weekday within the week after it, else in full."""
     if local_time.same_day(meeting.start, meeting.end, tz):
-        return local_time.format_time(meeting.end, tz)
-    return local_time.format_compact(meeting.end, tz)
+        return local_time.format_short(meeting.end, tz, "%H:%M")
+    if timedelta(0) < meeting.end - meeting.start < timedelta(days=6):
+        return local_time.format_short(meeting.end, tz, "%a %H:%M")
+    return local_time.format_short(meeting.end, tz)
+
+
+def meeting_status(meeting: Meeting, now: datetime | None = None) -> str:
+    """What the server says of the meeting (Huawei: planned, starting, running, ended), else what its times say:
+    planned, now, over, repeats. Short words: the column stays narrow."""
+    state = str(meeting.extra.get("state") or "")
+    if state:
+        return "planned" if state == "scheduled" else state
+    now = now or datetime.now(UTC)
+    if meeting.end <= now:
+        return "repeats" if meeting.extra.get("recurring") else "over"  # a series goes on past its first date
+    return "now" if meeting.start <= now else "planned"
+
+
+def _status_tip(meeting: Meeting) -> str:
+    if meeting.extra.get("state"):
+        return f"Its server reports it as {meeting.extra['state']}."
+    return {"over": "Its time is past.", "now": "Scheduled for now: its time has begun and not ended.",
+            "planned": "Scheduled; its time has not begun.",
+            "repeats": "A recurring meeting: the series goes on."}.get(meeting_status(meeting), "")
 
 
 class MeetingsModel(RowTableModel[Meeting]):
-    FIXED: ClassVar[tuple[str, ...]] = ("title", "start", "end", "room", "owner", "profile")
-    ALIASES = ("room_name", "room_id", "Room ID", "name")
+    FIXED: ClassVar[tuple[str, ...]] = ("title", "start", "end", "room", "owner", "profile", "status")
+    # "state" is the Status column's source; Huawei's "chair" is the Owner column's (scheduserName)
+    ALIASES = ("room_name", "room_id", "Room ID", "name", "state", "chair")
 
     def __init__(self, parent: QObject | None = None, *, tz: tzinfo | None = None) -> None:
         super().__init__(parent)
@@ -260,7 +284,7 @@ class MeetingsModel(RowTableModel[Meeting]):
             TableColumn("title", "Title", lambda m: m.title,
                         tooltip=lambda m: "\n\n".join(t for t in (m.title, m.description, LOCAL_MEETING_NOTE
                                                                     if m.local_only else "") if t)),
-            TableColumn("start", "Start", lambda m: local_time.format_compact(m.start, tz),
+            TableColumn("start", "Start", lambda m: local_time.format_short(m.start, tz),
                         sort=lambda m: local_time.sort_key(m.start),
                         tooltip=lambda m: _meeting_time_tip(m, m.start), header_tip=_zone_tip(self._tz)),
             TableColumn("end", "End", lambda m: _end_text(m, tz),
@@ -271,6 +295,7 @@ class MeetingsModel(RowTableModel[Meeting]):
             TableColumn("owner", "Owner", lambda m: m.owner),
             TableColumn("profile", "Profile", lambda m: m.profile,
                         header_tip="The connection (server profile) the meeting belongs to."),
+            TableColumn("status", "Status", meeting_status, tooltip=_status_tip),
         ]
 
     def set_meetings(self, meetings: Sequence[Meeting], columns: Sequence[Column] | None = None) -> None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from meetdesk.backends.base import Capability
 from meetdesk.services.session import Connection, Session
+from meetdesk.ui.profile_delegate import ProfileDelegate
 from meetdesk.ui.session_bridge import bridge_for
 from meetdesk.ui.tab_widgets import Banner, EmptyOverlay
 from meetdesk.ui.table_header import ColumnDefault, ColumnLayout
@@ -42,6 +43,14 @@ def capabilities_of(conn: Connection) -> Capability:
     except Exception as exc:  # an unknown or broken kind must not break the tab
         log.debug("capabilities of %s unavailable: %s", conn.profile.name, exc)
         return Capability.NONE
+
+
+def plural(reason: str) -> str:
+    """A reason said of one server ("it has no calendar …", "its last refresh failed") said of several."""
+    for one, many in (("it has ", "they have "), ("it does ", "they do "), ("it cannot ", "they cannot "),
+                      ("its ", "their ")):
+        reason = reason.replace(one, many)
+    return reason
 
 
 def connected(session: Session) -> list[Connection]:
@@ -105,6 +114,8 @@ class TableTab(QWidget, Generic[R]):
         header.setHighlightSections(False)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.columns = ColumnLayout(self.table, model, self.column_defaults, self.column_order)
+        self.profile_delegate = ProfileDelegate(self.table)  # the Profile column leaves out shared words
+        self.table.setItemDelegateForColumn(model.column_of("profile"), self.profile_delegate)
         self.overlay = EmptyOverlay(self.table)
 
         self.summary = QLabel(self)
@@ -179,6 +190,12 @@ class TableTab(QWidget, Generic[R]):
         action.setToolTip(str(action.data()) if enabled or not why_not else f"{action.data()}\n({why_not})")
 
     # public ----------------------------------------------------------------------------------
+    def least_width(self) -> int:
+        """How wide the tab must be for its important columns to be in view (with a vertical scroll bar)."""
+        margins = self.main_layout.contentsMargins()
+        return (self.columns.least_width() + 2 * self.table.frameWidth() + margins.left() + margins.right()
+                + self.table.verticalScrollBar().sizeHint().width())
+
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
@@ -295,6 +312,8 @@ class TableTab(QWidget, Generic[R]):
 
     def _size_columns(self) -> None:
         self.columns.apply()
+        if self.profile_delegate.set_names(self.session.connections):
+            self.table.viewport().update()
 
     def _update_overlay(self) -> None:
         if self.proxy.rowCount() > 0:
@@ -320,8 +339,15 @@ class TableTab(QWidget, Generic[R]):
         text = f"{total} {self.noun}" + (f" from {len(conns)} connected servers" if len(conns) > 1 else "")
         if shown != total:
             text = f"{shown} of {text} shown"
-        # a connected server without rows says why, so "10 rooms from 3 servers" adds up
-        empty = [f"“{c.profile.name}” has none: {self._why_none(c)}" for c in conns if not counts[c.profile.name]]
+        # a connected server without rows says why, so "10 rooms from 3 servers" adds up; servers with the same
+        # reason share one sentence (four of them took five lines under a 1024-pixel window's table)
+        reasons: dict[str, list[str]] = {}
+        for conn in conns:
+            if not counts[conn.profile.name]:
+                reasons.setdefault(self._why_none(conn), []).append(f"“{conn.profile.name}”")
+        empty = [f"{names[0]} has none: {why}" if len(names) == 1 else
+                 f"{', '.join(names[:-1])} and {names[-1]} have none: {plural(why)}"
+                 for why, names in reasons.items()]
         self.summary.setText(" · ".join(p for p in (text + self._summary_suffix(), *empty, self._notice) if p))
 
     def _why_none(self, conn: Connection) -> str:

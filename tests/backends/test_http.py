@@ -79,3 +79,45 @@ def test_short_secrets_and_every_secret_query_key_are_redacted() -> None:
     assert " pw," not in text and "password ***" in text
     assert "px7q" in text  # a short secret inside a longer word is left (it is not that secret)
     assert redactor.url("https://alice:s3@h.example/x?token=t") == "https://alice:***@h.example/x?token=***"
+
+
+CA_BUNDLE_PROBE = """
+import asyncio, ssl, sys
+import httpx
+from meetdesk.backends.http import build_client
+from meetdesk.domain.models import Profile
+
+loads = []
+real = ssl.SSLContext.load_verify_locations
+def counted(self, *args, **kwargs):
+    loads.append(args or kwargs)
+    return real(self, *args, **kwargs)
+ssl.SSLContext.load_verify_locations = counted
+
+async def main(plain, secure):
+    async with build_client(Profile("p", "k", plain)) as client:
+        assert (await client.get(plain + "/echo")).status_code == 200
+        print("after http", len(loads))
+        try:  # the default CA bundle does not know the simulator's own CA: verified, refused
+            await client.get(secure + "/echo")
+        except httpx.ConnectError as exc:
+            print("https refused", "CERTIFICATE_VERIFY_FAILED" in str(exc))
+        print("after https", len(loads))
+
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+"""
+
+
+def test_the_ca_bundle_is_loaded_for_the_first_https_request_only() -> None:
+    """Loading the CA bundle into a TLS context costs ~20 ms of every command; a plain-http server (loopback, an
+    allowed LAN address) never uses it. A server on https is verified against it exactly as before. (A process of
+    its own: a context made earlier in this one may be shared.)"""
+    import subprocess
+    import sys
+
+    app = Starlette(routes=[Route("/echo", echo)])
+    with SimulatorHost(app) as plain, SimulatorHost(app, tls=True) as secure:
+        done = subprocess.run([sys.executable, "-c", CA_BUNDLE_PROBE, plain.base_url, secure.base_url],
+                              capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:3] == ["after http 0", "https refused True", "after https 1"], done.stdout

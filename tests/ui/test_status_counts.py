@@ -9,6 +9,7 @@ import pytest
 import pytest_asyncio
 from pytestqt.qtbot import QtBot
 
+from meetdesk.backends.base import Capability
 from meetdesk.services.demo import DemoEnvironment
 from meetdesk.services.session import ConnectionState, Session
 from meetdesk.ui.main_window import MainWindow
@@ -57,3 +58,12 @@ async def test_counts_add_up_with_three_servers_one_without_rooms(
     assert roomless, "the demo's legacy OpenMeetings server lists no rooms"
     for name in roomless:  # each says why, in words of its own
         assert f"“{name}” has none: it cannot list" in text
+    # servers without a calendar share one sentence instead of one each
+    meetings_tab = window.meetings_tab
+    await until(lambda: "connected servers" in meetings_tab.summary.text(), what="the meetings summary")
+    calendarless = [f"“{c.profile.name}”" for c in session.connections.values()
+                    if not c.meetings and not c.refresh_error and
+                    Capability.LIST_MEETINGS not in c.capabilities]
+    assert len(calendarless) > 2
+    assert (f"{', '.join(calendarless[:-1])} and {calendarless[-1]} have none: they have no calendar meetdesk "
+            "can read") in meetings_tab.summary.text()

@@ -146,23 +146,27 @@ def test_search_is_case_insensitive_over_all_columns_and_words(qtbot: QtBot) -> 
     assert proxy.rowCount() == 3
 
 
-def test_meetings_show_local_time_with_zone(qtbot: QtBot) -> None:
+def test_meetings_show_local_time_the_zone_in_tooltips(qtbot: QtBot) -> None:
     model = MeetingsModel(tz=BERLIN)
     start = datetime(2024, 1, 15, 9, 30, tzinfo=UTC)
     model.set_meetings([Meeting(id="1", title="Standup", start=start, end=start + timedelta(minutes=15),
                                 profile="Office", room_name="Team", owner="ann", timezone="America/New_York")],
                        columns=[])
-    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(6)] == \
-        ["Title", "Start", "End", "Room", "Owner", "Profile"]
-    assert model.text(0, "start") == "Mon 15 Jan 2024, 10:30 CET"  # another year: said
-    assert model.text(0, "end") == "10:45 CET"  # the same day: the date is in the Start column
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(7)] == \
+        ["Title", "Start", "End", "Room", "Owner", "Profile", "Status"]
+    assert model.text(0, "start") == "Mon 15 Jan 2024 10:30"  # another year: said; the zone is above the table
+    assert model.text(0, "end") == "10:45"  # the same day: the date is in the Start column
+    assert model.text(0, "status") == "over"
     tip = model.index(0, model.column_of("start")).data(Qt.ItemDataRole.ToolTipRole)
     assert "Scheduled in America/New_York: Mon 15 Jan 2024, 04:30 EST" in tip
     header_tip = model.headerData(model.column_of("start"), Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
     assert "Europe/Berlin" in header_tip
     model.set_meetings([Meeting(id="2", title="Retreat", start=start, end=start + timedelta(days=1), profile="Office")],
                        columns=[])
-    assert model.text(0, "end") == "Tue 16 Jan 2024, 10:30 CET"  # another day: said in full
+    assert model.text(0, "end") == "Tue 10:30"  # the next day: its weekday
+    model.set_meetings([Meeting(id="3", title="Term", start=start, end=start + timedelta(days=30), profile="Office")],
+                       columns=[])
+    assert model.text(0, "end") == "Wed 14 Feb 2024 10:30"  # weeks later: in full
 
 
 def test_default_zone_is_the_users(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -173,7 +177,7 @@ def test_default_zone_is_the_users(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
         model = MeetingsModel()
         start = datetime(2024, 1, 15, 9, 30, tzinfo=UTC)
         model.set_meetings([Meeting(id="1", title="T", start=start, end=start + timedelta(hours=1))], columns=[])
-        assert model.text(0, "start") == "Mon 15 Jan 2024, 18:30 JST"
+        assert model.text(0, "start") == "Mon 15 Jan 2024 18:30"  # 09:30 UTC in Tokyo
     finally:
         monkeypatch.undo()
         time.tzset()

@@ -12,6 +12,7 @@ import dataclasses
 import logging
 import re
 import secrets
+import time
 import unicodedata
 from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
@@ -54,6 +55,8 @@ from meetdesk.domain.values import validate_design_url
 
 log = logging.getLogger("meetdesk.backends.bigbluebutton")
 
+#: how long the meeting list connect() read stands in for the room list asked for right after it
+FRESH_MEETINGS_S = 2.0
 _META_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9-]*")  # ParamsProcessorUtil.processMetaParam
 _CONTROL = re.compile(r"[\x00-\x1f]")
 LINK_NOTE = ("Works while a meeting with this id exists on the server, for as many visits as needed. "
@@ -129,6 +132,7 @@ class BigBlueButtonProvider(Provider):
             cleaned = cleaned[len("secret:"):].strip()
         super().__init__(profile, cleaned, persist=persist)
         self._client: httpx.AsyncClient | None = None
+        self._fresh_meetings: tuple[float, Element] | None = None
 
     # address -----------------------------------------------------------------------------------
     @classmethod
@@ -200,13 +204,16 @@ class BigBlueButtonProvider(Provider):
 
     async def call(self, call: str, params: list[tuple[str, str]], *, target: str = "",
                    noun: str = "meeting") -> Element:
+        self._fresh_meetings = None  # any other call may change the list connect() read
         root = await self._get(self.signed_url(call, params), call)
         return check(root, self._server, call, target, noun)
 
     # lifecycle ---------------------------------------------------------------------------------
     async def connect(self) -> ServerInfo:
         root = check(await self._get(self.api_url, "api"), self._server, "api")
-        await self.call("getMeetings", [])  # proves the secret and the algorithm
+        meetings = await self.call("getMeetings", [])  # proves the secret and the algorithm
+        # the room list that follows a connect (the window's refresh, ``meetdesk rooms``) reads this answer
+        self._fresh_meetings = (time.monotonic(), meetings)
         version = text(root, "bbbVersion") or text(root, "version")
         return ServerInfo(product="BigBlueButton", version=version,
                           extra={"api_version": text(root, "apiVersion") or text(root, "version"),
@@ -219,7 +226,11 @@ class BigBlueButtonProvider(Provider):
 
     # rooms -------------------------------------------------------------------------------------
     async def list_rooms(self) -> list[Room]:
-        root = await self.call("getMeetings", [])
+        fresh, self._fresh_meetings = self._fresh_meetings, None
+        if fresh is not None and time.monotonic() - fresh[0] < FRESH_MEETINGS_S:
+            root = fresh[1]
+        else:
+            root = await self.call("getMeetings", [])
         meetings = root.find("meetings")
         if meetings is None:
             raise ProtocolError(f"{self._server} answered getMeetings without a meeting list.")

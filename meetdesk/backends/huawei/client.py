@@ -10,6 +10,7 @@ password in the body authorizes it.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
@@ -71,6 +72,12 @@ class HuaweiProvider(HuaweiMeetings):
 
     # cloud rooms -----------------------------------------------------------------------------
     async def list_rooms(self) -> list[Room]:
+        # list_meetings running alongside waits for this list (the rooms' names) instead of reading it again
+        reading = self._rooms_reading = asyncio.ensure_future(self._read_rooms())
+        rooms: list[Room] = await reading
+        return rooms
+
+    async def _read_rooms(self) -> list[Room]:
         call = "the cloud meeting rooms"
         rows: list[dict[str, Any]] = []
         for number in range(50):

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from meetdesk.backends.base import PersistHook
 from meetdesk.backends.huawei import wire as hw
-from meetdesk.backends.huawei.session import HuaweiSession
+from meetdesk.backends.huawei.session import HuaweiSession, log
 from meetdesk.backends.huawei.zones import example_zones, huawei_zone_id, iana_zone
 from meetdesk.backends.rows import parse_rows
 from meetdesk.domain.errors import ConflictError, ValidationError
@@ -43,6 +43,23 @@ class HuaweiMeetings(HuaweiSession):
         self._conferences: dict[str, dict[str, Any]] = {}
         #: cloud room id → name, for the meetings' Room column
         self._room_names: dict[str, str] = {}
+        #: the cloud-room list being read (``list_rooms``), which names the meetings' rooms
+        self._rooms_reading: asyncio.Future[Any] | None = None
+
+    async def _room_names_known(self) -> None:
+        """A meeting's Room column is its cloud room's name, which only the room list has: wait for the one being
+        read alongside (the window lists rooms and meetings at once), or read it when none is known yet
+        (``meetdesk meetings``). Without it the column shows the room's number."""
+        reading = self._rooms_reading
+        if reading is not None and not reading.done():
+            await asyncio.wait({reading})  # its failure is its caller's to report
+            return
+        if self._room_names:
+            return
+        try:
+            await self.list_rooms()
+        except Exception as exc:
+            log.info("the cloud rooms' names for the meetings: %s", type(exc).__name__)
 
     def _remember(self, info: dict[str, Any]) -> None:
         self._conferences[hw.text(info.get("conferenceID"))] = info
@@ -108,8 +125,9 @@ class HuaweiMeetings(HuaweiSession):
                                      {"startDate": int(start.timestamp() * 1000),
                                       "endDate": int(min(end, now).timestamp() * 1000)}))
         by_id: dict[str, Meeting] = {}
+        answers, _ = await asyncio.gather(asyncio.gather(*calls), self._room_names_known())
         for call, rows in zip(("the scheduled meetings", "the running meetings", "the past meetings"),
-                              await asyncio.gather(*calls), strict=False):
+                              answers, strict=False):
             # one unreadable conference must not hide all the others: skipped with a warning that names it
             for meeting in await parse_rows(rows, functools.partial(self._meeting, call=call), server=self._server,
                                             call=call, what="meeting", label=_conference_label):

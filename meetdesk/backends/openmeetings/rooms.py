@@ -266,6 +266,8 @@ class OpenMeetingsRooms(OpenMeetingsSession):
     async def create_room(self, draft: RoomDraft) -> Room:
         options = {**_ROOM_DEFAULTS, **{k: v for k, v in draft.options.items() if v is not None}}
         dto = self._apply_room_options({"appointment": False}, draft.name, options)
+        if draft.room_id and draft.room_id.strip():
+            raise ValidationError("OpenMeetings numbers rooms itself; leave the room id empty.", field="room_id")
         return self._room_from_dto(await self._save_room(dto, "creating a room"), "creating a room", 0)
 
     async def update_room(self, room_id: str, draft: RoomDraft) -> Room:

@@ -37,6 +37,7 @@ only):
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -90,6 +91,8 @@ from meetdesk.domain.people import parse_email
 
 log = logging.getLogger("meetdesk.backends.veeting")
 
+#: how long the meeting list connect() read stands in for the list asked for right after it
+FRESH_LIST_S = 2.0
 NOT_CHECKED = "not checked: the server has no meeting list call, the key is first used by a change"
 
 
@@ -153,6 +156,8 @@ class VeetingProvider(Provider):
     def __init__(self, profile: Profile, secret: str, *, persist: PersistHook | None = None) -> None:
         super().__init__(profile, secret, persist=persist)
         self._client: httpx.AsyncClient | None = None
+        #: the meeting list connect() just read (monotonic time, answer): the list asked for right after uses it
+        self._fresh_list: tuple[float, Any] | None = None
         #: the meetings as last read or saved, for meeting_invitees
         self._seen: dict[str, Meeting] = {}
 
@@ -181,6 +186,7 @@ class VeetingProvider(Provider):
             unverified: one of the calls no public document shows: an absent route raises
                 :class:`EndpointMissing` for the caller's fallback instead of a protocol error.
         """
+        self._fresh_list = None  # any other call may change the list connect() read
         if not self._secret:
             raise AuthenticationError(f"No API key is stored for the profile {self.profile.name}.",
                                       hint="Edit the profile and enter the Veeting API key.")
@@ -214,7 +220,7 @@ class VeetingProvider(Provider):
         """Checks the key with the (unverified) meeting list; a server without that call is still accepted."""
         checked = "meeting list"
         try:
-            await self._call("GET", "meeting", unverified=True)
+            self._fresh_list = (time.monotonic(), await self._call("GET", "meeting", unverified=True))
         except EndpointMissing:
             checked = NOT_CHECKED
         except (PermissionDeniedError, ValidationError):
@@ -255,8 +261,12 @@ class VeetingProvider(Provider):
 
     # meetings ----------------------------------------------------------------------------------
     async def list_meetings(self, start: datetime, end: datetime) -> list[Meeting]:
+        fresh, self._fresh_list = self._fresh_list, None
         try:
-            data = await self._call("GET", "meeting", unverified=True)
+            if fresh is not None and time.monotonic() - fresh[0] < FRESH_LIST_S:
+                data = fresh[1]
+            else:
+                data = await self._call("GET", "meeting", unverified=True)
         except (EndpointMissing, PermissionDeniedError) as exc:
             log.info("%s will not list meetings (%s); listing the ones created here", self._server, exc.message)
             self.meetings_local_only = True

@@ -240,7 +240,7 @@ class JoinLinkComposer(ComposerLayout):
         participant.show()
         options = self._option_forms.get(kind)
         if options is None and join_fields:
-            options = FieldForm(join_fields, self._options_host)
+            options = FieldForm(join_fields, self._options_host, wrap_long_rows=True)  # a narrow dock
             options.setObjectName(f"optionsForm_{kind}")
             options.changed.connect(self._on_input_changed)
             self._options_layout.addWidget(options)

@@ -53,7 +53,9 @@ class PresetsBar(QWidget):
         self.apply_button = QPushButton("Apply", self)
         self.apply_button.setObjectName("presetApply")
         self.apply_button.setToolTip("Fill the design fields with the chosen saved design")
-        top.addWidget(label)
+        # the label above the list, not beside it: the bar is the composer's widest row, and the dock's width
+        # is taken from the tables
+        outer.addWidget(label)
         top.addWidget(self.combo, 1)
         top.addWidget(self.apply_button)
         outer.addLayout(top)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+
+#: a title ("Join options — OpenMeetings 2.x–3.0 (legacy)") may not widen the dock: it is elided below its width
+HEADER_MIN_WIDTH = 120
 
 
 class Section(QWidget):
@@ -19,6 +23,8 @@ class Section(QWidget):
         self.header.setCheckable(True)
         self.header.setAutoRaise(True)
         self.header.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.header.setMinimumWidth(HEADER_MIN_WIDTH)
+        self._title = ""
         font = self.header.font()
         font.setBold(True)
         self.header.setFont(font)
@@ -35,11 +41,24 @@ class Section(QWidget):
         self.set_expanded(expanded)
 
     def set_title(self, title: str) -> None:
-        self.header.setText(title)
+        self._title = title
         self.header.setAccessibleName(f"{title} section")
+        self._fit_title()
 
     def title(self) -> str:
-        return self.header.text()
+        return self._title
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_title()
+
+    def _fit_title(self) -> None:
+        """The title, elided to the section's width (the header spans it), the whole in the tooltip when cut."""
+        metrics = self.header.fontMetrics()
+        arrow = self.header.iconSize().width() + 24  # the arrow, the spacing and the button's margins
+        shown = metrics.elidedText(self._title, Qt.TextElideMode.ElideRight, max(self.width() - arrow, 40))
+        self.header.setText(shown)
+        self.header.setToolTip(self._title if shown != self._title else "")
 
     def is_expanded(self) -> bool:
         return self.header.isChecked()

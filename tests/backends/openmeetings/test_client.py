@@ -402,6 +402,9 @@ async def test_room_input_is_validated_before_sending(server: Server, om: OpenMe
     with pytest.raises(ValidationError) as caught:
         await om.create_room(RoomDraft("Odd", options={"type": "WEBINAR"}))
     assert caught.value.field == "type"
+    with pytest.raises(ValidationError) as caught:  # the server numbers rooms itself: an id would be dropped
+        await om.create_room(RoomDraft("Board", room_id="board-meeting"))
+    assert caught.value.field == "room_id"
     assert len(server.state.requests) == sent
 
 

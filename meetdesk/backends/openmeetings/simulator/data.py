@@ -347,11 +347,15 @@ def seed_demo(state: OpenMeetingsState) -> None:
         state.add_room(room)
     now = datetime.now(state.zone).replace(minute=0, second=0, microsecond=0)
     today = now.replace(hour=9)
+    webinar = now + timedelta(hours=2)
+    for standup in (today, today + timedelta(days=1)):
+        if abs(webinar - standup) < timedelta(hours=1):  # two meetings at once would share every reminder
+            webinar = standup + timedelta(hours=1)
     week = [
         ("Quarterly review", today - timedelta(days=2, hours=-5), 90, 6, "Numbers, risks, next quarter"),
         ("Customer onboarding: ACME", today - timedelta(days=1, hours=-2), 60, 2, "Walk ACME through the portal"),
         ("Team stand-up", today, 15, 6, ""),
-        ("Partner webinar", now + timedelta(hours=2), 60, 5, "Release 4.2 for partners"),
+        ("Partner webinar", webinar, 60, 5, "Release 4.2 for partners"),
         ("Team stand-up", today + timedelta(days=1), 15, 6, ""),
         ("Recruiting interview", today + timedelta(days=2, hours=5), 45, 9, "Candidate: backend developer"),
         ("Board meeting", today + timedelta(days=4, hours=1), 120, 8, "Budget approval"),
