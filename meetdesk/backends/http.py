@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
+import os
 import random
 import re
 import ssl
@@ -97,20 +99,38 @@ def check_url_policy(profile: Profile) -> None:
         )
 
 
-def tls_context(ca_file: str | None) -> ssl.SSLContext | bool:
-    """Verification is always on; a CA file adds the server's own certificate authority."""
+def tls_context(ca_file: str | None) -> ssl.SSLContext:
+    """Verification is always on; a CA file adds the server's own certificate authority.
+
+    Contexts are made once and shared by every client with the same trust (an ``SSLContext`` is meant to be
+    shared): loading a CA bundle takes 50–150 ms of the event loop, once per connected server before.
+    """
     if not ca_file:
-        return True
+        return _shared_context(None, 0, 0, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
     path = Path(ca_file).expanduser()
     if not path.is_file():
         raise ValidationError(f"The CA file {path} does not exist.", field="ca_file")
+    stat = path.stat()  # a replaced CA file is loaded again
+    return _shared_context(str(path.resolve()), stat.st_mtime_ns, stat.st_size, None, None)
+
+
+@functools.lru_cache(maxsize=32)
+def _shared_context(ca_file: str | None, _mtime_ns: int, _size: int, _cert_file: str | None,
+                    _cert_dir: str | None) -> ssl.SSLContext:
+    if ca_file is None:
+        return httpx.create_ssl_context()  # what httpx makes for verify=True (certifi, or SSL_CERT_FILE/DIR)
     ctx = ssl.create_default_context()
     try:
-        ctx.load_verify_locations(cafile=str(path))
+        ctx.load_verify_locations(cafile=ca_file)
     except (ssl.SSLError, OSError) as exc:
-        raise ValidationError(f"The CA file {path} is not a PEM certificate file.", field="ca_file",
+        raise ValidationError(f"The CA file {ca_file} is not a PEM certificate file.", field="ca_file",
                               detail=str(exc)) from None
     return ctx
+
+
+def warm_tls_context() -> None:
+    """Make the default context now (the window's start-up calls this in a worker thread)."""
+    tls_context(None)
 
 
 class DeadlineExceeded(httpx.ReadTimeout):
@@ -255,6 +275,8 @@ def build_client(
             log.debug("→ %s %s %s", request.method, redactor.url(request.url), redactor.headers(request.headers))
 
     async def on_response(response: httpx.Response) -> None:
+        if not log.isEnabledFor(logging.INFO):
+            return  # redacting the address costs more than the request's own bookkeeping
         started = response.request.extensions.get("meetdesk_started", time.monotonic())
         log.info(
             "%s %s → %d (%.0f ms)",

@@ -106,8 +106,13 @@ def report_skipped(skipped: Sequence[str], *, server: str, call: str, what: str)
     """Log and collect one warning naming the rows of an answer that could not be read."""
     shown = "; ".join(skipped[:NAMED_SKIPS])
     more = f" and {len(skipped) - NAMED_SKIPS} more" if len(skipped) > NAMED_SKIPS else ""
-    warning = (f"{server}: skipped {len(skipped)} unreadable {what}{'s' if len(skipped) != 1 else ''} "
-               f"in the answer to {call} ({shown}{more}).")
+    report_warning(f"{server}: skipped {len(skipped)} unreadable {what}{'s' if len(skipped) != 1 else ''} "
+                   f"in the answer to {call} ({shown}{more}).")
+
+
+def report_warning(warning: str) -> None:
+    """Log a sentence for the user and collect it for the caller (the session shows it, the CLI prints it): what
+    a list answer lacks although the list itself was read (a skipped row, details that could not be fetched)."""
     log.warning("%s", warning)
     collected = _skipped.get()
     if collected is not None:

@@ -73,10 +73,13 @@ class SimulatorProcess:
 class DemoEnvironment:
     """Start with :meth:`start`, build the session with :meth:`open_session`, end with :meth:`stop`."""
 
-    def __init__(self, kinds: list[str] | None = None, *, seed_rooms: int = 0) -> None:
+    def __init__(self, kinds: list[str] | None = None, *, seed_rooms: int = 0, processes: bool = False) -> None:
         self.kinds = kinds
         #: extra rooms on the plugNmeet demo server; with any, the simulators run in their own processes
         self.seed_rooms = seed_rooms
+        #: each simulator in its own process (the window's demo): serving requests and starting up (TLS keys,
+        #: imports) never competes with the window for the interpreter, so it cannot stall the window
+        self.processes = processes or bool(seed_rooms)
         self.servers: list[DemoServer] = []
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._old_env: str | None = None
@@ -102,8 +105,9 @@ class DemoEnvironment:
     def start_servers(self) -> DemoEnvironment:
         """Start every demo server (blocking; the window runs it in a worker thread)."""
         kinds = self.kinds or [k for k in available_kinds() if k in SIMULATOR_MODULES]
-        if self.seed_rooms:
+        if self.processes:
             self._start_processes(kinds)
+            self._load_ca_files()
             return self
         from meetdesk.simulators.host import SimulatorHost, build_simulator  # uvicorn, starlette: only here
 
@@ -116,6 +120,16 @@ class DemoEnvironment:
             host = SimulatorHost.for_definition(definition, tls=kind in TLS_KINDS).start()
             self._add_server(kind, host, host.base_url, dict(definition.fields), definition.secret, host.ca_file)
         return self
+
+    def _load_ca_files(self) -> None:
+        """The TLS contexts of the servers with their own CA, made here (a worker thread) rather than on the
+        window's event loop when they connect: loading certificates takes 50–150 ms each."""
+        from meetdesk.backends.http import tls_context
+
+        for server in self.servers:
+            if server.profile.ca_file:
+                with contextlib.suppress(Exception):  # connecting reports a bad CA file properly
+                    tls_context(server.profile.ca_file)
 
     def _start_processes(self, kinds: list[str]) -> None:
         started = [(kind, SimulatorProcess(kind, tls=kind in TLS_KINDS,

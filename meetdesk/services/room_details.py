@@ -1,6 +1,7 @@
 """What a connection does around its calls, without holding the window: rows stamped with their profile a chunk
-at a time, the per-room details a back end fetches after the rooms are shown (OpenMeetings' user counts), and a
-provider closed without letting its failure out.
+at a time, the per-room details a back end fetches after the rooms are shown (OpenMeetings' user counts: a second round
+of calls kept off the critical path of F5; what could not be had is a warning, the rooms stay), and a provider
+closed without letting its failure out.
 
 The details are awaited in the refresh's own task, after the rooms were shown: a task of its own outlived the
 caller, and under a loop that was not running (pytest-qt processing events) httpcore's pool was left with a
@@ -11,10 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from meetdesk.backends.base import Provider
+from meetdesk.backends.rows import as_protocol_error, collect_skipped
 from meetdesk.domain.errors import MeetdeskError
 from meetdesk.domain.models import Meeting, Room
 
@@ -43,16 +46,47 @@ async def stamped(profile: str, kind: str, rooms: list[Room], past: list[Room], 
             await _stamped(meetings, profile=profile, kind=kind))
 
 
-async def completed_rooms(provider: Provider, rooms: list[Room], profile: str) -> list[Room] | None:
-    """``provider.complete_rooms(rooms)``; None when there is nothing to add or it failed (logged: the rooms
-    are shown already, the refresh succeeded)."""
-    try:
-        return await provider.complete_rooms(rooms)
-    except MeetdeskError as exc:
-        log.warning("details of the rooms of %s: %s", profile, exc.user_text())
-    except Exception as exc:  # extra details are never an error of the refresh
-        log.warning("details of the rooms of %s: %s", profile, type(exc).__name__)
-    return None
+async def completed_rooms(provider: Provider, rooms: list[Room], profile: str
+                          ) -> tuple[list[Room] | None, list[str]]:
+    """``provider.complete_rooms(rooms)`` (None when there is nothing to add or it failed) and the sentences for
+    the user about what could not be added. The rooms are shown already: a failure here is a warning, not a failed
+    refresh — but never silent."""
+    with collect_skipped() as warnings:
+        try:
+            return await provider.complete_rooms(rooms), warnings
+        except MeetdeskError as exc:
+            reason = exc.user_text()
+        except Exception as exc:  # extra details are never an error of the refresh
+            log.warning("details of the rooms of %s failed unexpectedly", profile, exc_info=exc)
+            reason = as_protocol_error(exc, profile, "the room details").user_text()
+    return None, [*warnings, f"{profile}: the rooms are shown without their details (such as who is in them): "
+                             f"{reason}"]
+
+
+class ShownRooms(Protocol):
+    """A connection whose rooms were just shown (services.session.Connection)."""
+
+    rooms: list[Room]
+    provider: Provider | None
+    details_warnings: list[str]
+
+
+async def add_details(conn: ShownRooms, provider: Provider, profile: str, *, warn: Callable[[str], None],
+                      changed: Callable[[], None]) -> None:
+    """Complete the rooms ``conn`` shows with their details; ``warn`` each sentence about what could not be added,
+    ``changed`` when the rooms were replaced. Nothing when a newer refresh or a disconnect came first."""
+    shown = conn.rooms
+    if not shown:
+        return
+    completed, warnings = await completed_rooms(provider, shown, profile)
+    if conn.rooms is not shown or conn.provider is not provider:
+        return
+    conn.details_warnings = warnings
+    for warning in warnings:
+        warn(warning)
+    if completed is not None:
+        conn.rooms = completed
+        changed()
 
 
 async def close_quietly(provider: Provider) -> None:

@@ -44,7 +44,7 @@ from meetdesk.domain.models import (
     ServerInfo,
 )
 from meetdesk.services.profile_store import ProfileStore
-from meetdesk.services.room_details import close_quietly, completed_rooms, stamped
+from meetdesk.services.room_details import add_details, close_quietly, stamped
 from meetdesk.services.secret_store import SecretStore
 
 log = logging.getLogger("meetdesk.services.session")
@@ -81,6 +81,7 @@ class Connection:
     refresh_failure: MeetdeskError | None = None
     #: rows the last refresh skipped because they could not be read (sentences naming them)
     skipped_rows: list[str] = field(default_factory=list)
+    details_warnings: list[str] = field(default_factory=list)  # what the rooms lack (user counts) and why
     refreshed_at: datetime | None = None
 
     @property
@@ -351,11 +352,9 @@ class Session:
         if conn.state is not ConnectionState.CONNECTED:
             self._set_state(conn, ConnectionState.CONNECTED)
         self._emit(SessionEvent.DATA, name)
-        shown = conn.rooms  # (DATA above); their per-room details follow, see services/room_details.py
-        completed = await completed_rooms(provider, shown, name) if shown else None
-        if completed is not None and conn.rooms is shown and conn.provider is provider:
-            conn.rooms = completed
-            self._emit(SessionEvent.DATA, name)
+        # the rooms are shown (DATA above); their per-room details follow, see services/room_details.py
+        await add_details(conn, provider, name, warn=lambda text: self._emit(SessionEvent.WARNING, text),
+                          changed=lambda: self._emit(SessionEvent.DATA, name))
 
     def rooms(self, *, include_past: bool = False) -> list[Room]:
         out: list[Room] = []

@@ -16,6 +16,7 @@ import uvicorn
 
 from meetdesk.simulators import SIMULATOR_MODULES
 from meetdesk.simulators.faults import ASGIApp, FaultInjector, Faults
+from meetdesk.simulators.timeline import RequestTimeline
 from meetdesk.simulators.tls import TLSFiles, generate_tls_files
 
 log = logging.getLogger("meetdesk.simulators")
@@ -68,9 +69,11 @@ class SimulatorHost:
     """
 
     def __init__(self, app: ASGIApp, *, base_path: str = "", port: int = 0, tls: bool = False,
-                 faults: Faults | None = None) -> None:
+                 faults: Faults | None = None, timeline: RequestTimeline | None = None) -> None:
         self.faults = faults or Faults()
-        self._app = FaultInjector(app, self.faults)
+        self._app: ASGIApp = FaultInjector(app, self.faults)
+        if timeline is not None:  # outside the faults: it sees when a request came in and its answer went out
+            self._app = timeline.wrap(self._app)
         self._base_path = base_path.rstrip("/")
         self._port = port
         self._tls = tls

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import logging
-import logging.handlers
 import os
 import signal
 import sys
@@ -15,20 +13,18 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-import platformdirs
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 from shiboken6 import isValid
 
 from meetdesk import APP_ID, APP_NAME, __version__
-from meetdesk.domain.errors import MeetdeskError
-from meetdesk.services.session import Session
 from meetdesk.ui.icons import app_icon
 from meetdesk.ui.main_window import MainWindow
-from meetdesk.ui.messages import show_error
 
 if TYPE_CHECKING:
-    from meetdesk.services.demo import DemoEnvironment
+    import asyncio
+
+    from meetdesk.services.session import Session
 
 log = logging.getLogger("meetdesk.ui.app")
 qt_log = logging.getLogger("meetdesk.qt")
@@ -80,6 +76,8 @@ def default_log_file() -> Path | None:
     override = os.environ.get(LOG_FILE_ENV)
     if override is not None:
         return Path(override).expanduser() if override else None
+    import platformdirs
+
     return platformdirs.user_log_path(APP_NAME, appauthor=False) / f"{APP_NAME}.log"
 
 
@@ -99,9 +97,11 @@ def setup_logging(level_name: str | None = None, log_file: Path | None = None) -
         console.setFormatter(formatter)
         handlers.append(console)
     if log_file is not None:
+        from logging.handlers import RotatingFileHandler
+
         try:
             log_file.parent.mkdir(parents=True, exist_ok=True)
-            file_handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=3,
+            file_handler = RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=3,
                                                                 encoding="utf-8")
         except OSError as exc:
             if sys.stderr is not None:
@@ -151,6 +151,8 @@ class ErrorReporter:
         self._show(exc)
 
     def loop_exception(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        import asyncio
+
         exc = context.get("exception")
         if isinstance(exc, BaseException) and not isinstance(exc, asyncio.CancelledError):
             log.critical("unexpected error in the event loop: %s", context.get("message", ""),
@@ -162,6 +164,9 @@ class ErrorReporter:
     def _show(self, exc: BaseException) -> None:
         if self._box is not None and isValid(self._box) and self._box.isVisible():
             return  # one box at a time; the log has them all
+        from meetdesk.domain.errors import MeetdeskError
+        from meetdesk.ui.messages import show_error
+
         if isinstance(exc, MeetdeskError):
             text = exc.user_text()
         else:
@@ -187,8 +192,10 @@ class ErrorReporter:
 
 
 # application -----------------------------------------------------------------------------------
-def create_application() -> QApplication:
-    """The QApplication, named for desktops (app id for Wayland / .desktop matching, icon)."""
+def create_application(*, icon: bool = True) -> QApplication:
+    """The QApplication, named for desktops (app id for Wayland / .desktop matching, icon).
+
+    ``icon=False``: the icon is set by the main window once attached (reading its files is not free)."""
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1] or [APP_NAME])
@@ -198,9 +205,8 @@ def create_application() -> QApplication:
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName(APP_ID)
-    icon = app_icon()
-    if not icon.isNull():
-        app.setWindowIcon(icon)
+    if icon and not app_icon().isNull():
+        app.setWindowIcon(app_icon())
     # the window's closed signal ends the run, after cleanup; Qt must not stop the loop first
     app.setQuitOnLastWindowClosed(False)
     return app
@@ -239,69 +245,6 @@ def _close_on_signals(window_getter: Callable[[], MainWindow | None]) -> Iterato
             signal.signal(sig, old)
 
 
-async def _run_window(options: argparse.Namespace, holder: dict[str, MainWindow]) -> int:
-    from meetdesk.services.demo import DemoEnvironment
-    from meetdesk.services.profile_store import ProfileStore
-    from meetdesk.services.secret_store import SecretStore
-
-    env: DemoEnvironment | None = None
-    warnings: list[str] = []
-    try:
-        if options.demo:
-            # the window shows first; the demo servers start after it is painted (see _start_demo)
-            from meetdesk.services.demo import DemoEnvironment  # only for the demo
-
-            env = DemoEnvironment(seed_rooms=options.seed_rooms).prepare()
-            session = await env.open_session()
-        else:
-            store = ProfileStore()
-            warnings += store.load().warnings
-            session = Session(store, SecretStore())
-        window = build_main_window(session, demo=options.demo, defer_composer=True)
-        holder["window"] = window
-        closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-        def on_closed() -> None:
-            if not closed.done():
-                closed.set_result(None)
-
-        window.closed.connect(on_closed)
-        window.show()
-        _arm_startup_probe(window)
-        for text in warnings:
-            window.show_warning(text)
-        if env is not None:
-            await _start_demo(env, session, window)
-        window.connections.connect_all()
-        await closed
-        await window.shutdown()
-        window.deleteLater()
-    finally:
-        if env is not None:
-            env.stop()
-    return 0
-
-
-async def _start_demo(env: DemoEnvironment, session: Session, window: MainWindow) -> None:
-    """Start the demo servers once the window is on screen, in a worker thread (the window stays responsive)."""
-    await asyncio.sleep(0.05)  # let the first paint happen
-    window.statusBar().showMessage("Starting the demo servers…")
-    await asyncio.to_thread(env.start_servers)
-    await env.add_profiles(session)
-    window.statusBar().clearMessage()
-    if not env.servers:
-        window.show_warning("No demo server could be started; see the log for details.")
-
-
-def _arm_startup_probe(window: MainWindow) -> None:
-    """The packaging smoke test's hook (does nothing unless its environment variable is set)."""
-    try:
-        from meetdesk.ui.startup_probe import install_paint_probe
-    except ModuleNotFoundError:
-        return
-    install_paint_probe(window)
-
-
 def run_gui(args: list[str]) -> int:
     """Run the window until it is closed; the process exit code."""
     try:
@@ -317,29 +260,57 @@ def run_gui(args: list[str]) -> int:
     # qasync picks its Qt binding from QT_API, else from what is already imported: make sure it is PySide6,
     # whatever a user's environment says for other tools.
     os.environ["QT_API"] = "pyside6"
-    import qasync
 
     holder: dict[str, MainWindow] = {}
     reporter = ErrorReporter(lambda: holder.get("window"), log_file)
     try:
         with qt_messages_logged():
-            app = create_application()
-            loop = qasync.QEventLoop(app)
-            asyncio.set_event_loop(loop)
-            try:
-                with reporter.installed(loop), _close_on_signals(lambda: holder.get("window")), loop:
-                    return loop.run_until_complete(_run_window(options, holder))
-            except Exception as exc:
-                log.critical("meetdesk could not run", exc_info=True)
-                if sys.stderr is not None:
-                    message = exc.user_text() if isinstance(exc, MeetdeskError) else f"{type(exc).__name__}: {exc}"
-                    print(f"{APP_NAME}: {message}", file=sys.stderr)
-                return 1
-            finally:
-                asyncio.set_event_loop(None)
+            app = create_application(icon=False)
+            with _close_on_signals(lambda: holder.get("window")):
+                try:
+                    return _run_phases(options, app, holder, reporter)
+                except Exception as exc:
+                    from meetdesk.domain.errors import MeetdeskError
+
+                    log.critical("meetdesk could not run", exc_info=True)
+                    if sys.stderr is not None:
+                        message = exc.user_text() if isinstance(exc, MeetdeskError) else \
+                            f"{type(exc).__name__}: {exc}"
+                        print(f"{APP_NAME}: {message}", file=sys.stderr)
+                    return 1
     finally:
         log.info("%s stopped", APP_NAME)
         for handler in handlers:
             logging.getLogger("meetdesk").removeHandler(handler)
             handler.close()
 
+
+def _run_phases(options: argparse.Namespace, app: QApplication, holder: dict[str, MainWindow],
+                reporter: ErrorReporter) -> int:
+    """Paint the window's frame in a plain Qt event loop, then attach and connect it in the qasync loop."""
+    from meetdesk.ui.startup import DEMO_PRELOAD, PRELOAD, paint_first, run_attached
+
+    window = MainWindow(None, demo=options.demo, defer_composer=True, restore=not options.demo)
+    holder["window"] = window
+    _arm_startup_probe(window)
+    paint_first(app, window, PRELOAD + (DEMO_PRELOAD if options.demo else ()))
+    import asyncio
+
+    import qasync  # imported by the preloader meanwhile
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        with reporter.installed(loop), loop:
+            return loop.run_until_complete(run_attached(options, window, []))
+    finally:
+        asyncio.set_event_loop(None)
+
+
+def _arm_startup_probe(window: MainWindow) -> None:
+    """The packaging smoke test's hook (does nothing unless its environment variable is set)."""
+    try:
+        from meetdesk.ui.startup_probe import install_paint_probe
+    except ModuleNotFoundError:
+        return
+    install_paint_probe(window)

@@ -11,17 +11,20 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from shiboken6 import isValid
 
-from meetdesk.services.session import Session
+from meetdesk.ui.window_menus import INTERVALS
+
+if TYPE_CHECKING:
+    from meetdesk.services.session import Session
+
+__all__ = ["INTERVALS", "AutoRefresh", "network_online"]
 
 log = logging.getLogger("meetdesk.ui.auto_refresh")
 
-#: the choices offered, in seconds (0: off)
-INTERVALS: tuple[tuple[int, str], ...] = ((0, "Off"), (30, "Every 30 seconds"), (60, "Every minute"),
-                                          (300, "Every 5 minutes"), (900, "Every 15 minutes"))
 MAX_BACKOFF_S = 900.0
 TICK_MS = 1000
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QStyle, QWidget
+from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
     from meetdesk.ui.main_window import MainWindow
@@ -48,6 +48,10 @@ def composer_crowds(window: MainWindow, width: int | None = None) -> bool:
     left = max(left, dock.minimumSizeHint().width()) if dock.isVisibleTo(window) and not dock.isFloating() else 0
     need = max((int(tab.least_width()) for tab in (window.rooms_tab, window.meetings_tab)
                 if hasattr(tab, "least_width")), default=0)  # a placeholder (no such view in this build) has none
+    if not need:  # also the first paint's table previews: QStyle (its enums cost 10+ ms) not needed for them
+        return False
+    from PySide6.QtWidgets import QStyle
+
     separators = 2 * window.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent)
     return width - left - right - separators < need
 

@@ -1,267 +1,245 @@
-"""The main window: Connections dock on the left, Rooms and Meetings tabs in the middle, Join-link dock on the right."""
+"""The main window: Connections dock on the left, Rooms and Meetings tabs in the middle, Join-link dock on the right.
+
+Built in two parts (issue 12): the frame — title, menus, tabs with their table headers, docks, status bar, the
+restored geometry — imports only PySide6 and lean ui modules, so it can be painted first; :meth:`attach` then
+builds what needs the session (the tables, the Connections panel, the tray, the composer), step by step.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence, QPaintEvent, QShowEvent
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QLabel,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QProgressBar,
-    QTabWidget,
-    QWidget,
-)
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QPaintEvent, QShowEvent
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QTabWidget, QWidget
 from shiboken6 import isValid
 
 from meetdesk import APP_NAME
-from meetdesk.domain.models import Meeting
-from meetdesk.services.invitation_store import FILE_NAME, InvitationStore
-from meetdesk.services.reminders import Upcoming
-from meetdesk.services.session import Session
 from meetdesk.ui import theme
-from meetdesk.ui.auto_refresh import INTERVALS, AutoRefresh
-from meetdesk.ui.connections_panel import ConnectionsPanel
+from meetdesk.ui import window_frame as frame
 from meetdesk.ui.dock_layout import composer_crowds, default_size, fit_docks
 from meetdesk.ui.icons import app_icon
-from meetdesk.ui.messages import refresh_outcome, show_error
-from meetdesk.ui.session_bridge import SessionBridge, bridge_for
-from meetdesk.ui.tasks import AsyncOp, activity
-from meetdesk.ui.theme import set_tone
-from meetdesk.ui.tray import TrayController
 from meetdesk.ui.ui_state import decode_bytes, encode_bytes, load_ui_state, save_ui_state
-from meetdesk.ui.window_parts import about_box, optional_widget
+from meetdesk.ui.window_menus import build_menus
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from meetdesk.domain.models import Meeting
+    from meetdesk.services.invitation_store import InvitationStore
+    from meetdesk.services.reminders import Upcoming
+    from meetdesk.services.session import Session
+    from meetdesk.ui.auto_refresh import AutoRefresh
+    from meetdesk.ui.connections_panel import ConnectionsPanel
+    from meetdesk.ui.session_bridge import SessionBridge
+    from meetdesk.ui.tray import TrayController
 
 log = logging.getLogger("meetdesk.ui.main_window")
 
 STATE_VERSION = 1
 DEFAULT_AUTO_REFRESH = 60
+TAB_LABELS = ("&Rooms", "&Meetings")
 
 
 class MainWindow(QMainWindow):
     """Signals:
-    closed: the user closed the window (its state is saved); the owner then awaits :meth:`shutdown`.
+    closed: the user closed the window (its state is saved when it was attached); the owner then awaits
+        :meth:`shutdown`.
+    attached: the session's parts are built (:meth:`attach` / :meth:`attach_steps` finished).
     built: what ``defer_composer`` left out is built now (see :meth:`ensure_built`).
 
-    With ``defer_composer`` (the application's start-up) the window paints first and builds the join-link
-    composer right after its first paint: importing and building it is a third of the time to the first paint.
+    ``MainWindow(session)`` builds everything at once. ``MainWindow(None)`` is the frame alone (start-up paints
+    it first), attached later. With ``defer_composer`` the join-link composer is built right after the first
+    paint of the attached window; ``restore=False`` keeps the frame at the default layout (demo mode, whose
+    layout file is not there yet).
     """
 
     closed = Signal()
+    attached = Signal()
     built = Signal()
 
-    def __init__(self, session: Session, *, demo: bool = False, defer_composer: bool = False,
-                 parent: QWidget | None = None) -> None:
+    # the session's parts, set by attach()
+    session: Session
+    bridge: SessionBridge
+    auto_refresh: AutoRefresh
+    connections: ConnectionsPanel
+    invitation_store: InvitationStore
+    tray: TrayController
+    # the menus' actions (window_menus.build_menus)
+    new_profile_action: QAction
+    connect_all_action: QAction
+    quit_action: QAction
+    refresh_action: QAction
+    find_action: QAction
+    composer_action: QAction
+    composer_window_action: QAction
+    rooms_action: QAction
+    meetings_action: QAction
+    about_action: QAction
+    scheme_actions: dict[str, QAction]
+    auto_refresh_actions: dict[int, QAction]
+
+    def __init__(self, session: Session | None = None, *, demo: bool = False, defer_composer: bool = False,
+                 restore: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session = session
         self.demo = demo
-        self.bridge: SessionBridge = bridge_for(session)
-        self._last_message = "Ready."
+        self.is_attached = False
+        self._last_message = "Starting…"
         self._refresh_task: asyncio.Task[None] | None = None
         self._shutdown_done = False
+        self._quitting = False
         self._about: QMessageBox | None = None
         self.color_scheme = theme.SYSTEM
-        self.auto_refresh = AutoRefresh(session, self)
-        self.auto_refresh.paused.connect(lambda reason: self.show_status(reason or "Auto-refresh running again."))
         self.setObjectName("mainWindow")
         # Qt appends the application's display name to a title that does not end with it ("… — meetdesk"):
         # in demo mode the display name says so too, and the title is that name alone
         title = f"{APP_NAME} (demo)" if demo else APP_NAME
         QGuiApplication.setApplicationDisplayName(title)
         self.setWindowTitle(title)
-        self.setWindowIcon(app_icon())
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
 
-        # centre: Rooms and Meetings ---------------------------------------------------------------
+        # centre: Rooms and Meetings (their table headers until the real tabs are attached)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
-        self.rooms_tab = optional_widget("meetdesk.ui.rooms_tab", "RoomsTab", (session, self.tabs),
-                                          "The rooms view is not available in this build.")
-        self.meetings_tab = optional_widget("meetdesk.ui.meetings_tab", "MeetingsTab", (session, self.tabs),
-                                             "The meetings view is not available in this build.")
-        self.tabs.addTab(self.rooms_tab, "&Rooms")
-        self.tabs.addTab(self.meetings_tab, "&Meetings")
+        self.rooms_tab: QWidget = frame.TablePreview("rooms", self.tabs)
+        self.meetings_tab: QWidget = frame.TablePreview("meetings", self.tabs)
+        self.tabs.addTab(self.rooms_tab, TAB_LABELS[0])
+        self.tabs.addTab(self.meetings_tab, TAB_LABELS[1])
         self.setCentralWidget(self.tabs)
 
-        # left: Connections -----------------------------------------------------------------------
+        # left: Connections; right: Join link
+        self.connections_dock = frame.add_dock(self, "Connections", "connectionsDock", frame.stand_in(self, 0),
+                                         Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._composer_pending = True
+        self._defer_composer = defer_composer
+        self._composer_on_paint = session is not None  # else start-up builds it (composer_steps)
+        self._design: QWidget | None = None
+        self.composer: QWidget = frame.stand_in(self, 320)
+        self.composer_dock = frame.add_dock(self, "Join link", "composerDock", self.composer,
+                                      Qt.DockWidgetArea.RightDockWidgetArea)
+
+        self.busy, self.status_label, self.keyring_label = frame.build_status_bar(self, self._last_message)
+        self._actions = frame.ActionFactory(self)
+        self._session_actions = build_menus(self, self._actions)
+        for action in self._session_actions:
+            action.setEnabled(False)
+
+        self.resize(default_size(self))
+        self._saved_state = load_ui_state() if restore else {}
+        self._fit_on_show = self._default_layout = not self._restore_frame_state(self._saved_state)
+        if session is not None:
+            self.attach(session)
+
+    # construction ------------------------------------------------------------------------------
+    def attach(self, session: Session) -> None:
+        """Build everything that needs ``session`` at once (a deferred composer right after)."""
+        for _next in self.attach_steps(session):
+            pass
+        if self._composer_pending and self.isVisible():
+            QTimer.singleShot(0, self.ensure_built)
+
+    def attach_steps(self, session: Session) -> Iterator[str]:
+        """Build what needs ``session`` one part at a time, yielding between parts (each takes a few tens of
+        ms) so that start-up can let the event loop run; each yield says what comes next."""
+        from meetdesk.ui.auto_refresh import AutoRefresh
+        from meetdesk.ui.session_bridge import bridge_for
+        from meetdesk.ui.window_parts import optional_widget
+
+        icon = app_icon()  # reading the icon files is not free: after the first paint
+        if not icon.isNull():
+            QApplication.setWindowIcon(icon)
+        self.setWindowIcon(icon)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._desktop_scheme_changed)
+        self.session = session
+        self.bridge = bridge_for(session)
+        self.auto_refresh = AutoRefresh(session, self)
+        self.auto_refresh.paused.connect(lambda reason: self.show_status(reason or "Auto-refresh running again."))
+        yield "the Rooms tab"
+        self._replace_tab(0, optional_widget("meetdesk.ui.rooms_tab", "RoomsTab", (session, self.tabs),
+                                             "The rooms view is not available in this build."))
+        yield "the Meetings tab"
+        self._replace_tab(1, optional_widget("meetdesk.ui.meetings_tab", "MeetingsTab", (session, self.tabs),
+                                             "The meetings view is not available in this build."))
+        yield "the Connections panel"
+        from meetdesk.ui.connections_panel import ConnectionsPanel
+
         self.connections = ConnectionsPanel(session, self)
-        self.connections_dock = self._dock("Connections", "connectionsDock", self.connections,
-                                           Qt.DockWidgetArea.LeftDockWidgetArea)
-
-        # right: Join link ------------------------------------------------------------------------
-        self._composer_pending = defer_composer
-        self.composer: QWidget = self._composer_stand_in() if defer_composer else self._make_composer()
-        self.composer_dock = self._dock("Join link", "composerDock", self.composer,
-                                        Qt.DockWidgetArea.RightDockWidgetArea)
-
-        self._build_status_bar()
-        self._build_menus()
-
+        stand_in_panel = self.connections_dock.widget()
+        self.connections_dock.setWidget(self.connections)
+        if stand_in_panel is not None:
+            stand_in_panel.deleteLater()
         self.connections.message.connect(self.show_status)
-        if not defer_composer:
-            self._wire_composer()
+        yield "the tray"
+        from meetdesk.ui.tasks import activity
+
         self._connect_invitations()
         self.bridge.warning.connect(self._session_warning)
         activity().changed.connect(self._activity_changed)
         self._update_keyring_warning()
+        yield "the menus' shortcuts"
+        self._actions.assign_shortcuts()
+        for action in self._session_actions:
+            action.setEnabled(True)
+        self.is_attached = True
+        self._restore_content_state(self._saved_state)
+        self.set_color_scheme(self.color_scheme)  # the Connections panel's rich text follows the scheme
+        self._last_message = ("Demo mode: the servers run inside meetdesk on this computer; nothing real is "
+                              "changed." if self.demo else "Ready.")
         self._activity_changed(activity().count, "")
+        if not self._defer_composer:
+            self.ensure_built()
+        self.attached.emit()
 
-        self.resize(default_size(self))
-        self._fit_on_show = self._default_layout = not self.restore_ui_state()
-        if demo:
-            self.show_status("Demo mode: the servers run inside meetdesk on this computer; nothing real is changed.")
+    def composer_steps(self) -> Iterator[str]:
+        """Build a deferred composer in two turns of the event loop: its design panel, then the rest."""
+        if not self._composer_pending or not self.is_attached:
+            return
+        try:
+            from meetdesk.ui.composer.design_panel import DesignPanel
+        except ModuleNotFoundError:  # a build without the composer: ensure_built shows its placeholder
+            pass
+        else:
+            self._design = DesignPanel(self.session.store, embed_preview=False)
+            yield "the composer"
+        self.ensure_built()
 
-    # construction ------------------------------------------------------------------------------
-    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
-                         | QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-        self.addDockWidget(area, dock)
-        return dock
-
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        bar.setObjectName("statusBar")
-        self.busy = QProgressBar(self)
-        self.busy.setObjectName("busyIndicator")
-        self.busy.setRange(0, 0)
-        self.busy.setFixedWidth(110)
-        self.busy.setMaximumHeight(14)
-        self.busy.setTextVisible(False)
-        self.busy.setAccessibleName("Working")
-        self.status_label = QLabel(self)
-        self.status_label.setObjectName("statusLabel")
-        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.keyring_label = QLabel(self)
-        self.keyring_label.setObjectName("keyringWarning")
-        set_tone(self.keyring_label, "warning")
-        self.keyring_label.hide()
-        bar.addWidget(self.busy)
-        bar.addWidget(self.status_label, 1)
-        bar.addPermanentWidget(self.keyring_label)
-
-    def _action(self, text: str, shortcut: str | QKeySequence.StandardKey | None, slot: Callable[[], object],
-                tip: str = "", name: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-        if name:
-            action.setObjectName(name)
-        action.triggered.connect(lambda _checked=False: slot())
-        return action
-
-    def _build_menus(self) -> None:
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        self.new_profile_action = self._action("&New profile…", "Ctrl+N", self.connections.add_profile,
-                                               "Add a server connection", "newProfileAction")
-        self.connect_all_action = self._action("&Connect all", None, self.connections.connect_all,
-                                               "Connect every profile that is not connected", "connectAllAction")
-        self.quit_action = self._action("&Quit", "Ctrl+Q", self.close, "Close meetdesk", "quitAction")
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        file_menu.addAction(self.new_profile_action)
-        file_menu.addAction(self.connect_all_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-
-        view_menu = menu.addMenu("&View")
-        self.refresh_action = self._action("&Refresh", "F5", self.refresh_all,
-                                           "Reload rooms and meetings from every connected server", "refreshAction")
-        self.find_action = self._action("&Find…", "Ctrl+F", self.focus_search,
-                                        "Search the rooms or meetings shown", "findAction")
-        self.composer_action = self._action("&Join-link composer", "Ctrl+L", self.show_composer,
-                                            "Show the join-link composer", "composerAction")
-        self.rooms_action = self._action("R&ooms", "Ctrl+1", lambda: self.tabs.setCurrentWidget(self.rooms_tab))
-        self.meetings_action = self._action("&Meetings", "Ctrl+2",
-                                            lambda: self.tabs.setCurrentWidget(self.meetings_tab))
-        view_menu.addAction(self.refresh_action)
-        view_menu.addAction(self.find_action)
-        view_menu.addSeparator()
-        view_menu.addAction(self.rooms_action)
-        view_menu.addAction(self.meetings_action)
-        view_menu.addSeparator()
-        view_menu.addAction(self.composer_action)
-        self.composer_window_action = self._action("Join-link composer in its own &window", "Ctrl+Shift+L",
-                                                   self.composer_in_window,
-                                                   "Give the composer a window of its own, preview beside the form",
-                                                   "composerWindowAction")
-        view_menu.addAction(self.composer_window_action)
-        self._build_auto_refresh_menu(view_menu.addMenu("&Auto-refresh"))
-        self._build_scheme_menu(view_menu.addMenu("Colour &scheme"))
-        panels = view_menu.addMenu("&Panels")
-        panels.addAction(self.connections_dock.toggleViewAction())
-        panels.addAction(self.composer_dock.toggleViewAction())
-
-        help_menu = menu.addMenu("&Help")
-        self.about_action = self._action(f"&About {APP_NAME}", None, self.show_about, name="aboutAction")
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        help_menu.addAction(self.about_action)
-
-    def _build_scheme_menu(self, menu: QMenu) -> None:
-        """System (follow the desktop), Light or Dark; remembered with the window layout."""
-        group = QActionGroup(self)
-        self.scheme_actions: dict[str, QAction] = {}
-        for scheme, text in ((theme.SYSTEM, "Follow the &desktop"), (theme.LIGHT, "&Light"), (theme.DARK, "&Dark")):
-            action = QAction(text, self)
-            action.setCheckable(True)
-            action.setObjectName(f"scheme_{scheme}")
-            action.triggered.connect(lambda _checked=False, s=scheme: self.set_color_scheme(s))
-            group.addAction(action)
-            menu.addAction(action)
-            self.scheme_actions[scheme] = action
-        QGuiApplication.styleHints().colorSchemeChanged.connect(self._desktop_scheme_changed)
-
-    def _build_auto_refresh_menu(self, menu: QMenu) -> None:
-        group = QActionGroup(self)
-        self.auto_refresh_actions: dict[int, QAction] = {}
-        for seconds, text in INTERVALS:
-            action = QAction(text, self)
-            action.setCheckable(True)
-            action.setObjectName(f"autoRefresh_{seconds}")
-            action.triggered.connect(lambda _checked=False, s=seconds: self.set_auto_refresh(s))
-            group.addAction(action)
-            menu.addAction(action)
-            self.auto_refresh_actions[seconds] = action
+    def _replace_tab(self, index: int, widget: QWidget) -> None:
+        frame.replace_tab(self.tabs, index, widget, TAB_LABELS[index])
+        if index == 0:
+            self.rooms_tab = widget
+        else:
+            self.meetings_tab = widget
 
     def set_auto_refresh(self, seconds: int) -> None:
         """Refresh every connected server every ``seconds`` (0: only on F5); backs off while one fails."""
         seconds = seconds if seconds in self.auto_refresh_actions else DEFAULT_AUTO_REFRESH
         self.auto_refresh_actions[seconds].setChecked(True)
-        self.auto_refresh.set_interval(seconds)
+        if self.is_attached:
+            self.auto_refresh.set_interval(seconds)
 
     def set_color_scheme(self, scheme: str) -> None:
         self.color_scheme = scheme if scheme in theme.SCHEMES else theme.SYSTEM
         self.scheme_actions[self.color_scheme].setChecked(True)
         theme.apply_scheme(self.color_scheme)
-        self.connections.reload()  # its rich text carries colours of its own
+        if self.is_attached:
+            self.connections.reload()  # its rich text carries colours of its own
 
     def _desktop_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
         if isValid(self) and self.color_scheme == theme.SYSTEM:
             theme.apply_scheme(theme.SYSTEM)
-            self.connections.reload()
-
-    def _composer_stand_in(self) -> QWidget:
-        stand_in = QWidget(self)  # holds the dock at a composer's width, so nothing jumps when it arrives
-        stand_in.setMinimumWidth(320)
-        return stand_in
+            if self.is_attached:
+                self.connections.reload()
 
     def _make_composer(self) -> QWidget:
+        from meetdesk.ui.window_parts import optional_widget
+
+        design, self._design = self._design, None
         return optional_widget("meetdesk.ui.composer", "JoinLinkComposer", (self.session, self.session.store, self),
-                               "The join-link composer is not available in this build.")
+                               "The join-link composer is not available in this build.",
+                               **({"design": design} if design is not None else {}))
 
     def _wire_composer(self) -> None:
         """Selecting a room in the Rooms tab points the composer at it, "Invite…" in the Meetings tab fills it
@@ -275,12 +253,12 @@ class MainWindow(QMainWindow):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        if self._composer_pending:  # the first paint is on its way to the screen: the rest follows
+        if self._composer_pending and self.is_attached and self._composer_on_paint:  # the composer follows
             QTimer.singleShot(0, self.ensure_built)
 
     def ensure_built(self) -> None:
         """Build the join-link composer if start-up deferred it (idempotent); emits ``built`` when it did."""
-        if not self._composer_pending or not isValid(self):
+        if not self._composer_pending or not self.is_attached or not isValid(self):
             return
         self._composer_pending = False
         pending, self.composer = self.composer, self._make_composer()
@@ -293,7 +271,9 @@ class MainWindow(QMainWindow):
 
     def _connect_invitations(self) -> None:
         """"Invite…" in the Meetings tab fills the composer; the tray lists the day's meetings and reminds."""
-        self._quitting = False
+        from meetdesk.services.invitation_store import FILE_NAME, InvitationStore
+        from meetdesk.ui.tray import TrayController
+
         self.invitation_store = InvitationStore(self.session.store.path.with_name(FILE_NAME))
         self.tray = TrayController(self.session, self.invitation_store, app_icon(), self)
         self.tray.open_requested.connect(self._open_upcoming)
@@ -329,12 +309,18 @@ class MainWindow(QMainWindow):
     def show_status(self, text: str) -> None:
         """Set the status line; while something runs the running operation is shown and this comes back after."""
         self._last_message = text
-        if activity().count == 0:
+        if not self.is_attached or self._activity_count() == 0:
             self.status_label.setText(text)
         self.status_label.setToolTip(text)
 
     def status_text(self) -> str:
         return self.status_label.text()
+
+    @staticmethod
+    def _activity_count() -> int:
+        from meetdesk.ui.tasks import activity
+
+        return activity().count
 
     def _activity_changed(self, count: int, label: str) -> None:
         if not isValid(self):
@@ -346,6 +332,7 @@ class MainWindow(QMainWindow):
         warning = self.session.secrets.warning
         self.keyring_label.setVisible(bool(warning))
         if warning:
+            theme.set_tone(self.keyring_label, "warning")
             self.keyring_label.setText("⚠ No system keyring: passwords are kept for this run only")
             self.keyring_label.setToolTip(warning)
 
@@ -358,11 +345,18 @@ class MainWindow(QMainWindow):
 
     def show_warning(self, text: str) -> QMessageBox:
         """A non-modal warning box (used for start-up problems such as an unreadable profile file)."""
+        from meetdesk.ui.messages import show_error
+
         self.show_status(text)
         return show_error(self, APP_NAME, text)
 
     # actions -----------------------------------------------------------------------------------
     def refresh_all(self) -> asyncio.Task[None] | None:
+        if not self.is_attached:
+            return None
+        from meetdesk.ui.messages import refresh_outcome
+        from meetdesk.ui.tasks import AsyncOp
+
         names = [n for n, c in self.session.connections.items() if c.provider is not None]
         if not names:
             self.show_status("Nothing to refresh: no server is connected yet.")
@@ -399,14 +393,7 @@ class MainWindow(QMainWindow):
     def composer_in_window(self) -> None:
         """Float the composer dock as a window with room for the form and the preview side by side."""
         self.ensure_built()
-        dock = self.composer_dock
-        dock.show()
-        dock.setFloating(True)
-        screen = self.screen().availableGeometry() if self.screen() is not None else None
-        width = min(980, screen.width() - 40) if screen is not None else 980
-        height = min(760, screen.height() - 60) if screen is not None else 760
-        dock.resize(width, height)
-        dock.raise_()
+        frame.float_dock(self, self.composer_dock)
 
     def _room_selected(self, profile: str, room_id: str) -> None:
         if profile:  # an empty selection leaves the composer as it is
@@ -425,6 +412,8 @@ class MainWindow(QMainWindow):
         if self._about is not None and isValid(self._about):
             self._about.raise_()
             return self._about
+        from meetdesk.ui.window_parts import about_box
+
         self._about = about_box(self, self.session)
         return self._about
 
@@ -452,7 +441,14 @@ class MainWindow(QMainWindow):
         return save_ui_state(self.ui_state())
 
     def restore_ui_state(self) -> bool:
+        """The saved layout: geometry, docks, tab, colour scheme, then (when attached) columns and auto-refresh."""
         state = load_ui_state()
+        restored = self._restore_frame_state(state)
+        if self.is_attached:
+            self._restore_content_state(state)
+        return restored
+
+    def _restore_frame_state(self, state: dict[str, Any]) -> bool:
         geometry = decode_bytes(state.get("geometry"))
         window_state = decode_bytes(state.get("window_state"))
         restored = False
@@ -460,16 +456,23 @@ class MainWindow(QMainWindow):
             restored = self.restoreGeometry(geometry)
         if window_state is not None:
             restored = self.restoreState(window_state, STATE_VERSION) and restored
-        for name, tab in self._tables().items():
-            tab.columns.restore(state.get(f"{name}_columns"))
-        interval = state.get("auto_refresh")
-        self.set_auto_refresh(interval if isinstance(interval, int) else DEFAULT_AUTO_REFRESH)
         scheme = state.get("color_scheme")
-        self.set_color_scheme(scheme if isinstance(scheme, str) else theme.SYSTEM)
+        scheme = scheme if isinstance(scheme, str) and scheme in theme.SCHEMES else theme.SYSTEM
+        if scheme == theme.SYSTEM and not self.is_attached:  # the platform's palette: applied once attached
+            self.color_scheme = scheme
+            self.scheme_actions[scheme].setChecked(True)
+        else:
+            self.set_color_scheme(scheme)
         tab = state.get("tab")
         if isinstance(tab, int) and 0 <= tab < self.tabs.count():
             self.tabs.setCurrentIndex(tab)
         return restored
+
+    def _restore_content_state(self, state: dict[str, Any]) -> None:
+        for name, tab in self._tables().items():
+            tab.columns.restore(state.get(f"{name}_columns"))
+        interval = state.get("auto_refresh")
+        self.set_auto_refresh(interval if isinstance(interval, int) else DEFAULT_AUTO_REFRESH)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -478,6 +481,11 @@ class MainWindow(QMainWindow):
             self.fit_docks()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.is_attached:  # closed while starting: nothing was changed, nothing to save
+            event.accept()
+            super().closeEvent(event)
+            self.closed.emit()
+            return
         self.save_ui_state()
         if not self._quitting and self.tray.keeps_running():
             event.ignore()
@@ -495,6 +503,11 @@ class MainWindow(QMainWindow):
         if self._shutdown_done:
             return
         self._shutdown_done = True
+        if not self.is_attached:
+            log.info("main window shut down")
+            return
+        from meetdesk.ui.tasks import activity
+
         await self.auto_refresh.stop()
         await activity().cancel_all()
         await self.session.aclose()

@@ -8,7 +8,6 @@ missing ones. Pure Python, no Qt import: it runs before the QApplication exists 
 
 from __future__ import annotations
 
-import ctypes
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -56,6 +55,8 @@ XCB_LIBRARIES: tuple[SystemLibrary, ...] = (
 
 def _loadable(soname: str) -> bool:
     try:
+        import ctypes  # only where xcb is used: not on the way to an offscreen or Wayland window
+
         ctypes.CDLL(soname)
     except OSError:
         return False

@@ -9,7 +9,6 @@ import contextlib
 import json
 import logging
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +57,8 @@ def load_ui_state(path: Path | None = None) -> dict[str, Any]:
 
 def save_ui_state(state: dict[str, Any], path: Path | None = None) -> bool:
     """Write ``state`` atomically; False (and a log line) when it could not be written."""
+    import tempfile  # only when saving: not on the way to the first paint
+
     path = path or state_path()
     data = json.dumps({**state, "schema": SCHEMA}, indent=2).encode("utf-8")
     try:

@@ -19,8 +19,9 @@ from meetdesk.ui.kinds import kind_display_name
 log = logging.getLogger("meetdesk.ui.main_window")
 
 
-def optional_widget(module: str, class_name: str, args: tuple[Any, ...], placeholder: str) -> QWidget:
-    """``module.class_name(*args)``, or a placeholder label while that module does not exist yet.
+def optional_widget(module: str, class_name: str, args: tuple[Any, ...], placeholder: str,
+                    **kwargs: Any) -> QWidget:
+    """``module.class_name(*args, **kwargs)``, or a placeholder label while that module does not exist yet.
 
     Only a *missing* module is tolerated: a module that exists but fails to import is a bug and raises.
     """
@@ -35,7 +36,7 @@ def optional_widget(module: str, class_name: str, args: tuple[Any, ...], placeho
         label.setWordWrap(True)
         label.setObjectName("placeholder")
         return label
-    widget: QWidget = cls(*args)
+    widget: QWidget = cls(*args, **kwargs)
     return widget
 
 

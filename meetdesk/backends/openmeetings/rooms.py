@@ -14,9 +14,10 @@ from meetdesk.backends.openmeetings.fields import (
     ROOM_TYPES,
 )
 from meetdesk.backends.openmeetings.session import PRIVATE_ROOMS_KEY, OpenMeetingsSession, dump_json
-from meetdesk.backends.rows import parse_rows
+from meetdesk.backends.rows import parse_rows, report_warning
 from meetdesk.backends.shared_values import shared
 from meetdesk.domain.errors import (
+    MeetdeskError,
     NotFoundError,
     ProtocolError,
     ServerError,
@@ -191,17 +192,33 @@ class OpenMeetingsRooms(OpenMeetingsSession):
         return sorted(rooms, key=lambda r: int(r.id))
 
     async def complete_rooms(self, rooms: list[Room]) -> list[Room] | None:
-        """The user count of each room (of the first :data:`COUNTED_ROOMS`; the API has one call per room)."""
+        """The user count of each room (of the first :data:`COUNTED_ROOMS`; the API has one call per room). Counts
+        that could not be had leave their rooms as they were, reported in one warning."""
         counted = rooms[:COUNTED_ROOMS]
         if len(rooms) > COUNTED_ROOMS:
             log.info("user counts of the first %d of %d rooms only", COUNTED_ROOMS, len(rooms))
         limit = asyncio.Semaphore(COUNT_CONCURRENCY)
+        failed: list[tuple[str, MeetdeskError]] = []
 
         async def one(room_id: str) -> int | None:  # the call is made inside: a cancelled task leaves none unsent
             async with limit:
-                return await self._count_or_none(room_id)
+                try:
+                    return await self._count(room_id)
+                except NotFoundError:  # deleted since the list was read: nobody to count
+                    return None
+                except MeetdeskError as exc:  # one odd room must not hide the others — nor pass silently
+                    failed.append((room_id, exc))
+                    return None
 
         counts = await asyncio.gather(*(one(r.id) for r in counted))
+        if failed:
+            which, shown = (("its rooms", "the rooms are") if len(failed) == len(counted) else
+                            (f"room {failed[0][0]}", "it is") if len(failed) == 1 else
+                            (f"{len(failed)} of its {len(counted)} rooms", "those rooms are"))
+            report_warning(f"{self._server}: meetdesk could not find out how many people are in {which} "
+                           f"({failed[0][1].message.rstrip('.')}); {shown} shown without that number.")
+        if len(failed) == len(counted):
+            return None
         return [self._with_count(r, c) for r, c in zip(counted, counts, strict=True)] + rooms[COUNTED_ROOMS:]
 
     @staticmethod

@@ -41,7 +41,7 @@ from meetdesk.backends.openmeetings_axis.vocabulary import (
     split_name,
     yes_no,
 )
-from meetdesk.backends.rows import parse_rows
+from meetdesk.backends.rows import parse_rows, report_warning
 from meetdesk.domain.errors import (
     ConfigError,
     MeetdeskError,
@@ -148,30 +148,48 @@ class OpenMeetingsAxisProvider(AxisSession):
                     extra=self._columns(options), local_only=True)
 
     async def list_rooms(self) -> list[Room]:
-        """The server's rooms (``getRooms``, admin accounts) with who is in them; else the remembered ones."""
-        sid = await self._session()
-        params = {"SID": sid, "start": "0", "max": str(ROOM_PAGE), "orderby": "rooms_id", "asc": "true"}
-        try:
-            returned = await self._get(ROOM_SERVICE, "getRooms", params)
-        except ServerError as exc:  # below admin level ConferenceService.getRooms returns null → a fault
-            log.info("getRooms refused (%s); listing the rooms meetdesk remembers", exc.message)
-            return await self._remembered_rooms()
-        if returned is None:
-            return await self._remembered_rooms()
-        rooms = await parse_rows(children(returned, "result"), self._listed_room, server=self._server,
-                                 call=f"{ROOM_SERVICE}/getRooms", what="room")
-        counts = await self._counters(sid, [r.id for r in rooms])
-        return [replace(r, participant_count=counts.get(r.id)) for r in rooms]
+        """The server's rooms (``getRooms``, admin accounts), else the remembered ones. One round trip on a live
+        session: who is in the rooms comes after they are shown (:meth:`complete_rooms`)."""
+        params = {"start": "0", "max": str(ROOM_PAGE), "orderby": "rooms_id", "asc": "true"}
+        for attempt in range(2):
+            sid, fresh = await self._session_and_freshness()
+            try:
+                returned = await self._get(ROOM_SERVICE, "getRooms", {"SID": sid, **params})
+            except ServerError as exc:
+                # 3.0.x RoomWebService.getRooms → ConferenceService.getRooms: checkSession of a forgotten SID is 0,
+                # so a forgotten session and an account below admin get the same fault (RoomSearchResult(null)
+                # throws). The server forgets a session 30 idle minutes after its last use
+                # (SessiondataDao.clearSessionTable, run by SessionClearJob): an account that listed before
+                # signs in again once; a refusal on a fresh session means missing rights.
+                if attempt == 0 and not fresh and self._lists_rooms is not False:
+                    log.info("getRooms refused (%s); signing in again", exc.message)
+                    self._forget_session(sid)
+                    continue
+                self._lists_rooms = False
+                log.info("getRooms refused (%s); listing the rooms meetdesk remembers", exc.message)
+                return await self._remembered_rooms()
+            if returned is None:
+                return await self._remembered_rooms()
+            self._lists_rooms = True
+            return await parse_rows(children(returned, "result"), self._listed_room, server=self._server,
+                                    call=f"{ROOM_SERVICE}/getRooms", what="room")
+        raise AssertionError("unreachable")  # pragma: no cover - the second pass always returns
 
-    async def _counters(self, sid: str, room_ids: list[str]) -> dict[str, int]:
-        if not room_ids:
-            return {}
+    async def complete_rooms(self, rooms: list[Room]) -> list[Room] | None:
+        """Who is in each room (``getRoomCounters``, one call for all); a failure leaves the rooms as they are and
+        is reported as a warning."""
+        if not rooms:
+            return None
         try:
-            returns = await self._get_returns(ROOM_SERVICE, "getRoomCounters", {"SID": sid, "roomId": room_ids})
-        except ServerError as exc:
-            log.info("getRoomCounters failed (%s); rooms listed without participant counts", exc.message)
-            return {}
-        return read_counters(returns)
+            sid = await self._session()
+            returns = await self._get_returns(ROOM_SERVICE, "getRoomCounters",
+                                              {"SID": sid, "roomId": [r.id for r in rooms]})
+        except (ServerError, ProtocolError) as exc:
+            report_warning(f"{self._server}: meetdesk could not find out how many people are in its rooms "
+                           f"({exc.message.rstrip('.')}); the rooms are shown without that number.")
+            return None
+        counts = read_counters(returns)
+        return [replace(r, participant_count=counts.get(r.id)) for r in rooms]
 
     def _listed_room(self, element: Element) -> Room:
         listed = read_room(element)

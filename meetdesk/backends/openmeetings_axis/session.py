@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Mapping
 from urllib.parse import quote, quote_plus, urlsplit, urlunsplit
 from xml.etree.ElementTree import Element
@@ -45,6 +46,8 @@ from meetdesk.domain.errors import (
 from meetdesk.domain.models import Profile, ServerInfo
 
 log = logging.getLogger("meetdesk.backends.openmeetings_axis")
+#: a session signed in this recently is still known to the server, which forgets one after 30 idle minutes
+FRESH_SESSION_S = 60.0
 
 
 class AxisSession(Provider):
@@ -56,6 +59,10 @@ class AxisSession(Provider):
         self._no_retry_client: httpx.AsyncClient | None = None
         self._sid: str | None = None
         self._login_lock = asyncio.Lock()
+        #: time.monotonic() of the last sign-in, to tell a fresh session from one the server may have forgotten
+        self._signed_in_at, self._fresh = 0.0, False
+        #: whether getRooms answered this account (None: not asked yet); see the provider's list_rooms
+        self._lists_rooms: bool | None = None
 
     # url ---------------------------------------------------------------------------------------
     @classmethod
@@ -169,10 +176,19 @@ class AxisSession(Provider):
 
     # session -----------------------------------------------------------------------------------
     async def _session(self) -> str:
+        """The live session id, kept across calls and refreshes; a sign-in only when there is none."""
         async with self._login_lock:
             if self._sid is None:
                 self._sid = await self._login()
+                self._signed_in_at, self._fresh = time.monotonic(), True
             return self._sid
+
+    async def _session_and_freshness(self) -> tuple[str, bool]:
+        """The session id, and whether this is its first use within a minute of signing in: the server cannot
+        have forgotten it, so a refusal on it means missing rights, not a lost session."""
+        sid = await self._session()
+        fresh, self._fresh = self._fresh and time.monotonic() - self._signed_in_at < FRESH_SESSION_S, False
+        return sid, fresh
 
     def _forget_session(self, sid: str) -> None:
         if self._sid == sid:

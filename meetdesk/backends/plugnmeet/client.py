@@ -7,6 +7,7 @@ JSON string; this module turns all of that into the project's models and errors.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import logging
@@ -363,22 +364,29 @@ class PlugNmeetProvider(Provider):
         )
 
     async def _paged(self, path: str, query: Mapping[str, Any], list_key: str, total_key: str) -> list[Any]:
-        """Every item of a ``from``/``limit`` paged fetch; "nothing found" is an empty list."""
-        items: list[Any] = []
-        for page in range(MAX_PAGES):
+        """Every item of a ``from``/``limit`` paged fetch; "nothing found" is an empty list. The first page says
+        how many there are (plugNmeet-server ``pkg/services/db/room_info.go`` counts every matching row before
+        paging): the other pages are then asked for at once — two round trips, not one per page."""
+
+        async def page(number: int) -> tuple[list[Any], int | None]:
             try:
-                body = await self.request(path, {**query, "from": page * PAGE_SIZE, "limit": PAGE_SIZE,
+                body = await self.request(path, {**query, "from": number * PAGE_SIZE, "limit": PAGE_SIZE,
                                                  "order_by": "DESC"}, idempotent=True)
             except NotFoundError:
-                break  # the server says "no … found" for an empty (or past-the-end) page
+                return [], 0  # the server says "no … found" for an empty (or past-the-end) page
             with self._reading(path):
                 result = as_dict(body.get("result"), "result")
-                chunk = as_list(result.get(list_key), list_key)
-                total = int_of(result, total_key)
-            items.extend(chunk)
-            if not chunk or len(chunk) < PAGE_SIZE or (total is not None and len(items) >= total):
-                break
-        else:
+                return as_list(result.get(list_key), list_key), int_of(result, total_key)
+
+        items, total = await page(0)
+        number = 1
+        while len(items) == number * PAGE_SIZE and number < MAX_PAGES and (total is None or len(items) < total):
+            # every page left at once when the total is known, else (a server that does not say) one by one
+            last = min(MAX_PAGES, -(-total // PAGE_SIZE)) if total is not None else number + 1
+            for chunk, _total in await asyncio.gather(*(page(n) for n in range(number, last))):
+                items.extend(chunk)
+            number = last
+        if len(items) >= MAX_PAGES * PAGE_SIZE and (total is None or total > len(items)):
             log.info("%s: stopped after %d pages", path, MAX_PAGES)
         return items
 

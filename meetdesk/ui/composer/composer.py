@@ -20,6 +20,7 @@ from meetdesk.domain.models import JoinLink, JoinRequest, Meeting
 from meetdesk.services.bulk_links import meeting_window
 from meetdesk.services.profile_store import ProfileStore
 from meetdesk.services.session import ConnectionState, Session
+from meetdesk.ui.composer.design_panel import DesignPanel
 from meetdesk.ui.composer.invitation_bar import InvitationBar
 from meetdesk.ui.composer.layout import HINT_STYLE, ComposerLayout
 from meetdesk.ui.composer.participant import (
@@ -53,8 +54,9 @@ class JoinLinkComposer(ComposerLayout):
 
     link_created = Signal(object)  # JoinLink
 
-    def __init__(self, session: Session, store: ProfileStore, parent: QWidget | None = None) -> None:
-        super().__init__(store, parent)
+    def __init__(self, session: Session, store: ProfileStore, parent: QWidget | None = None, *,
+                 design: DesignPanel | None = None) -> None:
+        super().__init__(store, parent, design=design)
         self.setObjectName("joinLinkComposer")
         self.session = session
         self._kind: str | None = None

@@ -36,9 +36,13 @@ SIDE_BY_SIDE_WIDTH = 760
 class ComposerLayout(QWidget):
     """Builds the composer's widgets (``_build``) and keeps the purely visual parts in step."""
 
-    def __init__(self, store: ProfileStore, parent: QWidget | None = None) -> None:
+    def __init__(self, store: ProfileStore, parent: QWidget | None = None, *,
+                 design: DesignPanel | None = None) -> None:
+        """``design``: a design panel built beforehand (``embed_preview=False``) — start-up builds it in an
+        event-loop turn of its own, the composer's largest part."""
         super().__init__(parent)
         self.store = store
+        self._prebuilt_design = design
 
     # building ----------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -72,7 +76,7 @@ class ComposerLayout(QWidget):
         self._options_layout = QVBoxLayout(self._options_host)
         self._options_layout.setContentsMargins(0, 0, 0, 0)
         self.options_section = Section("Join options", self._options_host, expanded=False, parent=content)
-        self.design = DesignPanel(self.store, content, embed_preview=False)
+        self.design = self._prebuilt_design or DesignPanel(self.store, content, embed_preview=False)
         self.design_section = Section("Design", self.design, expanded=False, parent=content)
         self.design_section.header.toggled.connect(self._update_preview_pane)
         for section in (self.room_section, self.participant_section, self.options_section, self.design_section):

@@ -1,0 +1,187 @@
+"""Start-up in two phases (issue 12): paint the real window first, then build and connect it without freezing.
+
+1. ``paint_first``: the window's frame (:class:`~meetdesk.ui.main_window.MainWindow` without a session: title,
+   menus, tabs with their table headers, docks, status bar, restored geometry) is shown and painted by a plain
+   Qt event loop. Nothing heavy is imported for it: no asyncio, qasync, httpx, keyring, domain models or back ends.
+   Right after the first paint a worker thread imports those modules (imports only — widgets are never made
+   off the UI thread); the UI thread stays free for events meanwhile.
+2. ``run_attached`` (in the qasync loop, as before): the session is opened, the window is attached to it one
+   part at a time with the event loop running in between, the demo servers start in a worker thread, and every
+   profile connects.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+from meetdesk.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from meetdesk.services.demo import DemoEnvironment
+    from meetdesk.services.session import Session
+
+log = logging.getLogger("meetdesk.ui.startup")
+
+#: what phase 2 needs, imported in the worker thread after the first paint (in this order); "module:function"
+#: also calls the function (a warm-up that must not run on the UI thread)
+PRELOAD: tuple[str, ...] = (
+    "asyncio", "qasync", "meetdesk.services.profile_store", "meetdesk.services.secret_store",
+    "meetdesk.services.session", "meetdesk.ui.tasks", "meetdesk.ui.session_bridge", "meetdesk.ui.auto_refresh",
+    "meetdesk.ui.window_parts", "meetdesk.ui.rooms_tab", "meetdesk.ui.meetings_tab",
+    "meetdesk.ui.connections_panel", "meetdesk.ui.tray", "meetdesk.ui.composer",
+    "meetdesk.backends.http:warm_tls_context",
+)
+DEMO_PRELOAD: tuple[str, ...] = ("meetdesk.services.demo",)
+_POLL_MS = 10
+
+
+class Preloader:
+    """Imports ``modules`` in a daemon thread. A module that fails to import is left for the UI thread to
+    import again, where the error is handled as it always was."""
+
+    def __init__(self, modules: Sequence[str]) -> None:
+        self.modules = tuple(modules)
+        self.done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="meetdesk-preload", daemon=True)
+
+    def start(self) -> Preloader:
+        if not self._thread.is_alive() and not self.done.is_set():
+            self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            for name in self.modules:
+                module, _, function = name.partition(":")
+                try:
+                    imported = importlib.import_module(module)
+                    if function:
+                        getattr(imported, function)()
+                except Exception as exc:
+                    log.debug("preloading %s failed: %s", name, exc)
+        finally:
+            self.done.set()
+
+    def wait(self) -> None:
+        self.start()
+        self.done.wait()
+
+
+class _FirstPaint(QObject):
+    """Calls back once ``window`` has been painted (after the paint event, like the start-up probe)."""
+
+    def __init__(self, window: MainWindow, on_painted: list[object]) -> None:
+        super().__init__(window)
+        self.painted = False
+        self._window = window
+        self._callbacks = on_painted
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self.painted and watched is self._window and event.type() == QEvent.Type.Paint:
+            self.painted = True
+            self._window.removeEventFilter(self)
+            for callback in self._callbacks:
+                QTimer.singleShot(0, callback)  # type: ignore[call-overload]
+        return False
+
+
+def paint_first(app: QApplication, window: MainWindow, modules: Sequence[str]) -> bool:
+    """Show ``window`` and run a plain Qt event loop until it has been painted and ``modules`` are imported
+    (or until it is closed). True when the window is still open."""
+    preloader = Preloader(modules)
+    closed: list[bool] = []
+    first = _FirstPaint(window, [preloader.start])
+    window.closed.connect(lambda: closed.append(True))
+    poll = QTimer()
+    poll.setInterval(_POLL_MS)
+
+    def check() -> None:
+        if closed or (first.painted and preloader.done.is_set()):
+            poll.stop()
+            app.exit(0)
+
+    poll.timeout.connect(check)
+    window.show()
+    poll.start()
+    app.exec()
+    poll.stop()
+    preloader.wait()  # also when the window was closed: a daemon thread must not be importing at exit
+    return not closed
+
+
+async def breathe() -> None:
+    """Let the event loop handle what is pending (paints, input) before the next step of start-up."""
+    import asyncio
+
+    await asyncio.sleep(0.001)
+
+
+async def run_attached(options: argparse.Namespace, window: MainWindow, warnings: list[str]) -> int:
+    """Phase 2: open the session, attach the window step by step, start the demo, connect; then wait until
+    the window is closed and shut down."""
+    import asyncio
+
+    from meetdesk.services.profile_store import ProfileStore
+    from meetdesk.services.secret_store import SecretStore
+    from meetdesk.services.session import Session
+
+    closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def on_closed() -> None:
+        if not closed.done():
+            closed.set_result(None)
+
+    window.closed.connect(on_closed)
+    env: DemoEnvironment | None = None
+    try:
+        if window.isVisible():
+            if options.demo:
+                from meetdesk.services.demo import DemoEnvironment
+
+                env = DemoEnvironment(seed_rooms=options.seed_rooms, processes=True).prepare()
+                session = await env.open_session()
+            else:
+                store = ProfileStore()
+                warnings += store.load().warnings
+                session = Session(store, SecretStore())
+            await breathe()
+            for _next in window.attach_steps(session):
+                await breathe()
+                if closed.done():
+                    break
+            if not closed.done():
+                for _next in window.composer_steps():
+                    await breathe()
+                for text in warnings:
+                    window.show_warning(text)
+                if env is not None:
+                    await _start_demo(env, session, window)
+                window.connections.connect_all()
+                await closed
+        await window.shutdown()
+        window.deleteLater()
+    finally:
+        if env is not None:
+            env.stop()
+    return 0
+
+
+async def _start_demo(env: DemoEnvironment, session: Session, window: MainWindow) -> None:
+    """Start the demo servers in a worker thread (the window stays responsive), then add their profiles."""
+    import asyncio
+
+    window.statusBar().showMessage("Starting the demo servers…")
+    await asyncio.to_thread(env.start_servers)
+    await env.add_profiles(session)
+    window.statusBar().clearMessage()
+    if not env.servers:
+        window.show_warning("No demo server could be started; see the log for details.")

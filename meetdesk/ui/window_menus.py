@@ -1,0 +1,97 @@
+"""The main window's menu bar (File, View, Help). Lean: built for the first paint, before the session exists;
+the actions that need the session are enabled when the window is attached to it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QMenu
+
+from meetdesk import APP_NAME
+from meetdesk.ui import theme
+from meetdesk.ui.window_frame import ActionFactory
+
+if TYPE_CHECKING:
+    from meetdesk.ui.main_window import MainWindow
+
+#: the auto-refresh choices offered, in seconds (0: off)
+INTERVALS: tuple[tuple[int, str], ...] = ((0, "Off"), (30, "Every 30 seconds"), (60, "Every minute"),
+                                          (300, "Every 5 minutes"), (900, "Every 15 minutes"))
+
+
+def build_menus(window: MainWindow, act: ActionFactory) -> list[QAction]:
+    """File, View and Help; returns the actions that need the session (disabled until it is attached)."""
+    menu = window.menuBar()
+    file_menu = menu.addMenu("&File")
+    window.new_profile_action = act("&New profile…", "Ctrl+N", lambda: window.connections.add_profile(),
+                                    "Add a server connection", "newProfileAction")
+    window.connect_all_action = act("&Connect all", None, lambda: window.connections.connect_all(),
+                                    "Connect every profile that is not connected", "connectAllAction")
+    window.quit_action = act("&Quit", "Ctrl+Q", window.close, "Close meetdesk", "quitAction")
+    window.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+    file_menu.addAction(window.new_profile_action)
+    file_menu.addAction(window.connect_all_action)
+    file_menu.addSeparator()
+    file_menu.addAction(window.quit_action)
+
+    view_menu = menu.addMenu("&View")
+    window.refresh_action = act("&Refresh", "F5", window.refresh_all,
+                                "Reload rooms and meetings from every connected server", "refreshAction")
+    window.find_action = act("&Find…", "Ctrl+F", window.focus_search, "Search the rooms or meetings shown",
+                             "findAction")
+    window.composer_action = act("&Join-link composer", "Ctrl+L", window.show_composer,
+                                 "Show the join-link composer", "composerAction")
+    window.rooms_action = act("R&ooms", "Ctrl+1", lambda: window.tabs.setCurrentIndex(0))
+    window.meetings_action = act("&Meetings", "Ctrl+2", lambda: window.tabs.setCurrentIndex(1))
+    view_menu.addAction(window.refresh_action)
+    view_menu.addAction(window.find_action)
+    view_menu.addSeparator()
+    view_menu.addAction(window.rooms_action)
+    view_menu.addAction(window.meetings_action)
+    view_menu.addSeparator()
+    view_menu.addAction(window.composer_action)
+    window.composer_window_action = act("Join-link composer in its own &window", "Ctrl+Shift+L",
+                                        window.composer_in_window,
+                                        "Give the composer a window of its own, preview beside the form",
+                                        "composerWindowAction")
+    view_menu.addAction(window.composer_window_action)
+    build_auto_refresh_menu(window, view_menu.addMenu("&Auto-refresh"))
+    build_scheme_menu(window, view_menu.addMenu("Colour &scheme"))
+    panels = view_menu.addMenu("&Panels")
+    panels.addAction(window.connections_dock.toggleViewAction())
+    panels.addAction(window.composer_dock.toggleViewAction())
+
+    help_menu = menu.addMenu("&Help")
+    window.about_action = act(f"&About {APP_NAME}", None, window.show_about, name="aboutAction")
+    window.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+    help_menu.addAction(window.about_action)
+    return [window.new_profile_action, window.connect_all_action, window.refresh_action, window.composer_action,
+            window.composer_window_action, window.about_action, *window.auto_refresh_actions.values()]
+
+
+def build_scheme_menu(window: MainWindow, menu: QMenu) -> None:
+    """System (follow the desktop), Light or Dark; remembered with the window layout."""
+    group = QActionGroup(window)
+    window.scheme_actions = {}
+    for scheme, text in ((theme.SYSTEM, "Follow the &desktop"), (theme.LIGHT, "&Light"), (theme.DARK, "&Dark")):
+        action = QAction(text, window)
+        action.setCheckable(True)
+        action.setObjectName(f"scheme_{scheme}")
+        action.triggered.connect(lambda _checked=False, s=scheme: window.set_color_scheme(s))
+        group.addAction(action)
+        menu.addAction(action)
+        window.scheme_actions[scheme] = action
+
+
+def build_auto_refresh_menu(window: MainWindow, menu: QMenu) -> None:
+    group = QActionGroup(window)
+    window.auto_refresh_actions = {}
+    for seconds, text in INTERVALS:
+        action = QAction(text, window)
+        action.setCheckable(True)
+        action.setObjectName(f"autoRefresh_{seconds}")
+        action.triggered.connect(lambda _checked=False, s=seconds: window.set_auto_refresh(s))
+        group.addAction(action)
+        menu.addAction(action)
+        window.auto_refresh_actions[seconds] = action

@@ -1,0 +1,79 @@
+"""plugNmeet's paged lists (``from``/``limit``, 100 a page): after the first page says how many there are, the
+other pages are asked for at once — a long history costs two round trips on F5, not one per page."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from meetdesk.backends.base import create_provider
+from meetdesk.backends.plugnmeet.client import MAX_PAGES, PAGE_SIZE, PlugNmeetProvider
+from meetdesk.backends.plugnmeet.simulator.app import build
+from meetdesk.backends.plugnmeet.simulator.state import PastRoom, PlugNmeetState
+from meetdesk.domain.models import Profile
+from meetdesk.simulators.faults import Faults
+from meetdesk.simulators.host import SimulatorHost
+from meetdesk.simulators.timeline import RequestTimeline, rounds
+
+LATENCY_MS = 150
+
+
+@pytest.fixture
+def sim() -> Iterator[tuple[SimulatorHost, RequestTimeline]]:
+    timeline = RequestTimeline()
+    with SimulatorHost.for_definition(build(seed=True), faults=Faults(latency_ms=LATENCY_MS),
+                                      timeline=timeline) as host:
+        yield host, timeline
+
+
+def _provider(host: SimulatorHost) -> PlugNmeetProvider:
+    assert host.definition is not None
+    provider = create_provider(Profile("Paged", "plugnmeet", host.base_url, dict(host.definition.fields)),
+                               host.definition.secret)
+    assert isinstance(provider, PlugNmeetProvider)
+    return provider
+
+
+def _add_past_rooms(host: SimulatorHost, count: int) -> set[str]:
+    assert host.definition is not None
+    state: PlugNmeetState = host.definition.state
+    now = time.time()
+    with state.lock:
+        for i in range(count):
+            state.past_rooms.append(PastRoom(f"archive-{i:04d}", f"Archive {i}", f"RM_{i}", i % 7, "",
+                                             now - 86400 - i * 60, now - 86400 - i * 60 + 30))
+        return {p.room_id for p in state.past_rooms}
+
+
+@pytest.mark.asyncio
+async def test_a_long_history_takes_two_round_trips(sim: tuple[SimulatorHost, RequestTimeline]) -> None:
+    host, timeline = sim
+    expected = _add_past_rooms(host, 3 * PAGE_SIZE + 17)
+    provider = _provider(host)
+    try:
+        timeline.clear()
+        past = await provider.list_past_rooms()
+    finally:
+        await provider.aclose()
+    assert {r.id for r in past} == expected and len(past) == len(expected)  # every page, none twice
+    requests = [a for a in timeline.arrivals() if a.path.endswith("fetchPastRooms")]
+    assert len(requests) == 4 and rounds(requests) == 2, [a.label() for a in requests]
+    created = [r.created for r in past]
+    assert created == sorted(created, reverse=True)  # the pages in order (the server sorts by creation)
+
+
+@pytest.mark.asyncio
+async def test_a_history_longer_than_the_page_limit_stops_there(sim: tuple[SimulatorHost, RequestTimeline]) -> None:
+    host, timeline = sim
+    _add_past_rooms(host, MAX_PAGES * PAGE_SIZE + 50)
+    provider = _provider(host)
+    try:
+        timeline.clear()
+        past = await provider.list_past_rooms()
+    finally:
+        await provider.aclose()
+    requests = [a for a in timeline.arrivals() if a.path.endswith("fetchPastRooms")]
+    assert len(requests) == MAX_PAGES and rounds(requests) == 2
+    assert len(past) == MAX_PAGES * PAGE_SIZE - 3  # the three running rooms are on the server's list, not here

@@ -1,0 +1,140 @@
+"""F5 over real loopback HTTP with latency: every back end's rows are shown after one round trip (the requests
+that reached its simulator before its data event form one round), the OpenMeetings user counts follow, and what
+could not be added is said, never swallowed."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import pytest
+import pytest_asyncio
+
+from meetdesk.domain.models import Profile, Room
+from meetdesk.services.memory_keyring import MemoryKeyring
+from meetdesk.services.profile_store import ProfileStore
+from meetdesk.services.secret_store import SecretStore
+from meetdesk.services.session import Session, SessionEvent
+from meetdesk.simulators.faults import Faults
+from meetdesk.simulators.host import SimulatorHost, build_simulator
+from meetdesk.simulators.timeline import RequestTimeline, rounds
+
+LATENCY_MS = 250
+KINDS = ("plugnmeet", "openmeetings", "openmeetings-axis")
+
+
+@dataclass
+class Servers:
+    session: Session
+    hosts: dict[str, SimulatorHost]
+    timelines: dict[str, RequestTimeline]
+    #: (time, event, profile, rooms of that profile then)
+    events: list[tuple[float, SessionEvent, str, list[Room]]] = field(default_factory=list)
+
+    def clear(self) -> None:
+        for timeline in self.timelines.values():
+            timeline.clear()
+        self.events.clear()
+
+    def first_data(self, kind: str) -> tuple[float, list[Room]]:
+        return next((at, rooms) for at, event, name, rooms in self.events
+                    if event is SessionEvent.DATA and name == kind)
+
+    def data_events(self, kind: str) -> list[list[Room]]:
+        return [rooms for _, event, name, rooms in self.events if event is SessionEvent.DATA and name == kind]
+
+    def warnings(self) -> list[str]:
+        return [name for _, event, name, _ in self.events if event is SessionEvent.WARNING]
+
+
+@pytest_asyncio.fixture
+async def servers() -> AsyncIterator[Servers]:
+    store = ProfileStore()
+    store.load()
+    session = Session(store, SecretStore(backend=MemoryKeyring()))
+    hosts, timelines = {}, {}
+    try:
+        for kind in KINDS:
+            definition = build_simulator(kind)
+            timelines[kind] = RequestTimeline()
+            hosts[kind] = SimulatorHost.for_definition(definition, tls=definition.tls, faults=Faults(),
+                                                       timeline=timelines[kind]).start()
+            await session.add_profile(Profile(kind, kind, hosts[kind].base_url, dict(definition.fields),
+                                              ca_file=hosts[kind].ca_file), definition.secret)
+        result = Servers(session, hosts, timelines)
+
+        def record(event: SessionEvent, name: str) -> None:
+            rooms = list(session.connections[name].rooms) if name in session.connections else []
+            result.events.append((time.perf_counter(), event, name, rooms))
+
+        session.subscribe(record)
+        assert not any((await session.connect_all()).values())
+        for host in hosts.values():
+            host.faults.latency_ms = LATENCY_MS
+        yield result
+    finally:
+        await session.aclose()
+        for host in hosts.values():
+            host.stop()
+
+
+@pytest.mark.asyncio
+async def test_every_back_end_shows_its_rooms_after_one_round_trip(servers: Servers) -> None:
+    await servers.session.refresh()  # warm: the connections exist, as on any F5 after the first
+    servers.clear()
+    started = time.perf_counter()
+    await servers.session.refresh()
+    for kind in KINDS:
+        shown_at, rooms = servers.first_data(kind)
+        before = servers.timelines[kind].arrivals(since=started, until=shown_at)
+        assert rooms and before, kind
+        assert rounds(before) == 1, (kind, [a.label() for a in before])
+        assert (shown_at - started) * 1000 < 2 * LATENCY_MS, kind
+
+
+@pytest.mark.asyncio
+async def test_openmeetings_user_counts_come_after_the_rooms_and_update_them(servers: Servers) -> None:
+    servers.clear()
+    await servers.session.refresh()
+    for kind in ("openmeetings", "openmeetings-axis"):
+        first, *later = servers.data_events(kind)
+        assert first and {r.participant_count for r in first} == {None}, kind  # shown before they were counted
+        assert len(later) == 1 and None not in {r.participant_count for r in later[0]}, kind
+        assert [r.id for r in later[0]] == [r.id for r in first]
+        assert servers.session.connections[kind].rooms == later[0]
+    assert servers.warnings() == []
+
+
+@pytest.mark.asyncio
+async def test_counts_that_fail_leave_the_rooms_shown_and_say_so(servers: Servers) -> None:
+    rest, axis = servers.hosts["openmeetings"].faults, servers.hosts["openmeetings-axis"].faults
+    rest.path_prefix, rest.error_rate = "/openmeetings/services/room/count", 1.0
+    axis.path_prefix = "/openmeetings/services/RoomService/getRoomCounters"
+    axis.error_rate, axis.error_status = 1.0, 500
+    servers.clear()
+    await servers.session.refresh()  # the refresh itself succeeded: the rooms are the server's
+    warnings = servers.warnings()
+    for kind in ("openmeetings", "openmeetings-axis"):
+        conn = servers.session.connections[kind]
+        assert conn.rooms and not conn.refresh_error and len(servers.data_events(kind)) == 1
+        assert len(conn.details_warnings) == 1 and conn.details_warnings[0] in warnings, kind
+        assert "how many people" in conn.details_warnings[0], conn.details_warnings
+    assert len(warnings) == 2
+
+    rest.error_rate = axis.error_rate = 0.0  # the next refresh has them again, and no stale warning
+    await servers.session.refresh()
+    assert not any(servers.session.connections[k].details_warnings for k in KINDS)
+
+
+@pytest.mark.asyncio
+async def test_a_forgotten_legacy_session_costs_one_sign_in_not_the_rooms(servers: Servers) -> None:
+    state = servers.hosts["openmeetings-axis"].definition.state  # type: ignore[union-attr]
+    before = [r.id for r in servers.session.connections["openmeetings-axis"].rooms]
+    logins = state.calls.count(("UserService", "loginUser"))
+    state.expire_sessions()
+    await servers.session.refresh("openmeetings-axis")
+    conn = servers.session.connections["openmeetings-axis"]
+    assert [r.id for r in conn.rooms] == before and not any(r.local_only for r in conn.rooms)
+    assert not conn.refresh_error
+    assert state.calls.count(("UserService", "loginUser")) == logins + 1

@@ -1,0 +1,68 @@
+"""F5 on OpenMeetings: the Rooms tab shows the rooms after one round trip, then fills in who is in them when the
+per-room user counts arrive (a second round, off the critical path); counts that fail leave the rooms and say so."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from meetdesk.domain.models import Profile
+from meetdesk.services.session import Session
+from meetdesk.ui.main_window import MainWindow
+from meetdesk.ui.table_models import ROW_ROLE
+from tests.ui.conftest import OFFSCREEN_NOTE, until
+
+pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOTE)
+
+COUNT_PATH = "/openmeetings/services/room/count"
+
+
+@pytest.fixture
+def openmeetings() -> Iterator[Any]:
+    from meetdesk.simulators.host import SimulatorHost, build_simulator
+
+    definition = build_simulator("openmeetings")
+    with SimulatorHost.for_definition(definition, tls=definition.tls) as host:
+        yield host
+
+
+def participants(window: MainWindow) -> dict[str, str]:
+    tab = window.rooms_tab
+    column = next(c for c in range(tab.proxy.columnCount())
+                  if tab.proxy.headerData(c, Qt.Orientation.Horizontal) == "Participants")
+    return {tab.proxy.index(r, 0).data(ROW_ROLE).id: tab.proxy.index(r, column).data()
+            for r in range(tab.proxy.rowCount())}
+
+
+@pytest.mark.asyncio
+async def test_rooms_first_then_their_user_counts(qtbot: QtBot, session: Session, openmeetings: Any) -> None:
+    definition = openmeetings.definition
+    await session.add_profile(Profile("OM", "openmeetings", openmeetings.base_url, dict(definition.fields),
+                                      ca_file=openmeetings.ca_file), definition.secret)
+    await session.connect("OM")
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    await until(lambda: len(participants(window)) == 7, what="the rooms")
+    before = participants(window)
+    assert before["2"] == "2"
+
+    openmeetings.faults.path_prefix, openmeetings.faults.latency_ms = COUNT_PATH, 1500
+    refresh = asyncio.ensure_future(session.refresh("OM"))
+    # the rooms are back (the list answered at once) while every count is still on its way: shown without counts
+    await until(lambda: all(v == "" for v in participants(window).values()), what="rooms shown before counts")
+    assert set(participants(window)) == set(before) and not refresh.done()
+    await refresh
+    await until(lambda: participants(window) == before, what="the counts filled in")
+
+    openmeetings.faults.latency_ms, openmeetings.faults.error_rate = 0, 1.0  # every count now fails
+    await session.refresh("OM")
+    await until(lambda: "how many people" in window.bridge.last_warning, what="a warning about the counts")
+    assert set(participants(window)) == set(before)  # the rooms stay
+    assert session.connection("OM").refresh_error == ""
+    await window.shutdown()
