@@ -14,8 +14,7 @@ from meetdesk.backends.openmeetings.fields import (
     ROOM_TYPES,
 )
 from meetdesk.backends.openmeetings.session import PRIVATE_ROOMS_KEY, OpenMeetingsSession, dump_json
-from meetdesk.backends.rows import parse_rows, report_warning
-from meetdesk.backends.shared_values import shared
+from meetdesk.backends.rows import parse_rows, report_warning, shared
 from meetdesk.domain.errors import (
     MeetdeskError,
     NotFoundError,
