@@ -18,8 +18,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from meetdesk.backends.http import build_client, json_body
-from meetdesk.backends.plugnmeet.client import PlugNmeetProvider
 from meetdesk.backends.offload import off_loop
+from meetdesk.backends.plugnmeet.client import PlugNmeetProvider
 from meetdesk.backends.rows import parse_rows
 from meetdesk.domain.models import Profile
 from meetdesk.simulators.host import SimulatorHost
