@@ -5,9 +5,12 @@ dir) and prints one JSON object:
 
 * ``stall_ms`` — the longest gap between two ticks of a 5 ms timer, from the first paint until the window is
   attached, its composer built and every profile connected (``connected_ms`` after the paint);
+  ``stall_cpu_ms`` — the most CPU time the UI thread itself used between two ticks (on a loaded machine a gap
+  may be mostly waiting for a core); ``gaps_over_50ms`` — [ms after the paint, gap, UI thread's CPU ms];
 * ``modules_at_paint`` — how many modules were imported when the window was first painted, and
   ``heavy_at_paint`` — which of :data:`HEAVY` (what the first paint must not wait for) already were;
-* ``steps_ms`` — how long each step of :meth:`MainWindow.attach_steps` and the composer's build took.
+* ``steps_ms`` — how long each step of :meth:`MainWindow.attach_steps` and :meth:`MainWindow.composer_steps`
+  took.
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ def run(argv: list[str]) -> dict[str, Any]:
             self.painted_at = 0.0
             self.last = 0.0
             self.longest = 0.0
+            self.last_cpu = 0.0
+            self.longest_cpu = 0.0
             self.timer = QTimer(self)
             self.timer.setTimerType(Qt.TimerType.PreciseTimer)
             self.timer.setInterval(TICK_MS)
@@ -57,17 +62,19 @@ def run(argv: list[str]) -> dict[str, Any]:
                 result["modules_at_paint"] = len(modules)
                 result["heavy_at_paint"] = sorted(m for m in HEAVY if m in modules)
                 self.painted_at = self.last = time.perf_counter()
+                self.last_cpu = time.thread_time()
                 self.timer.start()
             return False
 
         def tick(self) -> None:
-            now = time.perf_counter()
-            gap = now - self.last
+            now, cpu = time.perf_counter(), time.thread_time()
+            gap, busy = now - self.last, cpu - self.last_cpu
             if gap > 0.05:
                 result.setdefault("gaps_over_50ms", []).append(
-                    [round((self.last - self.painted_at) * 1000), round(gap * 1000)])
+                    [round((self.last - self.painted_at) * 1000), round(gap * 1000), round(busy * 1000)])
             self.longest = max(self.longest, gap)
-            self.last = now
+            self.longest_cpu = max(self.longest_cpu, busy)
+            self.last, self.last_cpu = now, cpu
             window = self.window
             done = window.is_attached and type(window.composer).__name__ == "JoinLinkComposer" and all(
                 conn.state.name == "CONNECTED" for conn in window.session.connections.values())
@@ -77,6 +84,7 @@ def run(argv: list[str]) -> dict[str, Any]:
             if done or timed_out:
                 self.timer.stop()
                 result["stall_ms"] = round(self.longest * 1000, 1)
+                result["stall_cpu_ms"] = round(self.longest_cpu * 1000, 1)
                 result["connected_ms"] = round((now - self.painted_at) * 1000)
                 result["timed_out"] = timed_out
                 result["profiles"] = len(window.session.connections) if window.is_attached else 0
@@ -84,15 +92,19 @@ def run(argv: list[str]) -> dict[str, Any]:
 
     original_paint_first = startup.paint_first
     original_steps = MainWindow.attach_steps
-    original_ensure_built = MainWindow.ensure_built
+    original_composer_steps = MainWindow.composer_steps
 
     def paint_first(app: Any, window: MainWindow, modules: Any) -> bool:
         Watcher(window)
         return original_paint_first(app, window, modules)
 
     def attach_steps(self: MainWindow, session: Any) -> Iterator[str]:
-        steps = original_steps(self, session)
-        label = "icon, bridge, auto-refresh"
+        return timed(original_steps(self, session), "icon, bridge, auto-refresh")
+
+    def composer_steps(self: MainWindow) -> Iterator[str]:
+        return timed(original_composer_steps(self), "the composer's design panel")
+
+    def timed(steps: Iterator[str], label: str) -> Iterator[str]:
         while True:
             started = time.perf_counter()
             try:
@@ -105,15 +117,9 @@ def run(argv: list[str]) -> dict[str, Any]:
             label = following
             yield following
 
-    def ensure_built(self: MainWindow) -> None:
-        started = time.perf_counter()
-        original_ensure_built(self)
-        if "composer" not in result["steps_ms"] and type(self.composer).__name__ == "JoinLinkComposer":
-            result["steps_ms"]["composer"] = round((time.perf_counter() - started) * 1000, 1)
-
     startup.paint_first = paint_first
     MainWindow.attach_steps = attach_steps  # type: ignore[method-assign]
-    MainWindow.ensure_built = ensure_built  # type: ignore[method-assign]
+    MainWindow.composer_steps = composer_steps  # type: ignore[method-assign]
     from meetdesk.__main__ import main as meetdesk_main
 
     result["exit_code"] = meetdesk_main(argv)

@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         self._defer_composer = defer_composer
         self._composer_on_paint = session is not None  # else start-up builds it (composer_steps)
         self._design: QWidget | None = None
+        self._prebuilt: QWidget | None = None  # built by composer_steps, not in its dock yet
         self.composer: QWidget = frame.stand_in(self, 320)
         self.composer_dock = frame.add_dock(self, "Join link", "composerDock", self.composer,
                                       Qt.DockWidgetArea.RightDockWidgetArea)
@@ -194,7 +195,8 @@ class MainWindow(QMainWindow):
         self.attached.emit()
 
     def composer_steps(self) -> Iterator[str]:
-        """Build a deferred composer in two turns of the event loop: its design panel, then the rest."""
+        """Build a deferred composer in three turns of the event loop: its design panel, the composer around it
+        (hidden), then its dock shows it."""
         if not self._composer_pending or not self.is_attached:
             return
         try:
@@ -204,6 +206,8 @@ class MainWindow(QMainWindow):
         else:
             self._design = DesignPanel(self.session.store, embed_preview=False)
             yield "the composer"
+            self._prebuilt = self._make_composer()
+            yield "the composer's dock"
         self.ensure_built()
 
     def _replace_tab(self, index: int, widget: QWidget) -> None:
@@ -261,7 +265,7 @@ class MainWindow(QMainWindow):
         if not self._composer_pending or not self.is_attached or not isValid(self):
             return
         self._composer_pending = False
-        pending, self.composer = self.composer, self._make_composer()
+        pending, self.composer, self._prebuilt = self.composer, self._prebuilt or self._make_composer(), None
         self.composer_dock.setWidget(self.composer)
         pending.deleteLater()
         self._wire_composer()

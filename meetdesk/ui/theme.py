@@ -44,6 +44,8 @@ def set_tone(widget: QWidget, tone: str | None, *, bold: bool | None = None) -> 
     if widget.property(_PROPERTY) == value:
         return
     widget.setProperty(_PROPERTY, value)
+    if not widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+        return  # it is polished with the property when first shown: re-polishing now would cost ~1 ms a widget
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)

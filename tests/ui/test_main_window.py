@@ -433,3 +433,22 @@ def test_the_refresh_status_names_the_servers_that_failed_and_counts_only_the_ot
         "Refresh of “B” failed: timed out — the other 2 servers were refreshed."
     assert refresh_outcome(["A", "B", "C"], {"A": "x", "C": "y"}) == \
         "Refresh of “A” and “C” failed (“A”: x) — the other server was refreshed."
+
+
+def test_start_up_builds_the_composer_in_three_turns(qtbot: QtBot, session: Session) -> None:
+    """Issue 12 (no stall over 50 ms after the first paint): the design panel, the composer, then its dock are
+    separate turns of the event loop; the composer is hidden until its dock takes it."""
+    window = build_main_window(session, defer_composer=True)
+    qtbot.addWidget(window)
+    window._composer_on_paint = False  # start-up's way: composer_steps, not the paint event
+    window.show()
+    steps = window.composer_steps()
+    assert next(steps) == "the composer"
+    assert type(window.composer).__name__ != "JoinLinkComposer"
+    assert next(steps) == "the composer's dock"
+    built = window._prebuilt
+    assert type(built).__name__ == "JoinLinkComposer" and built is not None and not built.isVisible()
+    assert window.composer_dock.widget() is not built
+    with qtbot.waitSignal(window.built, timeout=5_000):
+        assert next(steps, None) is None
+    assert window.composer is built and window.composer_dock.widget() is built and built.isVisible()

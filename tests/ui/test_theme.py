@@ -80,3 +80,32 @@ def test_banner_colours_are_readable_in_both_schemes() -> None:
             assert _ratio(text, background) >= 7.0
     window = theme.dark_palette().color(QPalette.ColorRole.Window).name()
     assert all(_ratio(bg, window) < 2 for bg, _b, _t in _DARK_STYLES.values())  # no pale box in a dark window
+
+
+def test_a_tone_set_before_the_first_show_is_applied_when_shown_without_repolishing(qtbot: QtBot) -> None:
+    """Issue 12: re-polishing a widget that was never polished cost ~1 ms each (the composer's design editor
+    set 20 tones while it was being built); its first polish picks the tone up anyway."""
+    from PySide6.QtWidgets import QProxyStyle, QWidget
+
+    class CountingStyle(QProxyStyle):
+        polished = 0
+
+        def polish(self, arg: object) -> object:  # type: ignore[override]
+            if isinstance(arg, QWidget):
+                CountingStyle.polished += 1
+            return super().polish(arg)  # type: ignore[arg-type]
+
+    theme.apply_scheme(theme.LIGHT)
+    label = QLabel("Not a colour")
+    qtbot.addWidget(label)
+    style = CountingStyle()
+    label.setStyle(style)
+    CountingStyle.polished = 0
+    theme.set_tone(label, "error")
+    assert CountingStyle.polished == 0
+    label.show()
+    label.ensurePolished()
+    assert label.palette().color(QPalette.ColorRole.WindowText).name().upper() == theme.TONES["error"][0]
+    theme.set_tone(label, "warning")  # once shown, a new tone re-polishes at once
+    assert label.palette().color(QPalette.ColorRole.WindowText).name().upper() == theme.TONES["warning"][0]
+    theme.apply_scheme(theme.SYSTEM)

@@ -139,10 +139,12 @@ class JoinLinkComposer(ComposerLayout):
         wanted = self._wanted[0] if self._wanted else None
         eligible = self._eligible()
         self.profile_combo.blockSignals(True)
-        self.profile_combo.clear()
-        for name, label in eligible:
-            self.profile_combo.addItem(label, name)
-            self.profile_combo.setItemData(self.profile_combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
+        combo = self.profile_combo
+        if [(combo.itemData(i), combo.itemText(i)) for i in range(combo.count())] != eligible:
+            combo.clear()  # a status change that leaves the list as it is (connecting…) rebuilds nothing
+            for name, label in eligible:
+                combo.addItem(label, name)
+                combo.setItemData(combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
         names = [n for n, _ in eligible]
         target = wanted if wanted in names else current if current in names else (names[0] if names else None)
         self.profile_combo.setCurrentIndex(self.profile_combo.findData(target) if target else -1)
@@ -168,7 +170,8 @@ class JoinLinkComposer(ComposerLayout):
         else:
             text = ""
         self.profile_hint.setText(text)
-        self.profile_hint.setStyleSheet(HINT_STYLE)
+        if self.profile_hint.styleSheet() != HINT_STYLE:  # re-polishing on every status change is not free
+            self.profile_hint.setStyleSheet(HINT_STYLE)
         self.profile_hint.setVisible(bool(text))
 
     def _on_profile_changed(self, _index: int = -1) -> None:
