@@ -81,11 +81,15 @@ def rooms(count: int) -> list[Any]:
 
     options = options_from_metadata({"room_features": DEFAULT_FEATURES})
     now = datetime.now(UTC)
-    return [Room(id=f"bulk-{n}", name=name, profile="Bench", kind="plugnmeet", status="running", running=True,
-                 participant_count=n % 7, created=now - timedelta(minutes=n), options=options,
-                 extra={"room_id": f"bulk-{n}", "sid": f"RM_{n:012d}", "recording": "no", "rtmp": "no",
-                        "waiting_room": "", "breakout_of": "", "ended": ""})
-            for n, name in bulk_rooms(count)]
+
+    def room(n: int, name: str) -> Room:
+        room_id = f"bulk-{n}"  # one string for the id and extra["room_id"], as the client reads it once
+        return Room(id=room_id, name=name, profile="Bench", kind="plugnmeet", status="running", running=True,
+                    participant_count=n % 7, created=now - timedelta(minutes=n), options=options,
+                    extra={"room_id": room_id, "sid": f"RM_{n:012d}", "recording": "no", "rtmp": "no",
+                           "waiting_room": "", "breakout_of": "", "ended": ""})
+
+    return [room(n, name) for n, name in bulk_rooms(count)]
 
 
 def main() -> int:

@@ -314,6 +314,11 @@ class _DeadlineClient(httpx.AsyncClient):
             async with asyncio.timeout(self.deadline_s):
                 response = await super().send(request, **kwargs)
                 if not kwargs.get("stream"):
+                    # httpx binds the stream to its response (BoundAsyncStream → response): a cycle only the
+                    # cyclic collector frees. Decoding off the loop freezes what is alive then, garbage cycles
+                    # included (backends/offload.py), so a read answer would stay in memory for good. The body
+                    # is read: its bytes are the whole stream now.
+                    response.stream = httpx.ByteStream(response.content)
                     await _decode_large_json(response)
                 return response
         except TimeoutError:

@@ -342,6 +342,7 @@ class Session:
         if conn.provider is not provider:  # disconnected meanwhile
             return
         arrived = await stamped(name, conn.profile.kind, rooms or [], past or [], meetings or [])
+        del rooms, past, meetings  # the unstamped rows: not kept while the details below take their time
         if conn.provider is not provider:
             return
         conn.rooms, conn.past_rooms, conn.meetings = arrived

@@ -16,6 +16,37 @@ from typing import Any, Generic, TypeVar
 
 R = TypeVar("R")
 
+#: where each row of a block is: row key → place, a (server, id) key split in two (see :func:`split_key`)
+Places = dict[Hashable, dict[Hashable, int]]
+_WHOLE_KEY = object()
+
+
+def split_key(key: Hashable) -> tuple[Hashable, Hashable]:
+    """A (server, id) row key as its two parts: the index then holds the ids the rows have, not 100,000 new
+    tuples (~5 MiB); any other key under a head of its own."""
+    if isinstance(key, tuple) and len(key) == 2:
+        return key[0], key[1]
+    return _WHOLE_KEY, key
+
+
+def index_rows(rows: Sequence[R], row_key: Callable[[R], Hashable]) -> Places:
+    places: Places = {}
+    for i, r in enumerate(rows):
+        head, tail = split_key(row_key(r))
+        places.setdefault(head, {})[tail] = i
+    return places
+
+
+def find_place(places: Places, key: Hashable) -> int:
+    """The place of the row whose key is ``key``; -1 if none."""
+    head, tail = split_key(key)
+    return places.get(head, {}).get(tail, -1)
+
+
+def packed(text: str) -> str:
+    """``text`` in UTF-8, each byte one character: one byte a character in memory, whatever the text holds."""
+    return text.encode().decode("latin-1")
+
 
 @dataclass(frozen=True)
 class TableColumn(Generic[R]):
@@ -63,7 +94,7 @@ def sort_keys(rows: Sequence[R], column: TableColumn[R]) -> list[Any]:
 def search_texts(rows: Sequence[R], columns: Sequence[TableColumn[R]]) -> list[str]:
     """Every row's cell texts in one folded string, column by column (far fewer Python steps than row by row)."""
     texts = [[column.text(r) for r in rows] for column in columns]
-    return ["\x1f".join(cells).casefold() for cells in zip(*texts, strict=True)]
+    return [packed("\x1f".join(cells).casefold()) for cells in zip(*texts, strict=True)]
 
 
 @dataclass
@@ -72,7 +103,7 @@ class PreparedBlock(Generic[R]):
 
     rows: list[R]
     #: row key → the row's place in the block
-    places: dict[Hashable, int]
+    places: Places
     #: per column shape, each row's sort key
     keys: dict[SortShape, list[Any]] = field(default_factory=dict)
     #: each row's search text, for columns of this shape
@@ -91,7 +122,7 @@ def prepare_block(rows: Sequence[R], row_key: Callable[[R], Hashable], columns: 
     """The block's row keys, the sort keys of the columns named in ``sorted_columns`` and the search texts.
     Safe on any thread: it reads ``rows`` and calls the columns' functions, nothing else."""
     listed = list(rows)
-    prepared = PreparedBlock(listed, {row_key(r): i for i, r in enumerate(listed)})
+    prepared = PreparedBlock(listed, index_rows(listed, row_key))
     for column in columns:
         if column.key in sorted_columns:
             prepared.keys[sort_shape(column)] = sort_keys(listed, column)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -14,7 +15,7 @@ from meetdesk.backends.openmeetings.fields import (
     ROOM_TYPES,
 )
 from meetdesk.backends.openmeetings.session import PRIVATE_ROOMS_KEY, OpenMeetingsSession, dump_json
-from meetdesk.backends.rows import parse_rows, report_warning
+from meetdesk.backends.rows import parse_rows, report_warning, shared
 from meetdesk.domain.errors import (
     MeetdeskError,
     NotFoundError,
@@ -71,7 +72,7 @@ class OpenMeetingsRooms(OpenMeetingsSession):
     def _room_from_dto(self, dto: dict[str, Any], call: str, count: int | None = None,
                        participants: tuple[Participant, ...] = ()) -> Room:
         room_id = omj.req_id(dto, call, "room")
-        room_type = omj.text(dto.get("type")).upper()
+        room_type = sys.intern(omj.text(dto.get("type")).upper())
         is_public = omj.as_bool(dto.get("isPublic", dto.get("public")))
         closed = omj.as_bool(dto.get("closed"))
         capacity = omj.opt_int(dto.get("capacity"))
@@ -87,10 +88,10 @@ class OpenMeetingsRooms(OpenMeetingsSession):
         return Room(
             id=room_id, name=omj.text(dto.get("name")) or f"Room {room_id}", kind=self.kind, status=status,
             running=None if count is None else count > 0, participant_count=count, participants=participants,
-            options=options,
-            extra={"type": _type_label(room_type), "capacity": capacity, "public": _yes(is_public),
-                   "moderated": _yes(options["moderated"]), "users_online": count, "closed": closed,
-                   "appointment": omj.as_bool(dto.get("appointment"))},
+            options=shared(options),  # most rooms have equal settings: one dict for them all
+            extra=shared({"type": _type_label(room_type), "capacity": capacity, "public": _yes(is_public),
+                          "moderated": _yes(options["moderated"]), "users_online": count, "closed": closed,
+                          "appointment": omj.as_bool(dto.get("appointment"))}),
         )
 
     async def _public_rooms(self, room_type: str) -> list[dict[str, Any]]:
@@ -235,7 +236,7 @@ class OpenMeetingsRooms(OpenMeetingsSession):
             return room
         status = "closed" if room.extra.get("closed") else ("in use" if count else "open")
         return replace(room, participant_count=count, running=count > 0, status=status,
-                       extra={**room.extra, "users_online": count})
+                       extra=shared({**room.extra, "users_online": count}))
 
     async def get_room(self, room_id: str) -> Room:
         dto = await self._room_dto(room_id)
