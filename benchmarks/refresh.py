@@ -10,7 +10,8 @@
   OpenMeetings server (spread over its three public room lists): 20,000 plugNmeet rooms are a 55 MB answer,
   which the answer size cap (32 MB, ``backends/http.py``) refuses.
 
-``python -m benchmarks.refresh RUNS`` prints one JSON object (run by ``benchmarks.run``)."""
+``python -m benchmarks.refresh RUNS`` prints one JSON object (run by ``benchmarks.run``); ``benchmarks.f5`` and
+``benchmarks.f5_stall`` run one half each."""
 
 from __future__ import annotations
 
@@ -132,6 +133,13 @@ async def measure(runs: int) -> dict[str, Any]:
         await window.shutdown()
         window.close()
         await session.aclose()
+    out.update(await measure_stall(runs))
+    return out
+
+
+async def measure_stall(runs: int) -> dict[str, Any]:
+    """The stall half: ``stall_ms``, ``stall_worst_ms``, ``idle_stall_ms`` and ``rooms_shown``."""
+    out: dict[str, Any] = {}
     with simulators(latency_ms=LATENCY_MS, seed_rooms={STALL_KIND: STALL_ROOMS}) as infos:
         session = await _session(infos)
         window = await _window(session)
@@ -149,6 +157,7 @@ async def measure(runs: int) -> dict[str, Any]:
         out["idle_stall_ms"] = statistics.median(idle)
         out["stall_ms"] = statistics.median(stalls)
         out["stall_worst_ms"] = max(stalls)
+        out["stall_runs_ms"] = [round(v) for v in stalls]
         await window.shutdown()
         window.close()
         await session.aclose()

@@ -1,9 +1,14 @@
 """Running CPU-heavy reading (large JSON bodies, long row lists) off the event loop's thread.
 
 The work is pure Python bytecode, so the interpreter hands the GIL back to the event loop every few
-milliseconds. The cyclic garbage collector is paused meanwhile, and what survives is frozen afterwards: a
-full collection over millions of fresh objects would otherwise stop every thread — the event loop included —
-for 100 ms and more. (The price: a reference cycle alive at that moment is never collected; meetdesk's rows
+milliseconds — every millisecond while a job runs, so the loop never waits longer for it. All of it runs on ONE
+worker thread, one job after the other: pure Python gains nothing from more threads (they take turns at the
+GIL), and with several the event loop's thread waited for its turn behind each of them (gaps of 100 ms and more
+while OpenMeetings' three room lists were read at once).
+
+The cyclic garbage collector is paused meanwhile, and what survives is frozen afterwards: a full collection
+over millions of fresh objects would otherwise stop every thread — the event loop included — for 100 ms and
+more. (The price: a reference cycle alive at that moment is never collected; meetdesk's rows
 and answers have none.)
 """
 
@@ -13,14 +18,20 @@ import asyncio
 import gc
 import json
 import json.scanner
+import sys
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 R = TypeVar("R")
 
 _lock = threading.Lock()
 _paused = 0
+_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="meetdesk-offload")
+#: how long the event loop's thread waits for the GIL while the worker runs (Python's default: 5 ms)
+SWITCH_INTERVAL_S = 0.001
+_default_interval = sys.getswitchinterval()
 
 
 def _pause() -> None:
@@ -29,6 +40,7 @@ def _pause() -> None:
         _paused += 1
         if _paused == 1:
             gc.disable()
+            sys.setswitchinterval(min(SWITCH_INTERVAL_S, _default_interval))
 
 
 def _resume() -> None:
@@ -41,6 +53,7 @@ def _resume() -> None:
             # alive now out of the collector's sight; reference counting still frees it when it is dropped.
             gc.freeze()
             gc.enable()
+            sys.setswitchinterval(_default_interval)
 
 
 def _paused_call(func: Callable[[], R]) -> R:
@@ -52,8 +65,8 @@ def _paused_call(func: Callable[[], R]) -> R:
 
 
 async def off_loop(func: Callable[[], R]) -> R:
-    """``func()`` on a worker thread, with the garbage collector paused while it runs."""
-    return await asyncio.to_thread(_paused_call, func)
+    """``func()`` on the worker thread, with the garbage collector paused while it runs."""
+    return await asyncio.get_running_loop().run_in_executor(_worker, _paused_call, func)
 
 
 class _PythonDecoder(json.JSONDecoder):

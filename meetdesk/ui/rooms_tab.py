@@ -20,8 +20,8 @@ from meetdesk.services.session import Connection, ConnectionState, Session
 from meetdesk.ui.dialog_parts import eligible_profiles
 from meetdesk.ui.messages import confirm, show_error
 from meetdesk.ui.table_header import ColumnDefault
-from meetdesk.ui.table_models import RoomsModel
-from meetdesk.ui.table_tab import RowKey, TableTab, capabilities_of, connected
+from meetdesk.ui.table_models import PreparedRooms, RoomsModel
+from meetdesk.ui.table_tab import PREPARE_ROWS, RowKey, TableTab, capabilities_of, connected
 from meetdesk.ui.tasks import AsyncOp
 
 log = logging.getLogger("meetdesk.ui.rooms_tab")
@@ -110,9 +110,26 @@ class RoomsTab(TableTab[Room]):
                                          kinds=self._kinds())
         self._count_local()
 
-    def _load_profiles(self, profiles: set[str]) -> None:
-        self.rooms_model.set_room_blocks({name: self._rooms_of(name) for name in sorted(profiles)},
-                                         replace_all=False, kinds=self._kinds())
+    def _load_profiles(self, profiles: set[str], *, defer: bool = True) -> bool:
+        blocks = {name: self._rooms_of(name) for name in sorted(profiles)}
+        if defer and sum(len(rooms) for rooms in blocks.values()) >= PREPARE_ROWS:
+            job = self.rooms_model.prepare_job(blocks, kinds=self._kinds())
+            lists = {n: c.rooms for n, c in self.session.connections.items() if n in blocks}
+
+            def prepare() -> tuple[PreparedRooms, dict[str, tuple[list[Room], int]]]:
+                return job(), {n: (rooms, sum(1 for r in rooms if r.local_only)) for n, rooms in lists.items()}
+
+            if self._load_off_thread(profiles, prepare, self._show_prepared):
+                return True
+        self.rooms_model.set_room_blocks(blocks, replace_all=False, kinds=self._kinds())
+        self._count_local()
+        return False
+
+    def _show_prepared(self, done: tuple[PreparedRooms, dict[str, tuple[list[Room], int]]], profiles: set[str]
+                       ) -> None:
+        rooms, local_counts = done
+        self.rooms_model.set_prepared_blocks(rooms, profiles, kinds=self._kinds())
+        self._local_counts.update(local_counts)  # counted on the worker; recounted if a list changed since
         self._count_local()
 
     def _count_local(self) -> None:

@@ -21,7 +21,6 @@ import bisect
 import time
 from array import array
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeAlias, TypeVar
 
 from PySide6.QtCore import (
@@ -36,6 +35,16 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from meetdesk.backends.base import Column
+from meetdesk.ui.row_blocks import (
+    Places,
+    PreparedBlock,
+    TableColumn,
+    find_place,
+    index_rows,
+    packed,
+    search_texts,
+    sort_keys,
+)
 
 R = TypeVar("R")
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -61,29 +70,6 @@ INDEX_SLICE_S = 0.012
 INDEX_CHUNK = 500
 
 
-@dataclass(frozen=True)
-class TableColumn(Generic[R]):
-    """How one column shows a row.
-
-    Attributes:
-        key: stable name (tests and saved header state use it).
-        header: the column title.
-        text: the cell text.
-        sort: the sort key; numbers sort as numbers. Defaults to the folded text.
-        tooltip: a longer explanation of the cell; defaults to the text when it is long.
-        numeric: right-align the cell.
-        header_tip: tooltip of the column header.
-    """
-
-    key: str
-    header: str
-    text: Callable[[R], str]
-    sort: Callable[[R], Any] | None = None
-    tooltip: Callable[[R], str] | None = None
-    numeric: bool = False
-    header_tip: str = ""
-
-
 def _shape(columns: Sequence[TableColumn[Any]]) -> list[tuple[str, str, bool, bool]]:
     return [(c.key, c.header, c.numeric, c.sort is None) for c in columns]
 
@@ -104,7 +90,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self._order: Rows = array("q")                   # every row, in sort order
         self._view: Rows = array("q")                    # the shown rows, in sort order
         self._rank: Rows | None = None                   # row → its place in _order; lazy
-        self._key_index: dict[Hashable, dict[Hashable, int]] | None = None  # row key → row, see _split; lazy
+        self._places: dict[str, Places] = {}             # per block: row key → place in the block; lazy
         self._words: list[str] = []
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
@@ -124,26 +110,42 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self._set_blocks({"": list(rows)}, columns, replace_all=True)
 
     def _set_blocks(self, blocks: Mapping[str, Sequence[R]], columns: Sequence[TableColumn[R]], *,
-                    replace_all: bool) -> None:
-        """Replace the given blocks (and, with ``replace_all``, drop the others); one layout change."""
+                    replace_all: bool, prepared: Mapping[str, PreparedBlock[R]] | None = None) -> None:
+        """Replace the given blocks (and, with ``replace_all``, drop the others); one layout change.
+
+        A block given as the very sequence it was given as last time is unchanged and keeps its caches. What
+        ``prepared`` holds for a block (see ``ui/row_blocks.py``) is taken instead of being computed here."""
         same_columns = _shape(columns) == _shape(self._columns)
+        prepared = prepared or {}
         if not self._rows and not self.persistentIndexList():
             self.beginResetModel()
-            self._store_blocks(blocks, columns, replace_all=replace_all, keep_caches=same_columns)
+            self._store_blocks(blocks, columns, replace_all=replace_all, keep_caches=same_columns, prepared=prepared)
             self._arrange()
             self.endResetModel()
         elif not same_columns:
             # the columns themselves change: a reset (the view re-reads the header), the selection restored by key
             self.beginResetModel()
-            self._store_blocks(blocks, columns, replace_all=replace_all, keep_caches=False)
+            self._store_blocks(blocks, columns, replace_all=replace_all, keep_caches=False, prepared=prepared)
             self._arrange()
             self.endResetModel()
         else:
+            old_spans, old_rows, old_sources = self._blocks, self._rows, self._sources
+
             def change() -> None:
-                self._store_blocks(blocks, columns, replace_all=replace_all, keep_caches=True)
+                self._store_blocks(blocks, columns, replace_all=replace_all, keep_caches=True, prepared=prepared)
                 self._arrange()
 
-            self._relayout(change, by_key=True)
+            def moved(i: int) -> int:
+                """Where old row ``i`` is now: a kept block's rows moved with it, the others are found by key."""
+                for name, (s, e) in old_spans.items():
+                    if s <= i < e:
+                        kept = name not in blocks or blocks[name] is old_sources.get(name)
+                        if kept and name in self._blocks:
+                            return self._blocks[name][0] + i - s
+                        break
+                return self._row_of_key(self.row_key(old_rows[i]))
+
+            self._relayout(change, moved)
         self._start_indexing()
 
     def _rows_with(self, blocks: Mapping[str, Sequence[R]], replace_all: bool) -> list[R]:
@@ -162,24 +164,36 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         return self._sources.get(name, ())
 
     def _store_blocks(self, blocks: Mapping[str, Sequence[R]], columns: Sequence[TableColumn[R]], *,
-                      replace_all: bool, keep_caches: bool) -> None:
+                      replace_all: bool, keep_caches: bool, prepared: Mapping[str, PreparedBlock[R]]) -> None:
         names = [n for n in self._blocks if not replace_all or n in blocks]
         names += [n for n in blocks if n not in self._blocks]
+        fresh = {n: rows for n, rows in blocks.items() if not (keep_caches and rows is self._sources.get(n))}
         ncols = len(columns)
-        old_keys = self._keys if keep_caches else [None] * ncols
+        if keep_caches:
+            old_keys = self._keys
+        else:  # new columns: a column's keys are had cheaply only when every block brings them ready
+            ready = all(n in fresh and n in prepared for n in names)
+            old_keys = [[] if ready and all(prepared[n].keys_for(c) is not None for n in names) else None
+                        for c in columns]
         rows: list[R] = []
         hay: list[str | None] = []
         keys: list[list[Any] | None] = [[] if k is not None else None for k in old_keys]
         spans: dict[str, tuple[int, int]] = {}
+        places: dict[str, Places] = {}
         for name in names:
             start = len(rows)
-            if name in blocks:
-                fresh = list(blocks[name])
-                rows += fresh
-                hay += [None] * len(fresh)
+            ready_block = prepared.get(name)
+            if name in fresh:
+                new = ready_block.rows if ready_block is not None else list(fresh[name])
+                rows += new
+                ready_hay = ready_block.hay_for(columns) if ready_block is not None else None
+                hay += ready_hay if ready_hay is not None else [None] * len(new)
                 for c, key_list in enumerate(keys):
                     if key_list is not None:
-                        key_list += self._sort_keys_of(fresh, c, columns)
+                        ready_keys = ready_block.keys_for(columns[c]) if ready_block is not None else None
+                        key_list += ready_keys if ready_keys is not None else sort_keys(new, columns[c])
+                if ready_block is not None:
+                    places[name] = ready_block.places
             else:
                 s, e = self._blocks[name]
                 rows += self._rows[s:e]
@@ -188,6 +202,8 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
                     old_key_list = old_keys[c]
                     if key_list is not None and old_key_list is not None:
                         key_list += old_key_list[s:e]
+                if name in self._places:
+                    places[name] = self._places[name]
             spans[name] = (start, len(rows))
         self._sources = {n: blocks[n] if n in blocks else self._sources.get(n, ()) for n in names}
         self._rows, self._blocks, self._columns = rows, spans, list(columns)
@@ -195,14 +211,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self._keys = keys
         self._hay = hay
         self._hay_next = 0  # kept blocks may have moved; the idle pass skips rows that have their text
-        self._key_index = None
-
-    def _sort_keys_of(self, rows: Sequence[R], column: int, columns: Sequence[TableColumn[R]]) -> list[Any]:
-        spec = columns[column]
-        if spec.sort is not None:
-            return [spec.sort(r) for r in rows]
-        same: dict[str, str] = {}  # equal keys share one string (a server's name on each of its rooms)
-        return [same.setdefault(key, key) for key in (spec.text(r).casefold() for r in rows)]
+        self._places = places
 
     # ordering and filtering --------------------------------------------------------------------
     def _arrange(self) -> None:
@@ -223,14 +232,14 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             self._complete_index()
             hay = self._hay
             for word in self._words:  # word by word: each pass scans only what the previous one kept
-                needle = _packed(word)
+                needle = packed(word)
                 shown = array("q", [i for i in shown if needle in hay[i]])  # type: ignore[operator]
         self._view = shown
 
     def _column_keys(self, column: int) -> list[Any]:
         keys = self._keys[column]
         if keys is None:
-            keys = self._keys[column] = self._sort_keys_of(self._rows, column, self._columns)
+            keys = self._keys[column] = sort_keys(self._rows, self._columns[column])
         return keys
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -238,6 +247,15 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         if not 0 <= column < len(self._columns) or not self._rows:
             return
         self._relayout(self._arrange)
+
+    def sort_column_key(self) -> str:
+        """The key of the column the rows are sorted by ("" when unsorted)."""
+        return self._columns[self._sort_column].key if 0 <= self._sort_column < len(self._columns) else ""
+
+    def sorted_column_keys(self) -> list[str]:
+        """The columns whose sort keys the model keeps (the sorted one, and those sorted by before)."""
+        kept = {c.key for c, k in zip(self._columns, self._keys, strict=True) if k is not None}
+        return sorted(kept | {self.sort_column_key()} - {""})
 
     def set_search(self, text: str) -> None:
         """Show only rows containing every whitespace-separated word of ``text`` (any column, any case)."""
@@ -252,17 +270,17 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     def search_text(self) -> str:
         return " ".join(self._words)
 
-    def _relayout(self, change: Callable[[], object], *, by_key: bool = False) -> None:
-        """Apply ``change`` as one layout change; persistent indexes (selection, current row) follow their rows."""
+    def _relayout(self, change: Callable[[], object], moved: Callable[[int], int] | None = None) -> None:
+        """Apply ``change`` as one layout change; persistent indexes (selection, current row) follow their rows
+        (``moved`` tells where a row went when ``change`` moves rows; -1: gone)."""
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()  # after the signal: proxies and views have registered theirs
         view = self._view
         before = [view[p.row()] if 0 <= p.row() < len(view) else -1 for p in persistent]
-        keys = [self.row_key(self._rows[i]) if i >= 0 else None for i in before] if by_key else []
         change()
         if persistent:
-            after = [self._view_row_of_key(k) if k is not None else -1 for k in keys] if by_key else \
-                [self._view_row_of(i) if i >= 0 else -1 for i in before]
+            now = [moved(i) if i >= 0 else -1 for i in before] if moved is not None else before
+            after = [self._view_row_of(i) if i >= 0 else -1 for i in now]
             self.changePersistentIndexList(
                 persistent, [self.index(r, p.column()) if r >= 0 else QModelIndex()
                              for p, r in zip(persistent, after, strict=True)])
@@ -283,15 +301,21 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             self._rank = rank
         return self._rank
 
+    def _row_of_key(self, key: Hashable) -> int:
+        """The row whose ``row_key`` is ``key`` (-1: none), by a per-block index (made once per block's rows)."""
+        first = key[0] if isinstance(key, tuple) and key else None  # blocks are usually named as keys begin
+        for name in sorted(self._blocks, key=lambda n: n != first):
+            s, e = self._blocks[name]
+            places = self._places.get(name)
+            if places is None:
+                places = self._places[name] = index_rows(self._rows[s:e], self.row_key)
+            place = find_place(places, key)
+            if place >= 0:
+                return s + place
+        return -1
+
     def _view_row_of_key(self, key: Hashable) -> int:
-        if self._key_index is None:
-            index: dict[Hashable, dict[Hashable, int]] = {}
-            for i, r in enumerate(self._rows):
-                head, tail = _split(self.row_key(r))
-                index.setdefault(head, {})[tail] = i
-            self._key_index = index
-        head, tail = _split(key)
-        i = self._key_index.get(head, {}).get(tail, -1)
+        i = self._row_of_key(key)
         return self._view_row_of(i) if i >= 0 else -1
 
     def view_row_of(self, key: Hashable) -> int:
@@ -303,10 +327,8 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         return self._hays(i, i + 1)[0]
 
     def _hays(self, start: int, end: int) -> list[str]:
-        """The search texts of rows ``start``…``end``, column by column (far fewer Python steps than row by row)."""
-        rows = self._rows[start:end]
-        texts = [[spec.text(r) for r in rows] for spec in self._columns]
-        return [_packed("\x1f".join(cells).casefold()) for cells in zip(*texts, strict=True)]
+        """The search texts of rows ``start``…``end``."""
+        return search_texts(self._rows[start:end], self._columns)
 
     def _start_indexing(self) -> None:
         if self._hay_next < len(self._rows):
@@ -453,22 +475,6 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT if column.numeric else _LEFT
         return None
-
-
-_WHOLE_KEY = object()
-
-
-def _split(key: Hashable) -> tuple[Hashable, Hashable]:
-    """A (server, id) row key as its two parts: the index then holds the ids the rows have, not 100,000 new
-    tuples (~5 MiB); any other key under a head of its own."""
-    if isinstance(key, tuple) and len(key) == 2:
-        return key[0], key[1]
-    return _WHOLE_KEY, key
-
-
-def _packed(text: str) -> str:
-    """``text`` in UTF-8, each byte one character: one byte a character in memory, whatever the text holds."""
-    return text.encode().decode("latin-1")
 
 
 class SearchProxy(QIdentityProxyModel):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, ClassVar
 
@@ -17,6 +18,7 @@ from PySide6.QtGui import QFont
 from meetdesk.backends.base import Column, provider_class
 from meetdesk.domain.models import Meeting, Recording, Room
 from meetdesk.ui import local_time
+from meetdesk.ui.row_blocks import PreparedBlock, prepare_block
 from meetdesk.ui.row_model import ROW_ROLE, SEARCH_ROLE, SORT_ROLE, RowTableModel, SearchProxy, TableColumn
 
 log = logging.getLogger("meetdesk.ui.table_models")
@@ -160,6 +162,16 @@ def _participants_tip(room: Room) -> str:
     return "\n".join(names)
 
 
+@dataclass
+class PreparedRooms:
+    """Blocks of rooms made ready off the UI thread by :meth:`RoomsModel.prepare_job`."""
+
+    blocks: dict[str, Sequence[Room]]
+    #: (block, extra key) → the kind of its values
+    kinds: dict[tuple[str, str], ValueKind]
+    ready: dict[str, PreparedBlock[Room]]
+
+
 class RoomsModel(RowTableModel[Room]):
     FIXED: ClassVar[tuple[str, ...]] = ("profile", "name", "id", "status", "participants", "created")
     ALIASES = ("room_id", "Room ID", "title", "running")
@@ -193,13 +205,15 @@ class RoomsModel(RowTableModel[Room]):
         self.set_room_blocks({"": rooms}, columns=columns)
 
     def set_room_blocks(self, blocks: Mapping[str, Sequence[Room]], *, replace_all: bool = True,
-                        columns: Sequence[Column] | None = None, kinds: Iterable[str] | None = None) -> None:
+                        columns: Sequence[Column] | None = None, kinds: Iterable[str] | None = None,
+                        prepared: Mapping[str, PreparedBlock[Room]] | None = None) -> None:
         """Show ``blocks`` (name → rooms, one per server); without ``replace_all`` other blocks stay as they are.
-        Extra columns are ``columns``, else those of ``kinds`` (the servers' back ends), else of the rooms' kinds."""
-        rooms = self._rows_with(blocks, replace_all)
+        Extra columns are ``columns``, else those of ``kinds`` (the servers' back ends), else of the rooms' kinds.
+        What ``prepared`` holds for a block is taken instead of computed (see :meth:`prepare_job`)."""
         if columns is None:
-            columns = provider_columns(set(kinds) if kinds is not None else {r.kind for r in rooms},
-                                       "room_columns")
+            if kinds is None:
+                kinds = {r.kind for r in self._rows_with(blocks, replace_all)}
+            columns = provider_columns(set(kinds), "room_columns")
         tz = self._tz or local_time.local_zone()
         names = [n for n in self._blocks if not replace_all and n not in blocks] + list(blocks)
 
@@ -207,8 +221,41 @@ class RoomsModel(RowTableModel[Room]):
             return combined_kind(self._block_kind(n, blocks[n] if n in blocks else self._block_rows(n), key)
                                  for n in names)
 
-        extra = extra_columns(self._new_columns(columns), rooms, tz, kind_of)
-        self._set_blocks(blocks, [*self._fixed_columns(), *extra], replace_all=replace_all)
+        extra = extra_columns(self._new_columns(columns), (), tz, kind_of)
+        self._set_blocks(blocks, [*self._fixed_columns(), *extra], replace_all=replace_all, prepared=prepared)
+
+    def prepare_job(self, blocks: Mapping[str, Sequence[Room]], *, kinds: Iterable[str]
+                    ) -> Callable[[], PreparedRooms]:
+        """A function to run on a worker thread that makes ``blocks`` (replacing those blocks, keeping the others)
+        ready: the kinds of their extra values, their row keys, sort keys and search texts. Give its result to
+        :meth:`set_prepared_blocks` on the UI thread. It touches no Qt object and writes nothing it shares."""
+        blocks = dict(blocks)
+        provider = self._new_columns(provider_columns(set(kinds), "room_columns"))
+        fixed = self._fixed_columns()
+        tz = self._tz or local_time.local_zone()
+        names = [n for n in self._blocks if n not in blocks] + list(blocks)
+        kept = {(n, c.key): self._block_kind(n, self._block_rows(n), c.key)
+                for n in names if n not in blocks for c in provider}  # remembered: no rows looked at
+        sorted_columns = self.sorted_column_keys()
+        row_key = self.row_key
+
+        def job() -> PreparedRooms:
+            fresh = {(n, c.key): value_kind(rows, c.key) for n, rows in blocks.items() for c in provider}
+            every = {**kept, **fresh}
+            columns = [*fixed, *extra_columns(provider, (), tz,
+                                              lambda key: combined_kind(every[(n, key)] for n in names))]
+            ready = {n: prepare_block(rows, row_key, columns, sorted_columns) for n, rows in blocks.items()}
+            return PreparedRooms(blocks, fresh, ready)
+
+        return job
+
+    def set_prepared_blocks(self, done: PreparedRooms, names: Iterable[str], *, kinds: Iterable[str]) -> None:
+        """Show the blocks ``names`` of what :meth:`prepare_job` made ready; the other blocks stay."""
+        blocks = {n: done.blocks[n] for n in names if n in done.blocks}
+        for (name, key), kind in done.kinds.items():
+            if name in blocks:
+                self._kinds[(name, key)] = (blocks[name], kind)
+        self.set_room_blocks(blocks, replace_all=False, kinds=kinds, prepared=done.ready)
 
     def _block_kind(self, name: str, rows: Sequence[Room], key: str) -> ValueKind:
         cached = self._kinds.get((name, key))

@@ -8,6 +8,7 @@ import sys
 from dataclasses import replace
 from typing import Any, TypeVar
 
+from meetdesk.backends.offload import off_loop
 from meetdesk.backends.openmeetings import wire as omj
 from meetdesk.backends.openmeetings.fields import (
     ROOM_FIELDS,
@@ -209,7 +210,14 @@ class OpenMeetingsRooms(OpenMeetingsSession):
                     failed.append((room_id, exc))
                     return None
 
-        counts = await asyncio.gather(*(one(r.id) for r in counted))
+        counts: list[int | None] = [None] * len(counted)
+        todo = iter(enumerate(r.id for r in counted))
+
+        async def worker() -> None:  # a few take the rooms in turn: 2,000 tasks made at once held the loop ~30 ms
+            for i, room_id in todo:
+                counts[i] = await one(room_id)
+
+        await asyncio.gather(*(worker() for _ in range(COUNT_CONCURRENCY)))
         if failed:
             which, shown = (("its rooms", "the rooms are") if len(failed) == len(counted) else
                             (f"room {failed[0][0]}", "it is") if len(failed) == 1 else
@@ -218,7 +226,9 @@ class OpenMeetingsRooms(OpenMeetingsSession):
                            f"({failed[0][1].message.rstrip('.')}); {shown} shown without that number.")
         if len(failed) == len(counted):
             return None
-        return [self._with_count(r, c) for r, c in zip(counted, counts, strict=True)] + rooms[COUNTED_ROOMS:]
+        # 2,000 rooms copied with their counts take ~20 ms: off the event loop's thread
+        return await off_loop(lambda: [self._with_count(r, c) for r, c in zip(counted, counts, strict=True)]
+                              + rooms[COUNTED_ROOMS:])
 
     @staticmethod
     def _with_count(room: Room, count: int | None) -> Room:

@@ -1,0 +1,130 @@
+"""One block of table rows made ready off the event loop's thread, so that a server's 20,000 new rooms reach the
+table in one cheap swap instead of a stall.
+
+What a block needs before it is shown — its row keys (the selection follows them), the sort keys of the sorted
+columns and its search texts — is pure Python over immutable domain objects and the columns' pure functions: no
+Qt, nothing shared is written. :func:`prepare_block` computes it on any thread (the tabs run it through
+``backends/offload.off_loop``); ``RowTableModel`` takes what it finds in a :class:`PreparedBlock` instead of
+computing it on the UI thread, as long as the columns still have the shape it was made for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+R = TypeVar("R")
+
+#: where each row of a block is: row key → place, a (server, id) key split in two (see :func:`split_key`)
+Places = dict[Hashable, dict[Hashable, int]]
+_WHOLE_KEY = object()
+
+
+def split_key(key: Hashable) -> tuple[Hashable, Hashable]:
+    """A (server, id) row key as its two parts: the index then holds the ids the rows have, not 100,000 new
+    tuples (~5 MiB); any other key under a head of its own."""
+    if isinstance(key, tuple) and len(key) == 2:
+        return key[0], key[1]
+    return _WHOLE_KEY, key
+
+
+def index_rows(rows: Sequence[R], row_key: Callable[[R], Hashable]) -> Places:
+    places: Places = {}
+    for i, r in enumerate(rows):
+        head, tail = split_key(row_key(r))
+        places.setdefault(head, {})[tail] = i
+    return places
+
+
+def find_place(places: Places, key: Hashable) -> int:
+    """The place of the row whose key is ``key``; -1 if none."""
+    head, tail = split_key(key)
+    return places.get(head, {}).get(tail, -1)
+
+
+def packed(text: str) -> str:
+    """``text`` in UTF-8, each byte one character: one byte a character in memory, whatever the text holds."""
+    return text.encode().decode("latin-1")
+
+
+@dataclass(frozen=True)
+class TableColumn(Generic[R]):
+    """How one column shows a row.
+
+    Attributes:
+        key: stable name (tests and saved header state use it).
+        header: the column title.
+        text: the cell text.
+        sort: the sort key; numbers sort as numbers. Defaults to the folded text.
+        tooltip: a longer explanation of the cell; defaults to the text when it is long.
+        numeric: right-align the cell.
+        header_tip: tooltip of the column header.
+    """
+
+    key: str
+    header: str
+    text: Callable[[R], str]
+    sort: Callable[[R], Any] | None = None
+    tooltip: Callable[[R], str] | None = None
+    numeric: bool = False
+    header_tip: str = ""
+
+#: what a column's sort keys depend on: a column of the same key, alignment and kind of sort sorts the same
+SortShape = tuple[str, bool, bool]
+
+
+def sort_shape(column: TableColumn[Any]) -> SortShape:
+    return column.key, column.numeric, column.sort is None
+
+
+def text_shape(columns: Sequence[TableColumn[Any]]) -> tuple[str, ...]:
+    """What a row's search text depends on: the columns, in order."""
+    return tuple(c.key for c in columns)
+
+
+def sort_keys(rows: Sequence[R], column: TableColumn[R]) -> list[Any]:
+    """The sort key of each row in ``column``: its own sort function, else the folded text."""
+    if column.sort is not None:
+        return [column.sort(r) for r in rows]
+    same: dict[str, str] = {}  # equal keys share one string (a server's name on each of its rooms)
+    return [same.setdefault(key, key) for key in (column.text(r).casefold() for r in rows)]
+
+
+def search_texts(rows: Sequence[R], columns: Sequence[TableColumn[R]]) -> list[str]:
+    """Every row's cell texts in one folded string, column by column (far fewer Python steps than row by row)."""
+    texts = [[column.text(r) for r in rows] for column in columns]
+    return [packed("\x1f".join(cells).casefold()) for cells in zip(*texts, strict=True)]
+
+
+@dataclass
+class PreparedBlock(Generic[R]):
+    """A block's rows and what the table derives from them, computed ahead (see :func:`prepare_block`)."""
+
+    rows: list[R]
+    #: row key → the row's place in the block
+    places: Places
+    #: per column shape, each row's sort key
+    keys: dict[SortShape, list[Any]] = field(default_factory=dict)
+    #: each row's search text, for columns of this shape
+    hay: list[str] | None = None
+    hay_shape: tuple[str, ...] = ()
+
+    def keys_for(self, column: TableColumn[Any]) -> list[Any] | None:
+        return self.keys.get(sort_shape(column))
+
+    def hay_for(self, columns: Sequence[TableColumn[Any]]) -> list[str] | None:
+        return self.hay if self.hay is not None and self.hay_shape == text_shape(columns) else None
+
+
+def prepare_block(rows: Sequence[R], row_key: Callable[[R], Hashable], columns: Sequence[TableColumn[R]],
+                  sorted_columns: Sequence[str]) -> PreparedBlock[R]:
+    """The block's row keys, the sort keys of the columns named in ``sorted_columns`` and the search texts.
+    Safe on any thread: it reads ``rows`` and calls the columns' functions, nothing else."""
+    listed = list(rows)
+    prepared = PreparedBlock(listed, index_rows(listed, row_key))
+    for column in columns:
+        if column.key in sorted_columns:
+            prepared.keys[sort_shape(column)] = sort_keys(listed, column)
+    prepared.hay, prepared.hay_shape = search_texts(listed, columns), text_shape(columns)
+    return prepared
