@@ -7,28 +7,9 @@ after OpenMeetings' user counts (2,000 calls at 300 ms latency, 8 at a time), an
 
 from __future__ import annotations
 
-import asyncio
-import json
 import sys
 
-import qasync
-from PySide6.QtWidgets import QApplication
-
-from benchmarks.refresh import measure_stall
-
-
-def main() -> int:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
-    app = QApplication.instance() or QApplication([])
-    assert isinstance(app, QApplication)
-    app.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    with loop:
-        result = loop.run_until_complete(measure_stall(runs))
-    print(json.dumps(result))
-    return 0
-
+from benchmarks.refresh import measure_stall, run_on_qt_loop
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_on_qt_loop(measure_stall, 3))
