@@ -3,7 +3,8 @@ the actions that need the session are enabled when the window is attached to it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu
@@ -14,6 +15,8 @@ from meetdesk.ui.window_frame import ActionFactory
 
 if TYPE_CHECKING:
     from meetdesk.ui.main_window import MainWindow
+
+T = TypeVar("T")
 
 #: the auto-refresh choices offered, in seconds (0: off)
 INTERVALS: tuple[tuple[int, str], ...] = ((0, "Off"), (30, "Every 30 seconds"), (60, "Every minute"),
@@ -70,28 +73,29 @@ def build_menus(window: MainWindow, act: ActionFactory) -> list[QAction]:
             window.composer_window_action, window.about_action, *window.auto_refresh_actions.values()]
 
 
-def build_scheme_menu(window: MainWindow, menu: QMenu) -> None:
-    """System (follow the desktop), Light or Dark; remembered with the window layout."""
+def _choices(window: MainWindow, menu: QMenu, choices: Iterable[tuple[T, str]], name: str,
+             choose: Callable[[T], object]) -> dict[T, QAction]:
+    """One checkable action per choice, exclusive, each named ``{name}_{value}``."""
     group = QActionGroup(window)
-    window.scheme_actions = {}
-    for scheme, text in ((theme.SYSTEM, "Follow the &desktop"), (theme.LIGHT, "&Light"), (theme.DARK, "&Dark")):
+    actions: dict[T, QAction] = {}
+    for value, text in choices:
         action = QAction(text, window)
         action.setCheckable(True)
-        action.setObjectName(f"scheme_{scheme}")
-        action.triggered.connect(lambda _checked=False, s=scheme: window.set_color_scheme(s))
+        action.setObjectName(f"{name}_{value}")
+        action.triggered.connect(lambda _checked=False, v=value: choose(v))
         group.addAction(action)
         menu.addAction(action)
-        window.scheme_actions[scheme] = action
+        actions[value] = action
+    return actions
+
+
+def build_scheme_menu(window: MainWindow, menu: QMenu) -> None:
+    """System (follow the desktop), Light or Dark; remembered with the window layout."""
+    window.scheme_actions = _choices(
+        window, menu, ((theme.SYSTEM, "Follow the &desktop"), (theme.LIGHT, "&Light"), (theme.DARK, "&Dark")),
+        "scheme", lambda scheme: window.set_color_scheme(scheme))
 
 
 def build_auto_refresh_menu(window: MainWindow, menu: QMenu) -> None:
-    group = QActionGroup(window)
-    window.auto_refresh_actions = {}
-    for seconds, text in INTERVALS:
-        action = QAction(text, window)
-        action.setCheckable(True)
-        action.setObjectName(f"autoRefresh_{seconds}")
-        action.triggered.connect(lambda _checked=False, s=seconds: window.set_auto_refresh(s))
-        group.addAction(action)
-        menu.addAction(action)
-        window.auto_refresh_actions[seconds] = action
+    window.auto_refresh_actions = _choices(window, menu, INTERVALS, "autoRefresh",
+                                         lambda seconds: window.set_auto_refresh(seconds))
