@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from meetdesk.simulators.asgi_watch import serve_watching_status
+
 #: query parameters worth showing in a timeline (never a password, SID or token)
 SHOWN_PARAMS = ("start", "max", "roomId", "type", "id")
 
@@ -48,22 +50,16 @@ class RequestTimeline:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        arrived, status = time.perf_counter(), 0
+        arrived = time.perf_counter()
 
-        async def watch(message: MutableMapping[str, Any]) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
-
-        try:
-            await self.app(scope, receive, watch)
-        finally:
+        def done(status: int) -> None:
             query = parse_qsl(scope.get("query_string", b"").decode("latin-1"))
             detail = " ".join(f"{k}={v}" for k, v in query if k in SHOWN_PARAMS)
             with self._lock:
                 self._arrivals.append(Arrival(scope["method"], scope["path"], arrived, time.perf_counter(),
                                               status, detail))
+
+        await serve_watching_status(self.app, scope, receive, send, done)
 
     def clear(self) -> None:
         with self._lock:

@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 from meetdesk.backends.openmeetings.simulator.data import (
     OpenMeetingsState,
 )
+from meetdesk.simulators.asgi_watch import serve_watching_status
 
 
 class RequestLog:
@@ -23,16 +24,9 @@ class RequestLog:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        status = 0
 
-        async def watch(message: MutableMapping[str, Any]) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
-
-        try:
-            await self.app(scope, receive, watch)
-        finally:
+        def done(status: int) -> None:
             with self.state.lock:
                 self.state.requests.append((scope["method"], scope["path"], status))
+
+        await serve_watching_status(self.app, scope, receive, send, done)
