@@ -14,9 +14,9 @@ from pytestqt.qtbot import QtBot
 from meetdesk.services.demo import DemoEnvironment
 from meetdesk.services.session import Session
 from meetdesk.ui.main_window import MainWindow
-from meetdesk.ui.table_tab import TableTab
 from meetdesk.ui.tasks import activity
 from tests.ui.conftest import OFFSCREEN_NOTE, until
+from tests.ui.scaled_probe import IMPORTANT, out_of_view
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOTE, "This plugin does not support raise()")
 
@@ -46,19 +46,6 @@ async def _window(qtbot: QtBot, session: Session, width: int, height: int) -> Ma
     return window
 
 
-def _in_view(tab: TableTab, keys: tuple[str, ...]) -> list[str]:
-    """The columns of ``keys`` that are not wholly inside the table's viewport."""
-    header = tab.table.horizontalHeader()
-    width = tab.table.viewport().width()
-    out = []
-    for key in keys:
-        column = tab.model.column_of(key)
-        left = header.sectionViewportPosition(column)
-        if header.isSectionHidden(column) or left < 0 or left + header.sectionSize(column) > width:
-            out.append(key)
-    return out
-
-
 def _toolbar_overflows(toolbar: QToolBar) -> bool:
     extension = toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
     return extension is not None and extension.isVisible()
@@ -70,8 +57,7 @@ def _toolbar_slack(toolbar: QToolBar) -> float:
     return 1 - toolbar.sizeHint().width() / toolbar.width()
 
 
-ROOM_COLUMNS = ("profile", "name", "status", "participants")
-MEETING_COLUMNS = ("title", "start", "end", "room", "owner", "profile", "status")
+ROOM_COLUMNS, MEETING_COLUMNS = IMPORTANT["rooms"], IMPORTANT["meetings"]
 
 
 @pytest.mark.asyncio
@@ -81,11 +67,11 @@ async def test_the_important_columns_are_in_view_with_both_panels_open(qtbot: Qt
     window = await _window(qtbot, demo, *size)
     assert window.connections_dock.isVisible() and window.composer_dock.isVisible()
     assert not window.composer_dock.isFloating()
-    assert _in_view(window.rooms_tab, ROOM_COLUMNS) == []
+    assert out_of_view(window.rooms_tab, ROOM_COLUMNS) == []
     window.tabs.setCurrentWidget(window.meetings_tab)
     await until(lambda: window.meetings_tab.model.rowCount() > 0, what="meetings")
     QApplication.processEvents()
-    assert _in_view(window.meetings_tab, MEETING_COLUMNS) == []
+    assert out_of_view(window.meetings_tab, MEETING_COLUMNS) == []
     # the profile names all begin with "Demo ": the narrow column leaves that out, the tooltip keeps it
     tab = window.meetings_tab
     index = tab.proxy.index(0, tab.model.column_of("profile"))
@@ -101,7 +87,7 @@ async def test_a_column_the_user_widened_keeps_its_width_the_others_give_way(qtb
     window.resize(1000, 680)
     QApplication.processEvents()
     assert header.sectionSize(tab.model.column_of("name")) == 150
-    assert _in_view(tab, ROOM_COLUMNS) == []
+    assert out_of_view(tab, ROOM_COLUMNS) == []
     assert tab.columns.state()["columns"] == {"name": {"width": 150}}  # fitted widths are not saved as choices
 
 
