@@ -32,19 +32,12 @@ from meetdesk.domain.errors import (
 from meetdesk.domain.fields import FieldKind
 from meetdesk.domain.models import JoinRequest, Profile, Role, RoomDraft
 from meetdesk.simulators.host import SimulatorHost
+from tests.backends.openmeetings_axis.conftest import Clock
 
 ADD_ROOM = ("RoomService", "addRoomWithModerationQuestionsAndAudioType")
 GET_SESSION = ("UserService", "getSession")
 LOGIN = ("UserService", "loginUser")
 ROOM_HASH = ("UserService", "setUserObjectAndGenerateRoomHash")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class PersistSpy:
@@ -56,17 +49,6 @@ class PersistSpy:
         if self.fail:
             raise OSError("disk full")
         self.saved.append({"rooms": [dict(r) for r in data.get("rooms", [])]})
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def server(clock: Clock) -> Iterator[SimulatorHost]:
-    with SimulatorHost.for_definition(build(clock=clock)) as host:
-        yield host
 
 
 def state_of(host: SimulatorHost) -> AxisState:

@@ -3,7 +3,7 @@ one fresh sign-in when the server has forgotten it (SessiondataDao.clearSessionT
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
@@ -14,10 +14,10 @@ from meetdesk.backends.openmeetings_axis.simulator.state import LEVEL_USER
 from meetdesk.backends.rows import collect_skipped
 from meetdesk.simulators.faults import Faults
 from meetdesk.simulators.host import SimulatorHost
+from tests.backends.openmeetings_axis.conftest import Clock
 from tests.backends.openmeetings_axis.test_client import (
     GET_SESSION,
     LOGIN,
-    Clock,
     PersistSpy,
     count,
     profile_for,
@@ -26,17 +26,6 @@ from tests.backends.openmeetings_axis.test_client import (
 
 GET_ROOMS = ("RoomService", "getRooms")
 COUNTERS = ("RoomService", "getRoomCounters")
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def server(clock: Clock) -> Iterator[SimulatorHost]:
-    with SimulatorHost.for_definition(build(clock=clock)) as host:
-        yield host
 
 
 @pytest_asyncio.fixture

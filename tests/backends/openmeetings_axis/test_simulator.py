@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 
 import httpx
-import pytest
 
 from meetdesk.backends.openmeetings_axis.simulator.app import build
 from meetdesk.backends.openmeetings_axis.simulator.state import (
@@ -20,28 +18,10 @@ from meetdesk.backends.openmeetings_axis.simulator.state import (
 )
 from meetdesk.simulators import host as host_module
 from meetdesk.simulators.host import SimulatorHost, build_simulator
+from tests.backends.openmeetings_axis.conftest import Clock
 
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 SOAP12 = "{http://www.w3.org/2003/05/soap-envelope}"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def server(clock: Clock) -> Iterator[SimulatorHost]:
-    with SimulatorHost.for_definition(build(clock=clock)) as host:
-        yield host
 
 
 def state_of(host: SimulatorHost) -> AxisState:
