@@ -133,6 +133,18 @@ def warm_tls_context() -> None:
     tls_context(None)
 
 
+#: what httpx imports on a client's first request (its transport stack under asyncio)
+TRANSPORT_MODULES = ("h11", "httpcore", "sniffio", "anyio", "anyio._backends._asyncio", "httpcore._backends.anyio")
+
+
+def warm_transport() -> None:
+    """Import the transport stack now (the window calls this in a worker thread before connecting)."""
+    import importlib
+
+    for name in TRANSPORT_MODULES:
+        importlib.import_module(name)
+
+
 class DeadlineExceeded(httpx.ReadTimeout):
     """The whole call (retries and body included) took longer than the profile's deadline."""
 

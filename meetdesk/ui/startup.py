@@ -43,10 +43,7 @@ PRELOAD: tuple[str, ...] = (
 DEMO_PRELOAD: tuple[str, ...] = ("meetdesk.services.demo", "meetdesk.services.memory_keyring")
 #: what the first request of a connection imports (httpx's transport stack), besides the provider modules
 #: (:func:`connect_preload`); imported in a worker thread before connecting, not on the UI thread
-CONNECT_PRELOAD: tuple[str, ...] = (
-    "h11", "httpcore", "sniffio", "anyio", "anyio._backends._asyncio", "httpcore._backends.anyio",
-    "meetdesk.domain.times",
-)
+CONNECT_PRELOAD: tuple[str, ...] = ("meetdesk.backends.http:warm_transport", "meetdesk.domain.times")
 _POLL_MS = 10
 
 

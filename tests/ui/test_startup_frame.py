@@ -122,9 +122,9 @@ def test_connecting_imports_the_profiles_back_ends_and_the_keyring_choice_before
 
     modules = connect_preload(["plugnmeet", "huawei", "plugnmeet", "no-such-kind"], system_keyring=True)
     assert modules[:2] == ("meetdesk.backends.plugnmeet.client", "meetdesk.backends.huawei.client")
-    assert "httpcore" in modules and "anyio._backends._asyncio" in modules and modules[-1] == "keyring:get_keyring"
+    assert "meetdesk.backends.http:warm_transport" in modules and modules[-1] == "keyring:get_keyring"
     assert "keyring:get_keyring" not in connect_preload(["plugnmeet"])
     assert "keyring:get_keyring" not in connect_preload([], system_keyring=True)
     preloader = Preloader(connect_preload(["jitsi"])).start()
     preloader.wait()
-    assert {"meetdesk.backends.jitsi.client", "httpcore", "h11"} <= set(sys.modules)
+    assert {"meetdesk.backends.jitsi.client", "httpcore", "h11", "anyio._backends._asyncio"} <= set(sys.modules)
