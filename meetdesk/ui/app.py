@@ -213,9 +213,10 @@ def create_application(*, icon: bool = True) -> QApplication:
 
 
 def build_main_window(session: Session, *, demo: bool = False, defer_composer: bool = False) -> MainWindow:
-    """The main window for ``session``, layout restored, not shown; for ``run_gui`` and tests.
+    """The main window for ``session``, built at once, layout restored, not shown; for tests and the screenshot
+    script (``run_gui`` paints a lean frame first and attaches it step by step: ``ui/startup.py``).
 
-    ``defer_composer`` (what ``run_gui`` does): the composer is built right after the first paint; until then
+    ``defer_composer``: the composer is built right after the first paint; until then
     ``window.composer`` is an empty stand-in — ``window.ensure_built()`` builds it at once, ``built`` says when."""
     return MainWindow(session, demo=demo, defer_composer=defer_composer)
 
