@@ -168,7 +168,8 @@ def test_the_docks_take_the_places_the_first_paint_kept(qtbot: QtBot) -> None:
         assert not window.connections_dock.isVisible() and not window.composer_dock.isVisible()
         before = window.tabs.mapTo(window, window.tabs.rect().topLeft()).x(), window.tabs.width()
         window.place_docks()
-        qtbot.waitUntil(lambda: window.connections_dock.isVisible() and window.composer_dock.isVisible())
+        docks = (window.connections_dock, window.composer_dock)
+        qtbot.waitUntil(lambda docks=docks: all(dock.isVisible() for dock in docks))
         qtbot.wait(50)
         assert window.centralWidget() is window.tabs
         after = window.tabs.mapTo(window, window.tabs.rect().topLeft()).x(), window.tabs.width()
