@@ -144,6 +144,7 @@ def paint_first(app: QApplication, window: MainWindow, modules: Sequence[str]) -
     # what is loaded now (PySide, the modules above: most of the heap) lives as long as the process; frozen, the
     # collector no longer walks it — a full collection during start-up took 20–25 ms of one step, now ~1 ms
     gc.freeze()
+    gc.enable()  # ``meetdesk`` starts with the collector off (__main__)
     return not closed
 
 
