@@ -232,14 +232,17 @@ class MainWindow(LayoutWindow):
                                **({"design": design} if design is not None else {}))
 
     def _wire_composer(self) -> None:
-        """Selecting a room in the Rooms tab points the composer at it, "Invite…" in the Meetings tab fills it
-        (when the widgets are the real ones)."""
+        """Selecting a room in the Rooms tab or a profile in the Connections panel points the composer at it,
+        "Invite…" in the Meetings tab fills it (when the widgets are the real ones)."""
         signal = getattr(self.rooms_tab, "room_selected", None)
         if signal is not None and hasattr(self.composer, "select"):
             signal.connect(self._room_selected)
         signal = getattr(self.meetings_tab, "invite_requested", None)
         if signal is not None and hasattr(self.composer, "invite"):
             signal.connect(self.invite)
+        if hasattr(self.composer, "select"):  # choosing a profile in the Connections panel: the composer follows
+            self.connections.profile_selected.connect(self._profile_chosen)
+            self._profile_chosen(self.connections.selected_name() or "")  # chosen before the composer was built
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -387,6 +390,10 @@ class MainWindow(LayoutWindow):
         """Float the composer dock as a window with room for the form and the preview side by side."""
         self.ensure_built()
         frame.float_dock(self, self.composer_dock)
+
+    def _profile_chosen(self, profile: str) -> None:
+        if profile:
+            self._composer_select(profile, None)
 
     def _room_selected(self, profile: str, room_id: str) -> None:
         if profile:  # an empty selection leaves the composer as it is
