@@ -41,6 +41,14 @@ def status_mib(field: str) -> float:
     return 0.0
 
 
+def _name(task: asyncio.Task[Any]) -> str:
+    return str(getattr(task.get_coro(), "__name__", ""))
+
+
+def _rooms_tab(window: Any) -> Any:
+    return window.rooms_tab
+
+
 def run(argv: list[str], rooms: int, f5s: int, probe: Any = None) -> dict[str, Any]:
     """``probe(window, label)``, when given, is called at each idle point (for diagnosis)."""
     from PySide6.QtCore import QEvent, QObject, QTimer
@@ -56,8 +64,8 @@ def run(argv: list[str], rooms: int, f5s: int, probe: Any = None) -> dict[str, A
         from meetdesk.ui.tasks import activity
 
         mine = {"run_attached", "measure"}
-        others = [t for t in asyncio.all_tasks() if not t.done() and t.get_coro().__name__ not in mine]
-        tab = window.rooms_tab
+        others = [t for t in asyncio.all_tasks() if not t.done() and _name(t) not in mine]
+        tab = _rooms_tab(window)
         return bool(activity().count or others or not tab.model.index_complete())
 
     async def idle(window: MainWindow, want: int) -> None:
@@ -67,7 +75,7 @@ def run(argv: list[str], rooms: int, f5s: int, probe: Any = None) -> dict[str, A
         while True:
             conns = window.session.connections.values()
             ready = (bool(conns) and all(c.state.name == "CONNECTED" for c in conns)
-                     and window.rooms_tab.proxy.rowCount() >= want and not busy(window))
+                     and _rooms_tab(window).proxy.rowCount() >= want and not busy(window))
             now = time.perf_counter()
             if not ready:
                 quiet_since = None
@@ -79,10 +87,10 @@ def run(argv: list[str], rooms: int, f5s: int, probe: Any = None) -> dict[str, A
                 from meetdesk.ui.tasks import activity
 
                 states = {n: c.state.name for n, c in window.session.connections.items()}
-                tasks = [t.get_coro().__name__ for t in asyncio.all_tasks() if not t.done()]
+                tasks = [_name(t) for t in asyncio.all_tasks() if not t.done()]
                 raise TimeoutError(f"not idle after {TIMEOUT_S:.0f} s: {states}, "
-                                   f"{window.rooms_tab.proxy.rowCount()} rows, operations {activity().count}, "
-                                   f"tasks {tasks}, index complete: {window.rooms_tab.model.index_complete()}")
+                                   f"{_rooms_tab(window).proxy.rowCount()} rows, operations {activity().count}, "
+                                   f"tasks {tasks}, index complete: {_rooms_tab(window).model.index_complete()}")
             await asyncio.sleep(0.05)
 
     async def measure(window: MainWindow) -> None:
@@ -91,7 +99,7 @@ def run(argv: list[str], rooms: int, f5s: int, probe: Any = None) -> dict[str, A
                 await asyncio.sleep(0.05)
             await idle(window, rooms)
             result["ready_s"] = round(time.perf_counter() - painted[0], 1)
-            result["rows"] = window.rooms_tab.proxy.rowCount()
+            result["rows"] = _rooms_tab(window).proxy.rowCount()
             result["rss_mib"], result["peak_mib"] = status_mib("VmRSS"), status_mib("VmHWM")
             if probe is not None:
                 probe(window, "shown")

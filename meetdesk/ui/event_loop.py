@@ -69,7 +69,7 @@ class ReleasingHandle(asyncio.Handle):
             release()
 
 
-class EventLoop(qasync.QEventLoop):  # type: ignore[misc]  # qasync has no type hints
+class EventLoop(qasync.QEventLoop):
     """qasync's loop whose timers are released when cancelled (see the module's docstring)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
