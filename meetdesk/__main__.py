@@ -5,6 +5,7 @@ With a subcommand it runs the CLI (no window); without one it opens the window.
 
 from __future__ import annotations
 
+import gc
 import sys
 
 
@@ -20,7 +21,12 @@ def main(argv: list[str] | None = None) -> int:
     if is_cli_invocation(args):
         from meetdesk.cli.main import run_cli
 
-        return run_cli(args)
+        code = run_cli(args)
+        # The process ends now: interpreter shutdown would run the cyclic collector over every object the
+        # command's imports made (~33,000; ~10 % of a `meetdesk rooms`) only to find what the OS frees anyway.
+        # Frozen objects are skipped; atexit, flushing stdout/stderr and refcount finalizers still run.
+        gc.freeze()
+        return code
     from meetdesk.ui.app import run_gui
 
     return run_gui(args)
