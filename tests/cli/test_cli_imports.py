@@ -79,7 +79,7 @@ def test_reading_profiles_needs_no_lock_module(module: str) -> None:
 
 
 def test_a_cli_process_ends_without_a_last_full_collection() -> None:
-    """Shutdown would walk every object the imports made with the cyclic collector (~10 % of ``meetdesk
+    """Shutdown would walk every object the imports made with the cyclic collector (25–45 ms of ``meetdesk
     rooms``); ``main`` freezes them first. Only the process entry does: ``run_cli`` serves in-process callers."""
     code = ("import gc, sys\nfrom meetdesk.__main__ import main\n"
             "code = main(['providers', '--json'])\nprint(gc.get_freeze_count(), file=sys.stderr)\nsys.exit(code)\n")
