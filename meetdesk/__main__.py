@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if is_cli_invocation(args):
         # A command is mostly its imports, which allocate much and free next to nothing: the collector's ~90
-        # passes over the young objects of a `meetdesk rooms` (20–40 ms) freed ~700 objects in all. So, as for the
+        # passes over the young objects of a `meetdesk rooms` (10–40 ms) freed ~700 objects in all. So, as for the
         # window's start-up, it stays off; the process ends after this one command. (Only garbage in reference
         # cycles waits for the end: meetdesk's rows and answers have none.)
         gc.disable()

@@ -79,7 +79,7 @@ def test_reading_profiles_needs_no_lock_module(module: str) -> None:
 
 
 def test_a_cli_process_runs_and_ends_without_the_collector() -> None:
-    """A command's imports made the collector run ~90 times for next to nothing (20–40 ms of ``meetdesk rooms``),
+    """A command's imports made the collector run ~90 times for next to nothing (10–40 ms of ``meetdesk rooms``),
     and shutdown would walk every object once more (25–45 ms); ``main`` turns it off and freezes the objects at
     the end. Only the process entry does: ``run_cli`` serves in-process callers."""
     code = ("import gc, sys\nfrom meetdesk.__main__ import main\nbefore = gc.get_stats()[0]['collections']\n"
