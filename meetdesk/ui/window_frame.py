@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # QKeySequence (with its enums) is not for the first paint
 # Qt::TextAlignmentRole and Qt::AlignLeft | Qt::AlignVCenter as plain ints: the header's alignment without the Qt
 # namespace (QStandardItem.setData takes an int role, QHeaderView reads an int alignment)
 _TEXT_ALIGNMENT_ROLE, _ALIGN_LEFT_VCENTER = 7, 0x0001 | 0x0080
+_PREVIEW_MARGINS = (6, 6, 6, 4)
 
 
 #: each tab's toolbar ("|": a separator), as the real tab builds it
@@ -89,13 +90,26 @@ class TablePreview(QWidget):
         self.table.setModel(model)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, (_label, width) in enumerate(columns):
-            self.table.setColumnWidth(column, width)
+        self._widths = [width for _label, width in columns]
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 4)
+        layout.setContentsMargins(*_PREVIEW_MARGINS)
         layout.addWidget(self.toolbar)
         layout.addLayout(row)
         layout.addWidget(self.table, 1)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """The columns at their widths, narrowed alike when the table has less room: no scroll bar."""
+        left, _top, right, _bottom = _PREVIEW_MARGINS
+        room = self.width() - left - right - 2 * self.table.frameWidth() - 2
+        total = sum(self._widths)
+        scale = min(1.0, room / total) if total and room > 0 else 1.0
+        for column, width in enumerate(self._widths):
+            self.table.setColumnWidth(column, int(width * scale))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
 
 
 def stand_in(parent: QWidget, min_width: int) -> QWidget:

@@ -187,3 +187,18 @@ def test_the_usual_arguments_are_parsed_as_argparse_would() -> None:
     assert parse_args(["--demo", "--seed-rooms", "5"]).seed_rooms == 5
     with pytest.raises(SystemExit):
         parse_args(["--seed-rooms", "5"])
+
+
+def test_the_preview_columns_fit_a_small_window(qtbot: QtBot) -> None:
+    """At 1024×680 the first paint's table header fits its table: no scroll bar for the moment it shows."""
+    window = MainWindow(None, restore=False)
+    qtbot.addWidget(window)
+    window.resize(1024, 680)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.wait(50)
+    table = window.rooms_tab.table  # type: ignore[attr-defined]
+    header = table.horizontalHeader()
+    assert header.length() <= table.viewport().width() + 1
+    assert not table.horizontalScrollBar().isVisible()
+    window.close()
