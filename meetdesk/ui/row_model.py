@@ -34,7 +34,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from meetdesk.backends.base import Column
-from meetdesk.ui.row_changes import CellRun, plan_in_place, report_cells, take_rows
 from meetdesk.ui.row_blocks import (
     Places,
     PreparedBlock,
@@ -45,6 +44,7 @@ from meetdesk.ui.row_blocks import (
     search_texts,
     sort_keys,
 )
+from meetdesk.ui.row_changes import CellRun, plan_in_place, report_cells, take_rows
 
 R = TypeVar("R")
 AnyIndex = QModelIndex | QPersistentModelIndex
