@@ -31,13 +31,14 @@ CellRun = tuple[int, int, int]
 
 
 def plan_in_place(old: Mapping[str, Sequence[R]], new: Mapping[str, Sequence[R]], columns: Sequence[TableColumn[R]],
-                  *, row_key: Callable[[R], Hashable], sort_column: int, same_look: Callable[[R, R], bool],
+                  *, row_key: Callable[[R], Hashable], sort_column: int, alike: Callable[[R, R], bool],
                   searching: bool) -> dict[str, list[CellRun]] | None:
-    """Per block named in ``old``, :func:`changed_cells` from its ``old`` rows to its ``new`` ones; None when a
-    block must be laid out again — also when a row changed while a search is on (it might match now, or not)."""
+    """Per block named in ``old``, :func:`changed_cells` from its ``old`` rows to its ``new`` ones (``alike``: whether
+    two rows look the same); None when a block must be laid out again — also when a row changed while a search is on
+    (it might match now, or not)."""
     plans: dict[str, list[CellRun]] = {}
     for name, rows in old.items():
-        runs = changed_cells(rows, new[name], columns, row_key=row_key, sort_column=sort_column, same_look=same_look)
+        runs = changed_cells(rows, new[name], columns, row_key=row_key, sort_column=sort_column, same_look=alike)
         if runs is None or (runs and searching):
             return None
         plans[name] = runs

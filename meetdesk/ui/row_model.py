@@ -130,7 +130,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             self._store_blocks(blocks, columns, replace_all=replace_all, keep_caches=False, prepared=prepared)
             self._arrange()
             self.endResetModel()
-        elif not (self.UPDATE_IN_PLACE and not prepared and self._update_in_place(blocks, replace_all)):
+        elif not (self.UPDATE_IN_PLACE and not prepared and self._update_in_place(blocks, columns, replace_all)):
             old_spans, old_rows, old_sources = self._blocks, self._rows, self._sources
 
             def change() -> None:
@@ -150,17 +150,17 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             self._relayout(change, moved)
         self._start_indexing()
 
-    def _update_in_place(self, blocks: Mapping[str, Sequence[R]], replace_all: bool) -> bool:
-        """Take ``blocks`` without a layout change when each holds the rows it held, in place (see
-        ``ui/row_changes.py``): only the cells whose text changed are reported. False, nothing done, otherwise."""
+    def _update_in_place(self, blocks: Mapping[str, Sequence[R]], columns: Sequence[TableColumn[R]],
+                         replace_all: bool) -> bool:
+        """Take ``blocks`` with no layout change, reporting changed cells only (``ui/row_changes.py``); or False."""
         if not set(blocks) <= set(self._blocks) or (replace_all and set(blocks) != set(self._blocks)):
             return False
         old = {n: self._rows[slice(*self._blocks[n])] for n, rows in blocks.items() if rows is not self._sources.get(n)}
-        plans = plan_in_place(old, blocks, self._columns, row_key=self.row_key, sort_column=self._sort_column,
-                              same_look=lambda a, b: bool(self._row_font(a) == self._row_font(b)),
-                              searching=bool(self._words))
+        plans = plan_in_place(old, blocks, columns, row_key=self.row_key, sort_column=self._sort_column,
+                              alike=lambda a, b: self._row_font(a) == self._row_font(b), searching=bool(self._words))
         if plans is None:
             return False
+        self._columns = list(columns)  # the same shape: the caches stay right
         changed: list[CellRun] = []
         for name, runs in plans.items():
             s = self._blocks[name][0]
