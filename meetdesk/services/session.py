@@ -333,7 +333,8 @@ class Session:
             raise exc from None
         if conn.provider is not provider:  # disconnected meanwhile
             return
-        arrived = await stamped(name, conn.profile.kind, rooms or [], past or [], meetings or [])
+        arrived = await stamped(name, conn.profile.kind, rooms or [], past or [], meetings or [],
+                                (conn.rooms, conn.past_rooms))
         del rooms, past, meetings  # the unstamped rows: not kept while the details below take their time
         if conn.provider is not provider:
             return

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 import pytest_asyncio
@@ -161,3 +161,21 @@ async def test_f5_sends_every_back_ends_first_requests_at_once_and_reads_no_secr
     firsts = {kind: servers.timelines[kind].arrivals(since=started)[0].arrived for kind in KINDS}
     late = {kind: round((at - started) * 1000) for kind, at in firsts.items() if (at - started) * 1000 > 100}
     assert not late, f"ms after F5 each back end's first request arrived: {late} (all are sent at once)"
+
+
+@pytest.mark.asyncio
+async def test_a_refresh_keeps_the_room_objects_that_did_not_change(servers: Servers) -> None:
+    """An unchanged room is the object already shown (the copy is freed at once: memory does not grow with F5);
+    a room that changed on the server is the new one."""
+    conn = servers.session.connections["plugnmeet"]
+    before = list(conn.rooms)
+    assert len(before) >= 2
+    await servers.session.refresh()
+    after = conn.rooms
+    assert [r.id for r in after] == [r.id for r in before]
+    assert all(new is old for new, old in zip(after, before, strict=True))
+    changed = replace(before[0], name=before[0].name + " (renamed)")
+    from meetdesk.services.room_details import kept
+
+    again = kept([changed, *before[1:]], before)
+    assert again[0] is changed and all(new is old for new, old in zip(again[1:], before[1:], strict=True))
