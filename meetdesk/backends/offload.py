@@ -8,8 +8,9 @@ while OpenMeetings' three room lists were read at once).
 
 The cyclic garbage collector is paused meanwhile, and what survives is frozen afterwards: a full collection
 over millions of fresh objects would otherwise stop every thread — the event loop included — for 100 ms and
-more. (The price: a reference cycle alive at that moment is never collected; meetdesk's rows
-and answers have none.)
+more. Frozen garbage is never freed, so the young generations are collected before a job starts (cheap: they
+hold at most a few thousand objects, ~1 ms); what can still be frozen for good is a cycle that dies while a job
+runs — meetdesk's rows and answers have none (``tests/backends/test_offload.py``).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ def _pause() -> None:
     with _lock:
         _paused += 1
         if _paused == 1:
+            # young garbage cycles (asyncio, httpx) would be frozen with the job's result and kept for good
+            gc.collect(1)
             gc.disable()
             sys.setswitchinterval(min(SWITCH_INTERVAL_S, _default_interval))
 
