@@ -21,9 +21,17 @@ def main(argv: list[str] | None = None) -> int:
         from meetdesk.cli.main import run_cli
 
         return run_cli(args)
-    from meetdesk.ui.app import run_gui
+    import gc
 
-    return run_gui(args)
+    # start-up allocates much and frees little: until the first paint a collection would only cost time
+    # (ui/startup.py's paint_first freezes what was loaded and turns the collector back on)
+    gc.disable()
+    try:
+        from meetdesk.ui.app import run_gui
+
+        return run_gui(args)
+    finally:
+        gc.enable()
 
 
 if __name__ == "__main__":

@@ -64,6 +64,7 @@ async def capture(output: Path) -> None:
         window = await _window(session, (1280, 720), "light")
         tab = window.rooms_tab
         room = next(r for r in session.connection("Demo plugNmeet").rooms if r.running)
+        window.connections.select("Demo plugNmeet")
         tab.select_key(("Demo plugNmeet", room.id))
         tab.table.scrollTo(tab.table.currentIndex(), tab.table.ScrollHint.PositionAtCenter)
         composer = window.composer

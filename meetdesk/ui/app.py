@@ -14,15 +14,16 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 from shiboken6 import isValid
 
 from meetdesk import APP_ID, APP_NAME, __version__
-from meetdesk.ui.icons import app_icon
 from meetdesk.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
     import asyncio
+
+    from PySide6.QtWidgets import QMessageBox
 
     from meetdesk.services.session import Session
 
@@ -61,6 +62,8 @@ def argument_parser() -> argparse.ArgumentParser:
 
 def parse_args(args: list[str]) -> argparse.Namespace:
     """Parse the GUI's arguments; unknown ones are a usage error (SystemExit 2, message on stderr)."""
+    if args in ([], ["--demo"]):  # the usual calls, without building the parser (its gettext lookups: ~4 ms)
+        return argparse.Namespace(demo=bool(args), seed_rooms=0)
     parser = argument_parser()
     options = parser.parse_args(args)
     if options.seed_rooms and not options.demo:
@@ -205,8 +208,11 @@ def create_application(*, icon: bool = True) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName(APP_ID)
-    if icon and not app_icon().isNull():
-        app.setWindowIcon(app_icon())
+    if icon:
+        from meetdesk.ui.icons import app_icon
+
+        if not app_icon().isNull():
+            app.setWindowIcon(app_icon())
     # the window's closed signal ends the run, after cleanup; Qt must not stop the loop first
     app.setQuitOnLastWindowClosed(False)
     return app

@@ -126,7 +126,8 @@ class ConnectionsPanel(QWidget):
     """Lists the session's profiles. Add / Edit / Remove / Connect / Disconnect via buttons and context menu.
 
     Signals:
-        profile_selected(str): the selected profile's name ("" when none).
+        profile_selected(str): another profile is selected: its name ("" when none). A status change of the
+            selected profile does not emit it again.
         message(str): a sentence for the status bar.
     """
 
@@ -135,6 +136,7 @@ class ConnectionsPanel(QWidget):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._announced = ""  # the selection profile_selected last told
         self.session = session
         self.bridge = bridge_for(session)
         self._dialog: ProfileDialog | None = None
@@ -310,7 +312,9 @@ class ConnectionsPanel(QWidget):
         self.accounts_action.setEnabled(conn is not None and conn.provider is not None)
         self.details.setText(self._details_html(conn) if conn is not None else "")
         self.details.setVisible(conn is not None)
-        self.profile_selected.emit(name or "")
+        if (name or "") != self._announced:
+            self._announced = name or ""
+            self.profile_selected.emit(self._announced)
 
     @staticmethod
     def _details_html(conn: Connection) -> str:

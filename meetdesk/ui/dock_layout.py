@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
-    from meetdesk.ui.main_window import MainWindow
+    from meetdesk.ui.window_state import LayoutWindow
 
 
 #: the first window's size where the screen has room for it
@@ -30,7 +30,7 @@ def default_size(window: QWidget) -> QSize:
     return DEFAULT_SIZE.boundedTo(free) if free.isValid() and not free.isEmpty() else DEFAULT_SIZE
 
 
-def dock_widths(window: MainWindow, width: int) -> tuple[int, int]:
+def dock_widths(window: LayoutWindow, width: int) -> tuple[int, int]:
     """The Connections and composer docks' widths in a window ``width`` wide."""
     left = max(170, min(260, int(width * 0.165)))
     right = max(320, min(420, int(width * 0.28)))
@@ -40,7 +40,7 @@ def dock_widths(window: MainWindow, width: int) -> tuple[int, int]:
     return left, right
 
 
-def composer_crowds(window: MainWindow, width: int | None = None) -> bool:
+def composer_crowds(window: LayoutWindow, width: int | None = None) -> bool:
     """Whether docking the composer would leave the tables less than their important columns need."""
     width = width or window.width()
     left, right = dock_widths(window, width)
@@ -56,7 +56,9 @@ def composer_crowds(window: MainWindow, width: int | None = None) -> bool:
     return width - left - right - separators < need
 
 
-def fit_docks(window: MainWindow, width: int) -> None:
+def fit_docks(window: LayoutWindow, width: int) -> None:
+    from PySide6.QtCore import Qt  # after the first paint (the Qt namespace's enums take 30–40 ms)
+
     left, right = dock_widths(window, width)
     if composer_crowds(window, width):
         window.composer_dock.hide()

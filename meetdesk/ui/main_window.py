@@ -1,49 +1,49 @@
 """The main window: Connections dock on the left, Rooms and Meetings tabs in the middle, Join-link dock on the right.
 
-Built in two parts (issue 12): the frame — title, menus, tabs with their table headers, docks, status bar, the
-restored geometry — imports only PySide6 and lean ui modules, so it can be painted first; :meth:`attach` then
-builds what needs the session (the tables, the Connections panel, the tray, the composer), step by step.
+Built in three parts (issue 12): the frame — title, menus, tabs with their table headers, the docks' places, status
+bar, the restored geometry — imports only PySide6 and lean ui modules, so it can be painted first;
+:meth:`place_docks` docks the panels right after; :meth:`attach` then builds what needs the session (the tables,
+the Connections panel, the tray, the composer), step by step.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QPaintEvent, QShowEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 from shiboken6 import isValid
 
 from meetdesk import APP_NAME
 from meetdesk.ui import theme
 from meetdesk.ui import window_frame as frame
-from meetdesk.ui.dock_layout import composer_crowds, default_size, fit_docks
-from meetdesk.ui.icons import app_icon
-from meetdesk.ui.ui_state import decode_bytes, encode_bytes, load_ui_state, save_ui_state
+from meetdesk.ui.dock_layout import composer_crowds, default_size, dock_widths
+from meetdesk.ui.ui_state import load_ui_state
 from meetdesk.ui.window_menus import build_menus
+from meetdesk.ui.window_state import LayoutWindow
 
 if TYPE_CHECKING:
     import asyncio
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
 
     from meetdesk.domain.models import Meeting
     from meetdesk.services.invitation_store import InvitationStore
     from meetdesk.services.reminders import Upcoming
     from meetdesk.services.session import Session
-    from meetdesk.ui.auto_refresh import AutoRefresh
-    from meetdesk.ui.connections_panel import ConnectionsPanel
     from meetdesk.ui.session_bridge import SessionBridge
     from meetdesk.ui.tray import TrayController
 
 log = logging.getLogger("meetdesk.ui.main_window")
 
-STATE_VERSION = 1
-DEFAULT_AUTO_REFRESH = 60
 TAB_LABELS = ("&Rooms", "&Meetings")
 
 
-class MainWindow(QMainWindow):
+class MainWindow(LayoutWindow):
     """Signals:
     closed: the user closed the window (its state is saved when it was attached); the owner then awaits
         :meth:`shutdown`.
@@ -63,8 +63,6 @@ class MainWindow(QMainWindow):
     # the session's parts, set by attach()
     session: Session
     bridge: SessionBridge
-    auto_refresh: AutoRefresh
-    connections: ConnectionsPanel
     invitation_store: InvitationStore
     tray: TrayController
     # the menus' actions (window_menus.build_menus)
@@ -78,8 +76,6 @@ class MainWindow(QMainWindow):
     rooms_action: QAction
     meetings_action: QAction
     about_action: QAction
-    scheme_actions: dict[str, QAction]
-    auto_refresh_actions: dict[int, QAction]
 
     def __init__(self, session: Session | None = None, *, demo: bool = False, defer_composer: bool = False,
                  restore: bool = True, parent: QWidget | None = None) -> None:
@@ -98,7 +94,7 @@ class MainWindow(QMainWindow):
         title = f"{APP_NAME} (demo)" if demo else APP_NAME
         QGuiApplication.setApplicationDisplayName(title)
         self.setWindowTitle(title)
-        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+        self.setDockOptions(self.DockOption.AnimatedDocks | self.DockOption.AllowTabbedDocks)
 
         # centre: Rooms and Meetings (their table headers until the real tabs are attached)
         self.tabs = QTabWidget(self)
@@ -110,17 +106,16 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.meetings_tab, TAB_LABELS[1])
         self.setCentralWidget(self.tabs)
 
-        # left: Connections; right: Join link
-        self.connections_dock = frame.add_dock(self, "Connections", "connectionsDock", frame.stand_in(self, 0),
-                                         Qt.DockWidgetArea.LeftDockWidgetArea)
+        # left: Connections; right: Join link — docked right after the first paint (place_docks)
+        self.connections_dock = frame.make_dock(self, "Connections", "connectionsDock", frame.stand_in(self, 0))
+        self._docks_placed = False
         self._composer_pending = True
         self._defer_composer = defer_composer
         self._composer_on_paint = session is not None  # else start-up builds it (composer_steps)
         self._design: QWidget | None = None
         self._prebuilt: QWidget | None = None  # built by composer_steps, not in its dock yet
         self.composer: QWidget = frame.stand_in(self, 320)
-        self.composer_dock = frame.add_dock(self, "Join link", "composerDock", self.composer,
-                                      Qt.DockWidgetArea.RightDockWidgetArea)
+        self.composer_dock = frame.make_dock(self, "Join link", "composerDock", self.composer)
 
         self.busy, self.status_label, self.keyring_label = frame.build_status_bar(self, self._last_message)
         self._actions = frame.ActionFactory(self)
@@ -130,7 +125,10 @@ class MainWindow(QMainWindow):
 
         self.resize(default_size(self))
         self._saved_state = load_ui_state() if restore else {}
-        self._fit_on_show = self._default_layout = not self._restore_frame_state(self._saved_state)
+        self._geometry_restored = self._restore_frame_state(self._saved_state)
+        self._fit_on_show = self._default_layout = True  # until place_docks restores the docks' layout
+        self.setCentralWidget(frame.FrameBody(self.tabs, ("Connections", "Join link"),
+                                              lambda width: dock_widths(self, width), self))
         if session is not None:
             self.attach(session)
 
@@ -146,9 +144,11 @@ class MainWindow(QMainWindow):
         """Build what needs ``session`` one part at a time, yielding between parts (each takes a few tens of
         ms) so that start-up can let the event loop run; each yield says what comes next."""
         from meetdesk.ui.auto_refresh import AutoRefresh
+        from meetdesk.ui.icons import app_icon
         from meetdesk.ui.session_bridge import bridge_for
         from meetdesk.ui.window_parts import optional_widget
 
+        self.place_docks()
         icon = app_icon()  # reading the icon files is not free: after the first paint
         if not icon.isNull():
             QApplication.setWindowIcon(icon)
@@ -217,20 +217,6 @@ class MainWindow(QMainWindow):
         else:
             self.meetings_tab = widget
 
-    def set_auto_refresh(self, seconds: int) -> None:
-        """Refresh every connected server every ``seconds`` (0: only on F5); backs off while one fails."""
-        seconds = seconds if seconds in self.auto_refresh_actions else DEFAULT_AUTO_REFRESH
-        self.auto_refresh_actions[seconds].setChecked(True)
-        if self.is_attached:
-            self.auto_refresh.set_interval(seconds)
-
-    def set_color_scheme(self, scheme: str) -> None:
-        self.color_scheme = scheme if scheme in theme.SCHEMES else theme.SYSTEM
-        self.scheme_actions[self.color_scheme].setChecked(True)
-        theme.apply_scheme(self.color_scheme)
-        if self.is_attached:
-            self.connections.reload()  # its rich text carries colours of its own
-
     def _desktop_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
         if isValid(self) and self.color_scheme == theme.SYSTEM:
             theme.apply_scheme(theme.SYSTEM)
@@ -246,14 +232,17 @@ class MainWindow(QMainWindow):
                                **({"design": design} if design is not None else {}))
 
     def _wire_composer(self) -> None:
-        """Selecting a room in the Rooms tab points the composer at it, "Invite…" in the Meetings tab fills it
-        (when the widgets are the real ones)."""
+        """Selecting a room in the Rooms tab or a profile in the Connections panel points the composer at it,
+        "Invite…" in the Meetings tab fills it (when the widgets are the real ones)."""
         signal = getattr(self.rooms_tab, "room_selected", None)
         if signal is not None and hasattr(self.composer, "select"):
             signal.connect(self._room_selected)
         signal = getattr(self.meetings_tab, "invite_requested", None)
         if signal is not None and hasattr(self.composer, "invite"):
             signal.connect(self.invite)
+        if hasattr(self.composer, "select"):  # choosing a profile in the Connections panel: the composer follows
+            self.connections.profile_selected.connect(self._profile_chosen)
+            self._profile_chosen(self.connections.selected_name() or "")  # chosen before the composer was built
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -276,6 +265,7 @@ class MainWindow(QMainWindow):
     def _connect_invitations(self) -> None:
         """"Invite…" in the Meetings tab fills the composer; the tray lists the day's meetings and reminds."""
         from meetdesk.services.invitation_store import FILE_NAME, InvitationStore
+        from meetdesk.ui.icons import app_icon
         from meetdesk.ui.tray import TrayController
 
         self.invitation_store = InvitationStore(self.session.store.path.with_name(FILE_NAME))
@@ -392,12 +382,18 @@ class MainWindow(QMainWindow):
             return
         self.composer_dock.show()
         self.composer_dock.raise_()
+        from PySide6.QtCore import Qt
+
         self.composer.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def composer_in_window(self) -> None:
         """Float the composer dock as a window with room for the form and the preview side by side."""
         self.ensure_built()
         frame.float_dock(self, self.composer_dock)
+
+    def _profile_chosen(self, profile: str) -> None:
+        if profile:
+            self._composer_select(profile, None)
 
     def _room_selected(self, profile: str, room_id: str) -> None:
         if profile:  # an empty selection leaves the composer as it is
@@ -421,66 +417,9 @@ class MainWindow(QMainWindow):
         self._about = about_box(self, self.session)
         return self._about
 
-    def fit_docks(self, width: int | None = None) -> None:
-        """Dock widths that leave the tables room for their important columns (see :mod:`dock_layout`)."""
-        fit_docks(self, width or self.width())
-
-    # state -------------------------------------------------------------------------------------
-    def ui_state(self) -> dict[str, Any]:
-        return {
-            "geometry": encode_bytes(self.saveGeometry()),
-            "window_state": encode_bytes(self.saveState(STATE_VERSION)),
-            "tab": self.tabs.currentIndex(),
-            "color_scheme": self.color_scheme,
-            "auto_refresh": int(self.auto_refresh.interval_s),
-            **{f"{name}_columns": tab.columns.state() for name, tab in self._tables().items()},
-        }
-
-    def _tables(self) -> dict[str, Any]:
-        """The tabs with a column layout (a placeholder label has none)."""
-        return {name: tab for name, tab in (("rooms", self.rooms_tab), ("meetings", self.meetings_tab))
-                if hasattr(tab, "columns")}
-
-    def save_ui_state(self) -> bool:
-        return save_ui_state(self.ui_state())
-
-    def restore_ui_state(self) -> bool:
-        """The saved layout: geometry, docks, tab, colour scheme, then (when attached) columns and auto-refresh."""
-        state = load_ui_state()
-        restored = self._restore_frame_state(state)
-        if self.is_attached:
-            self._restore_content_state(state)
-        return restored
-
-    def _restore_frame_state(self, state: dict[str, Any]) -> bool:
-        geometry = decode_bytes(state.get("geometry"))
-        window_state = decode_bytes(state.get("window_state"))
-        restored = False
-        if geometry is not None:
-            restored = self.restoreGeometry(geometry)
-        if window_state is not None:
-            restored = self.restoreState(window_state, STATE_VERSION) and restored
-        scheme = state.get("color_scheme")
-        scheme = scheme if isinstance(scheme, str) and scheme in theme.SCHEMES else theme.SYSTEM
-        if scheme == theme.SYSTEM and not self.is_attached:  # the platform's palette: applied once attached
-            self.color_scheme = scheme
-            self.scheme_actions[scheme].setChecked(True)
-        else:
-            self.set_color_scheme(scheme)
-        tab = state.get("tab")
-        if isinstance(tab, int) and 0 <= tab < self.tabs.count():
-            self.tabs.setCurrentIndex(tab)
-        return restored
-
-    def _restore_content_state(self, state: dict[str, Any]) -> None:
-        for name, tab in self._tables().items():
-            tab.columns.restore(state.get(f"{name}_columns"))
-        interval = state.get("auto_refresh")
-        self.set_auto_refresh(interval if isinstance(interval, int) else DEFAULT_AUTO_REFRESH)
-
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._fit_on_show:  # the first time, at the size the screen allowed: docks that leave the tables room
+        if self._fit_on_show and self._docks_placed:  # the first time, at the size the screen allowed
             self._fit_on_show = False
             self.fit_docks()
 

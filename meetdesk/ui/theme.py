@@ -8,7 +8,6 @@ window and base colours of both Fusion palettes (tests/ui/test_theme.py measures
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -44,6 +43,8 @@ def set_tone(widget: QWidget, tone: str | None, *, bold: bool | None = None) -> 
     if widget.property(_PROPERTY) == value:
         return
     widget.setProperty(_PROPERTY, value)
+    from PySide6.QtCore import Qt  # not at import: the first paint does without the Qt namespace (window_frame)
+
     if not widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
         return  # it is polished with the property when first shown: re-polishing now would cost ~1 ms a widget
     style = widget.style()
@@ -99,6 +100,8 @@ def apply_scheme(choice: str, app: QApplication | None = None) -> bool:
     app = app if app is not None else QApplication.instance()  # type: ignore[assignment]
     if not isinstance(app, QApplication):
         return False
+    from PySide6.QtCore import Qt
+
     hints = app.styleHints()
     wanted = {LIGHT: Qt.ColorScheme.Light, DARK: Qt.ColorScheme.Dark}.get(choice, Qt.ColorScheme.Unknown)
     if hasattr(hints, "setColorScheme"):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-import json
 import logging
 import os
 from pathlib import Path
@@ -44,10 +43,17 @@ def load_ui_state(path: Path | None = None) -> dict[str, Any]:
     """The saved state, or {} when there is none or it cannot be read (a layout is not worth an error box)."""
     path = path or state_path()
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as exc:
+        log.warning("ignoring unreadable %s: %s", path, type(exc).__name__)
+        return {}
+    import json  # only when there is a layout: a first start paints without it
+
+    try:
+        doc = json.loads(text)
+    except ValueError as exc:
         log.warning("ignoring unreadable %s: %s", path, type(exc).__name__)
         return {}
     if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
@@ -57,6 +63,7 @@ def load_ui_state(path: Path | None = None) -> dict[str, Any]:
 
 def save_ui_state(state: dict[str, Any], path: Path | None = None) -> bool:
     """Write ``state`` atomically; False (and a log line) when it could not be written."""
+    import json
     import tempfile  # only when saving: not on the way to the first paint
 
     path = path or state_path()

@@ -4,6 +4,11 @@ Everything here imports only PySide6: the first paint must not wait for asyncio,
 the back ends (issue 12). :class:`TablePreview` shows a tab's table with its header while the real tab is
 being built right after the first paint; :func:`preview_columns` must name the columns the real tab shows
 before any server is connected (``tests/ui/test_startup_frame.py`` compares them).
+
+Nothing here touches PySide's ``Qt`` namespace before the first paint: its first use makes PySide create ~90
+Python enums (30–40 ms, as long as a fifth of a bare window's start). So the first paint has no docks (adding a
+dock takes a ``Qt.DockWidgetArea``): :class:`FrameBody` keeps the docks' places around the tabs, and
+:func:`dock_in` puts the real docks there right after the paint.
 """
 
 from __future__ import annotations
@@ -11,8 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeAlias
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence, QStandardItemModel
+from PySide6.QtGui import QAction, QResizeEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
@@ -34,8 +38,16 @@ PREVIEW_COLUMNS: dict[str, tuple[tuple[str, int], ...]] = {
                  ("Status", 70)),
 }
 
-if TYPE_CHECKING:  # touching QKeySequence.StandardKey creates its Python enum: not for the first paint
+if TYPE_CHECKING:  # QKeySequence (with its enums) is not for the first paint
+    from PySide6.QtGui import QKeySequence
+
+
     Shortcut: TypeAlias = str | QKeySequence.StandardKey
+
+# Qt::TextAlignmentRole and Qt::AlignLeft | Qt::AlignVCenter as plain ints: the header's alignment without the Qt
+# namespace (QStandardItem.setData takes an int role, QHeaderView reads an int alignment)
+_TEXT_ALIGNMENT_ROLE, _ALIGN_LEFT_VCENTER = 7, 0x0001 | 0x0080
+_PREVIEW_MARGINS = (6, 6, 6, 4)
 
 
 #: each tab's toolbar ("|": a separator), as the real tab builds it
@@ -55,8 +67,7 @@ class TablePreview(QWidget):
     def __init__(self, noun: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(f"{noun}Preview")
-        self.toolbar = QToolBar(self)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar = QToolBar(self)  # actions without icons show their text, like the real tabs' TextOnly
         self.toolbar.setMovable(False)
         for text in PREVIEW_ACTIONS[noun]:
             if text == "|":
@@ -72,18 +83,33 @@ class TablePreview(QWidget):
         self.table = QTableView(self)
         columns = PREVIEW_COLUMNS[noun]
         model = QStandardItemModel(0, len(columns), self.table)
-        model.setHorizontalHeaderLabels([label for label, _width in columns])
+        for column, (label, _width) in enumerate(columns):
+            item = QStandardItem(label)
+            item.setData(_ALIGN_LEFT_VCENTER, _TEXT_ALIGNMENT_ROLE)
+            model.setHorizontalHeaderItem(column, item)
         self.table.setModel(model)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for column, (_label, width) in enumerate(columns):
-            self.table.setColumnWidth(column, width)
+        self._widths = [width for _label, width in columns]
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 4)
+        layout.setContentsMargins(*_PREVIEW_MARGINS)
         layout.addWidget(self.toolbar)
         layout.addLayout(row)
         layout.addWidget(self.table, 1)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """The columns at their widths, narrowed alike when the table has less room: no scroll bar."""
+        left, _top, right, _bottom = _PREVIEW_MARGINS
+        room = self.width() - left - right - 2 * self.table.frameWidth() - 2
+        total = sum(self._widths)
+        scale = min(1.0, room / total) if total and room > 0 else 1.0
+        for column, width in enumerate(self._widths):
+            self.table.setColumnWidth(column, int(width * scale))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
 
 
 def stand_in(parent: QWidget, min_width: int) -> QWidget:
@@ -93,15 +119,72 @@ def stand_in(parent: QWidget, min_width: int) -> QWidget:
     return widget
 
 
-def add_dock(window: QMainWindow, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+def make_dock(window: QMainWindow, title: str, name: str, widget: QWidget) -> QDockWidget:
+    """A dock for ``window``, hidden until :func:`dock_in` adds it."""
     dock = QDockWidget(title, window)
     dock.setObjectName(name)
     dock.setWidget(widget)
     dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
                      | QDockWidget.DockWidgetFeature.DockWidgetMovable
                      | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-    window.addDockWidget(area, dock)
+    dock.hide()
     return dock
+
+
+class FrameBody(QWidget):
+    """The first paint's centre: the tabs between two blank panels where the docks will be, titled like them;
+    ``widths(window width)`` gives the panels' widths (the docks' widths for that window)."""
+
+    def __init__(self, tabs: QTabWidget, titles: tuple[str, str], widths: Callable[[int], tuple[int, int]],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("frameBody")
+        self._widths = widths
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(_DOCK_SEPARATOR)
+        self.sides = (self._side(titles[0]), self._side(titles[1]))
+        layout.addWidget(self.sides[0])
+        layout.addWidget(tabs, 1)
+        layout.addWidget(self.sides[1])
+        self._fit(parent.width() if parent is not None else self.width())
+
+    def _side(self, title: str) -> QWidget:
+        side = QWidget(self)
+        column = QVBoxLayout(side)
+        column.setContentsMargins(4, 4, 4, 4)
+        column.addWidget(QLabel(title, side))
+        column.addStretch(1)
+        return side
+
+    def _fit(self, window_width: int) -> None:
+        for side, width in zip(self.sides, self._widths(window_width), strict=True):
+            side.setFixedWidth(width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        window = self.window()
+        self._fit(window.width() if window is not None else self.width())
+        super().resizeEvent(event)
+
+
+#: about the style's dock separator (PM_DockWidgetSeparatorExtent): asking the style makes QStyle's enums
+_DOCK_SEPARATOR = 6
+
+
+def dock_in(window: QMainWindow, tabs: QTabWidget, left: QDockWidget, right: QDockWidget) -> None:
+    """The tabs become the central widget (the :class:`FrameBody` goes), ``left`` and ``right`` are added."""
+    from PySide6.QtCore import Qt
+
+    body = window.centralWidget()
+    if body is not tabs:
+        window.takeCentralWidget()
+        window.setCentralWidget(tabs)
+        if body is not None:
+            body.deleteLater()
+    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, left)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, right)
+    left.show()
+    right.show()
 
 
 def replace_tab(tabs: QTabWidget, index: int, widget: QWidget, label: str) -> None:
@@ -137,9 +220,8 @@ def build_status_bar(window: QMainWindow, text: str) -> tuple[QProgressBar, QLab
     busy.setMaximumHeight(14)
     busy.setTextVisible(False)
     busy.setAccessibleName("Working")
-    status = QLabel(text, window)
+    status = QLabel(text, window)  # plain text: set by dock_in's caller (Qt.TextFormat is not for the first paint)
     status.setObjectName("statusLabel")
-    status.setTextFormat(Qt.TextFormat.PlainText)
     keyring = QLabel(window)
     keyring.setObjectName("keyringWarning")
     keyring.hide()
@@ -171,6 +253,8 @@ class ActionFactory:
         return action
 
     def assign_shortcuts(self) -> None:
+        from PySide6.QtGui import QKeySequence
+
         for action, shortcut in self.pending:
             action.setShortcut(QKeySequence(shortcut))
         self.pending.clear()

@@ -36,6 +36,33 @@ pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOTE)
 SHOTS = Path(__file__).resolve().parents[2] / "shots"
 
 
+@pytest.mark.asyncio
+async def test_choosing_a_profile_in_connections_points_the_composer_at_it(
+        qtbot: QtBot, session: Session, plugnmeet_server: Any) -> None:
+    """Only a choice moves the composer: the selected profile's status changing (a refresh) leaves the profile
+    the user then picked in the composer alone."""
+    await add_plugnmeet(session, plugnmeet_server, "Alpha")
+    await add_plugnmeet(session, plugnmeet_server, "Beta")
+    await session.connect("Alpha")
+    await session.connect("Beta")
+    window = MainWindow(session, defer_composer=True)
+    qtbot.addWidget(window)
+    window.show()
+    window.connections.select("Beta")  # before the composer is built
+    window.ensure_built()
+    combo = window.composer.profile_combo  # type: ignore[attr-defined]
+    assert combo.currentData() == "Beta"
+    window.connections.select("Alpha")
+    assert combo.currentData() == "Alpha"
+    window.connections.select("Beta")
+    combo.setCurrentIndex(combo.findData("Alpha"))  # the user picks another profile in the composer
+    with qtbot.waitSignal(window.connections.list.model().dataChanged, timeout=5_000):
+        task = window.refresh_all()  # Beta's status line changes ("refreshed …")
+        assert task is not None
+        await task
+    assert combo.currentData() == "Alpha"
+
+
 def make_window(qtbot: QtBot, session: Session, *, demo: bool = False) -> MainWindow:
     window = build_main_window(session, demo=demo)
     qtbot.addWidget(window)

@@ -128,3 +128,77 @@ def test_connecting_imports_the_profiles_back_ends_and_the_keyring_choice_before
     preloader = Preloader(connect_preload(["jitsi"])).start()
     preloader.wait()
     assert {"meetdesk.backends.jitsi.client", "httpcore", "h11", "anyio._backends._asyncio"} <= set(sys.modules)
+
+
+def test_the_first_paint_does_without_the_qt_namespace() -> None:
+    """PySide makes the ``Qt`` namespace's ~90 Python enums on its first use (30–40 ms, a fifth of a bare window's
+    start): the frame is painted before that, in a real ``meetdesk`` process."""
+    probe = (
+        "import PySide6.QtCore as core\n"
+        "import meetdesk.ui.startup as startup\n"
+        "seen = {}\n"
+        "start = startup.Preloader.start\n"
+        "def first_start(self):\n"
+        "    seen.setdefault('qt', 'Qt' in vars(core))\n"  # the preloader starts right after the first paint
+        "    return start(self)\n"
+        "startup.Preloader.start = first_start\n"
+        "from meetdesk.__main__ import main\n"
+        "code = main([])\n"
+        "print('qt-at-paint', seen.get('qt'), code)\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT), "MEETDESK_EXIT_AFTER_PAINT": "1",
+           "MEETDESK_LOG_FILE": ""}
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert "qt-at-paint False 0" in done.stdout, done.stdout + done.stderr
+
+
+def test_the_docks_take_the_places_the_first_paint_kept(qtbot: QtBot) -> None:
+    """The panels are docked after the first paint, where blank panels stood: the tables do not move."""
+    from meetdesk.ui.window_frame import FrameBody
+
+    for width, height in ((1280, 720), (1024, 680)):
+        window = MainWindow(None, restore=False)
+        qtbot.addWidget(window)
+        window.resize(width, height)
+        window.show()
+        qtbot.waitExposed(window)
+        qtbot.wait(50)
+        assert isinstance(window.centralWidget(), FrameBody)
+        assert not window.connections_dock.isVisible() and not window.composer_dock.isVisible()
+        before = window.tabs.mapTo(window, window.tabs.rect().topLeft()).x(), window.tabs.width()
+        window.place_docks()
+        docks = (window.connections_dock, window.composer_dock)
+        qtbot.waitUntil(lambda docks=docks: all(dock.isVisible() for dock in docks))
+        qtbot.wait(50)
+        assert window.centralWidget() is window.tabs
+        after = window.tabs.mapTo(window, window.tabs.rect().topLeft()).x(), window.tabs.width()
+        assert abs(after[0] - before[0]) <= 8 and abs(after[1] - before[1]) <= 12, (width, before, after)
+        window.place_docks()  # again: nothing changes
+        assert window.centralWidget() is window.tabs
+        window.close()
+
+
+def test_the_usual_arguments_are_parsed_as_argparse_would() -> None:
+    from meetdesk.ui.app import argument_parser, parse_args
+
+    for args in ([], ["--demo"]):
+        assert parse_args(args) == argument_parser().parse_args(args)
+    assert parse_args(["--demo", "--seed-rooms", "5"]).seed_rooms == 5
+    with pytest.raises(SystemExit):
+        parse_args(["--seed-rooms", "5"])
+
+
+def test_the_preview_columns_fit_a_small_window(qtbot: QtBot) -> None:
+    """At 1024×680 the first paint's table header fits its table: no scroll bar for the moment it shows."""
+    window = MainWindow(None, restore=False)
+    qtbot.addWidget(window)
+    window.resize(1024, 680)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.wait(50)
+    table = window.rooms_tab.table  # type: ignore[attr-defined]
+    header = table.horizontalHeader()
+    assert header.length() <= table.viewport().width() + 1
+    assert not table.horizontalScrollBar().isVisible()
+    window.close()
