@@ -84,6 +84,16 @@ def between(start: Mark, end: Mark) -> dict[str, float | None]:
             "waiting_for_cpu_ms": waiting, "gc_ms": round((end.gc_s - start.gc_s) * 1000)}
 
 
+def cpu_pressure() -> float | None:
+    """The share (%) of the last 60 s in which some task waited for a CPU (Linux PSI); None elsewhere."""
+    try:
+        with open("/proc/pressure/cpu", encoding="ascii") as pressure:
+            some = pressure.readline().split()
+    except OSError:
+        return None
+    return next((float(field[6:]) for field in some if field.startswith("avg60=")), None)
+
+
 def load_average() -> float | None:
     """The system's 1-minute load average (runnable processes; above the CPU count, they queue)."""
     try:

@@ -17,7 +17,9 @@ the baselines import only compiled site-packages). Without that, an environment 
 recompiles every meetdesk module in every measured process.
 
 ``--json`` prints one object: for each measure ``{"value", "unit" ("ms"|"MiB"|"x"), "baseline", "goal", "met"}``
-(ratios also carry the measured ``ms``), keyed by a stable name. Exit code 0 whether or not goals are met.
+(ratios also carry the measured ``ms``; the stall and keystroke rows each run's worst as ``runs``, split into the
+window's CPU, its wait for a CPU and GC — see ``cpu_wait.py``), keyed by a stable name. Exit code 0 whether or not
+goals are met.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.cpu_wait import cpu_pressure, load_average
 from benchmarks.simulators import simulators
 from meetdesk.domain.models import Profile
 from meetdesk.services.profile_store import ProfileStore
@@ -170,7 +173,9 @@ def render(results: dict[str, dict[str, Any]]) -> str:
         if r.get("runs"):
             lines.append(f"{name}, each run's worst: " + "; ".join(_made_of(run) for run in r["runs"]))
     met = sum(1 for r in results.values() if r["met"])
-    lines.append(f"{met} of {len(results)} goals met (python {sys.version.split()[0]}, {os.cpu_count()} CPUs)")
+    lines.append(f"{met} of {len(results)} goals met (python {sys.version.split()[0]}, {os.cpu_count()} CPUs; "
+                 f"at the end: load average {load_average()}, tasks waited for a CPU {cpu_pressure()} % of the "
+                 f"last minute)")
     return "\n".join(lines)
 
 
