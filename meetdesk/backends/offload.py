@@ -8,9 +8,9 @@ while OpenMeetings' three room lists were read at once).
 
 The cyclic garbage collector is paused meanwhile, and what survives is frozen afterwards: a full collection
 over millions of fresh objects would otherwise stop every thread — the event loop included — for 100 ms and
-more. Frozen garbage is never freed, so the young generations are collected before a job starts (cheap: they
-hold at most a few thousand objects, ~1 ms); what can still be frozen for good is a cycle that dies while a job
-runs — meetdesk's rows and answers have none (``tests/backends/test_offload.py``).
+more. Frozen garbage is never freed, so the young generations are collected before a job is handed over (cheap:
+they hold at most a few thousand objects, ~1 ms); what can still be frozen for good is a cycle that dies while a
+job runs — meetdesk's rows and answers have none (``tests/backends/test_offload.py``).
 """
 
 from __future__ import annotations
@@ -40,8 +40,6 @@ def _pause() -> None:
     with _lock:
         _paused += 1
         if _paused == 1:
-            # young garbage cycles (asyncio, httpx) would be frozen with the job's result and kept for good
-            gc.collect(1)
             gc.disable()
             sys.setswitchinterval(min(SWITCH_INTERVAL_S, _default_interval))
 
@@ -69,6 +67,11 @@ def _paused_call(func: Callable[[], R]) -> R:
 
 async def off_loop(func: Callable[[], R]) -> R:
     """``func()`` on the worker thread, with the garbage collector paused while it runs."""
+    if not _paused:
+        # young garbage cycles (asyncio, httpx) alive now would be frozen with the job's result and kept for
+        # good. Collected here, on the event loop's thread: a Qt object among them must be deleted on its own
+        # thread. (While a job runs the young generations hold its fresh objects: no collection then.)
+        gc.collect(1)
     return await asyncio.get_running_loop().run_in_executor(_worker, _paused_call, func)
 
 
