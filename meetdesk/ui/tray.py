@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
@@ -79,6 +79,9 @@ class TrayController(QObject):
     def rebuild(self) -> None:
         self.items = [self._with_members(i) for i in upcoming(self.session.meetings(), self.store.planned(),
                                                                self.now())]
+        # submenus are the menu's children, which clear() leaves alive: one more set per data event (three per F5)
+        for sub in self.menu.findChildren(QMenu, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            sub.deleteLater()
         self.menu.clear()
         header = self.menu.addAction("Next 24 hours")
         header.setEnabled(False)
