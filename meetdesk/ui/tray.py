@@ -115,7 +115,8 @@ class TrayController(QObject):
         return f"{day}{start:%H:%M} {item.title}{state} — {item.profile}{people}"
 
     def _add_item(self, item: Upcoming) -> None:
-        sub = self.menu.addMenu(self._label(item))
+        sub = QMenu(self._label(item), self.menu)  # made here, not by addMenu: deleted, its wrapper goes too
+        self.menu.addMenu(sub)
         sub.setObjectName("trayMeeting")
         sub.addAction("Open", lambda: self.open_requested.emit(item))
         copy = sub.addAction("Copy links" if item.invitees else "Copy invitation", lambda: self.copy_links(item))
@@ -123,7 +124,8 @@ class TrayController(QObject):
                         else "Copy the invitation text")
 
     def _add_settings(self) -> None:
-        settings = self.menu.addMenu("Reminders")
+        settings = QMenu("Reminders", self.menu)
+        self.menu.addMenu(settings)
         group = QActionGroup(settings)
         for minutes in REMINDER_CHOICES:
             action = settings.addAction(f"{minutes} minutes before")

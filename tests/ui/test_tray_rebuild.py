@@ -4,8 +4,10 @@ another set of menus, actions and the meetings their actions hold, for as long a
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QWidget
@@ -32,5 +34,8 @@ def test_rebuilding_the_tray_menu_keeps_no_old_submenus(qtbot: QtBot, session: S
         tray.rebuild()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert _menus_and_actions(tray.menu) == first
+    gc.collect()
+    gone = [m for m in gc.get_objects() if isinstance(m, QMenu) and not shiboken6.isValid(m)]
+    assert not gone, f"{len(gone)} wrappers of deleted menus kept"
     assert tray.menu.actions()[0].text() == "Next 24 hours"
     tray.timer.stop()
