@@ -12,29 +12,19 @@ import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from meetdesk.backends.registry import BACKENDS, client_target
 from meetdesk.domain.errors import UnsupportedOperationError, ValidationError
 from meetdesk.domain.fields import FieldKind, FieldSpec
-from meetdesk.domain.models import (
-    Account,
-    AccountDraft,
-    AccountUser,
-    JoinLink,
-    JoinRequest,
-    LinkPolicy,
-    LiveInvitee,
-    LiveStatus,
-    Meeting,
-    MeetingDraft,
-    Participant,
-    Profile,
-    Recording,
-    Room,
-    RoomDraft,
-    ServerInfo,
-)
+from meetdesk.domain.models import LinkPolicy, Meeting, Participant, Profile, Room, ServerInfo
+
+if TYPE_CHECKING:
+    from meetdesk.domain.accounts import Account, AccountDraft, AccountUser
+    from meetdesk.domain.drafts import MeetingDraft, RoomDraft
+    from meetdesk.domain.joining import JoinLink, JoinRequest
+    from meetdesk.domain.live import LiveInvitee, LiveStatus
+    from meetdesk.domain.recordings import Recording
 
 
 class Capability(enum.Flag):

@@ -8,7 +8,6 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, TextIO
 
 from meetdesk.backends.base import Provider
-from meetdesk.domain.design import validate_design
 from meetdesk.domain.errors import ValidationError
 from meetdesk.domain.fields import FieldKind, FieldSpec, parse_options
 from meetdesk.domain.times import EARLIEST, LATEST, check_range, localize
@@ -157,6 +156,8 @@ def read_secret(label: str, *, from_stdin: bool, profile: str, stdin: TextIO | N
 def checked_design(cls: type[Provider], design: dict[str, str]) -> dict[str, str]:
     """The design keys the provider declares (``design_fields``), else plugNmeet's ``custom_design`` keys."""
     if not cls.design_fields:
+        from meetdesk.domain.design import validate_design  # with its colour rules: only a link with a design
+
         return validate_design(design)
     known = {spec.key for spec in cls.design_fields}
     unknown = sorted(set(design) - known)

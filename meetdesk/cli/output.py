@@ -7,13 +7,17 @@ import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from meetdesk.backends.base import Capability, Column, Provider
 from meetdesk.domain.errors import MeetdeskError
 from meetdesk.domain.fields import FieldKind, FieldSpec
-from meetdesk.domain.models import JoinLink, Meeting, Profile, Recording, Room, ServerInfo
+from meetdesk.domain.models import Meeting, Profile, Room, ServerInfo
 from meetdesk.domain.people import format_participants
+
+if TYPE_CHECKING:
+    from meetdesk.domain.joining import JoinLink
+    from meetdesk.domain.recordings import Recording
 
 # JSON shapes ---------------------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from meetdesk.cli.output import (
     rooms_table,
 )
 from meetdesk.domain.errors import ValidationError
-from meetdesk.domain.models import Room, RoomDraft
+from meetdesk.domain.models import Room
 from meetdesk.services.room_details import stamped
 
 
@@ -65,6 +65,8 @@ async def cmd_rooms(ctx: Context, args: argparse.Namespace) -> int:
 
 
 async def cmd_room_create(ctx: Context, args: argparse.Namespace) -> int:
+    from meetdesk.domain.drafts import RoomDraft  # not for `meetdesk rooms`, which this module serves too
+
     cls = ctx.profile_class(args.name, Capability.CREATE_ROOM, "creating rooms")
     options = parse_cli_options(cls.room_fields, raw_options(ctx, args, cls.room_fields))
     if not args.room_name.strip():
@@ -77,6 +79,8 @@ async def cmd_room_create(ctx: Context, args: argparse.Namespace) -> int:
 
 
 async def cmd_room_update(ctx: Context, args: argparse.Namespace) -> int:
+    from meetdesk.domain.drafts import RoomDraft  # not for `meetdesk rooms`, which this module serves too
+
     raw = raw_options(ctx, args, ctx.profile_class(args.name, Capability.UPDATE_ROOM, "editing rooms").room_fields)
     session, _conn, cls = await ctx.connect(args.name, Capability.UPDATE_ROOM, "editing rooms")
     current = await session.provider(args.name).get_room(args.room_id)

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from meetdesk import __version__
-from meetdesk.domain.design import validate_design
 from meetdesk.domain.errors import ConfigError, NotFoundError, ValidationError
 from meetdesk.domain.models import Profile
 from meetdesk.domain.values import validate_url
@@ -325,6 +324,8 @@ class ProfileStore:
         name = name.strip()
         if not name:
             raise ValidationError("Give the design a name.", field="preset")
+        from meetdesk.domain.design import validate_design  # its colour rules: not for reading the file
+
         design = validate_design(design)
         with self._locked():
             self._presets[name] = design

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from meetdesk.backends.base import Capability, Provider, create_provider, provider_class
 from meetdesk.backends.rows import as_protocol_error, collect_skipped
@@ -27,25 +27,17 @@ from meetdesk.domain.errors import (
     UnreachableError,
     ValidationError,
 )
-from meetdesk.domain.models import (
-    Account,
-    AccountDraft,
-    AccountUser,
-    JoinLink,
-    JoinRequest,
-    LiveInvitee,
-    LiveStatus,
-    Meeting,
-    MeetingDraft,
-    Profile,
-    Recording,
-    Room,
-    RoomDraft,
-    ServerInfo,
-)
+from meetdesk.domain.models import Meeting, Profile, Room, ServerInfo
 from meetdesk.services.profile_store import ProfileStore
 from meetdesk.services.room_details import add_details, close_quietly, stamped
 from meetdesk.services.secret_store import SecretStore
+
+if TYPE_CHECKING:
+    from meetdesk.domain.accounts import Account, AccountDraft, AccountUser
+    from meetdesk.domain.drafts import MeetingDraft, RoomDraft
+    from meetdesk.domain.joining import JoinLink, JoinRequest
+    from meetdesk.domain.live import LiveInvitee, LiveStatus
+    from meetdesk.domain.recordings import Recording
 
 log = logging.getLogger("meetdesk.services.session")
 T = TypeVar("T")

@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Iterator, Mapping
 from datetime import timedelta
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
 import httpx
@@ -53,7 +53,6 @@ from meetdesk.backends.plugnmeet.wire import (
     yes_no,
 )
 from meetdesk.backends.rows import parse_rows
-from meetdesk.domain.design import encode_custom_design
 from meetdesk.domain.errors import (
     AnswerLostError,
     MeetdeskError,
@@ -64,17 +63,13 @@ from meetdesk.domain.errors import (
     ValidationError,
 )
 from meetdesk.domain.fields import FieldKind, FieldSpec, parse_options
-from meetdesk.domain.models import (
-    JoinLink,
-    JoinRequest,
-    LinkPolicy,
-    Recording,
-    Role,
-    Room,
-    RoomDraft,
-    ServerInfo,
-)
+from meetdesk.domain.models import LinkPolicy, Room, ServerInfo
 from meetdesk.domain.values import validate_url
+
+if TYPE_CHECKING:
+    from meetdesk.domain.drafts import RoomDraft
+    from meetdesk.domain.joining import JoinLink, JoinRequest
+    from meetdesk.domain.recordings import Recording
 
 __all__ = ["PlugNmeetProvider", "decode_jwt_claims", "derive_room_id", "derive_user_id", "encode_body", "sign"]
 
@@ -455,6 +450,10 @@ class PlugNmeetProvider(Provider):
 
     # join links ------------------------------------------------------------------------------
     async def join_link(self, request: JoinRequest) -> JoinLink:
+        # imported here: listing rooms (every CLI call, every refresh) needs neither
+        from meetdesk.domain.design import encode_custom_design
+        from meetdesk.domain.joining import JoinLink, Role
+
         name = request.display_name.strip()
         if not name:
             raise ValidationError("Enter the participant's name.", field="display_name")

@@ -13,9 +13,12 @@ import json
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from meetdesk.domain.models import Participant, Recording
+from meetdesk.domain.models import Participant
+
+if TYPE_CHECKING:
+    from meetdesk.domain.recordings import Recording
 
 log = logging.getLogger("meetdesk.backends.plugnmeet")
 
@@ -171,6 +174,8 @@ def token_expiry(exp: object) -> datetime | None:
 
 def recording_from_info(info: Mapping[str, Any]) -> Recording:
     """One ``RecordingInfo`` of ``recording/fetch``."""
+    from meetdesk.domain.recordings import Recording  # here: listing rooms needs no recordings
+
     record_id = text_of(info, "record_id", required=True)
     metadata = info.get("metadata") if isinstance(info.get("metadata"), dict) else {}
     title = metadata.get("title") if isinstance(metadata, dict) else None
