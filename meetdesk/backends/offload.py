@@ -67,10 +67,11 @@ def _paused_call(func: Callable[[], R]) -> R:
 
 async def off_loop(func: Callable[[], R]) -> R:
     """``func()`` on the worker thread, with the garbage collector paused while it runs."""
-    if not _paused:
+    if not _paused and gc.isenabled():
         # young garbage cycles (asyncio, httpx) alive now would be frozen with the job's result and kept for
         # good. Collected here, on the event loop's thread: a Qt object among them must be deleted on its own
-        # thread. (While a job runs the young generations hold its fresh objects: no collection then.)
+        # thread. Not while a job runs (the young generations hold its fresh objects), nor with the collector
+        # off (a command line run: they hold everything since start-up).
         gc.collect(1)
     return await asyncio.get_running_loop().run_in_executor(_worker, _paused_call, func)
 

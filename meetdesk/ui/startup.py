@@ -143,8 +143,7 @@ def paint_first(app: QApplication, window: MainWindow, modules: Sequence[str]) -
     preloader.wait()  # also when the window was closed: a daemon thread must not be importing at exit
     # what is loaded now (PySide, the modules above: most of the heap) lives as long as the process; frozen, the
     # collector no longer walks it — a full collection during start-up took 20–25 ms of one step, now ~1 ms.
-    # Young garbage cycles are collected first (~1 ms): frozen, they would never be freed.
-    gc.collect(1)
+    # (No collection first: with the collector off since __main__, its young generation is the whole heap.)
     gc.freeze()
     gc.enable()  # ``meetdesk`` starts with the collector off (__main__)
     return not closed
