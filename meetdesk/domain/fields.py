@@ -79,6 +79,8 @@ def parse_options(specs: Sequence[FieldSpec], raw: Mapping[str, Any], *, strict:
     Unknown keys raise ValidationError when ``strict``. Missing required keys raise ValidationError.
     Keys not given are left out (providers apply server defaults), unless the spec is required.
     """
+    from meetdesk.domain.values import parse_field_value  # once per call, not per field (see domain/values.py)
+
     by_key = {s.key: s for s in specs}
     out: dict[str, Any] = {}
     for key, value in raw.items():
@@ -88,7 +90,7 @@ def parse_options(specs: Sequence[FieldSpec], raw: Mapping[str, Any], *, strict:
                 known = ", ".join(sorted(by_key)) or "none"
                 raise ValidationError(f"Unknown option “{key}”. Known options: {known}.", field=key)
             continue
-        out[key] = spec.parse(value)
+        out[key] = parse_field_value(spec, value)
     for spec in specs:
         if spec.required and (spec.key not in out or out[spec.key] in (None, "")):
             raise ValidationError(f"{spec.label} is required.", field=spec.key)

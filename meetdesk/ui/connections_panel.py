@@ -47,6 +47,9 @@ log = logging.getLogger("meetdesk.ui.connections")
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
 DETAIL_ROLE = Qt.ItemDataRole.UserRole + 1
+#: the colour and shape of an item's status dot: a new icon (never equal to the old one for Qt) repainted the whole
+#: list on every refresh of every server, so the dot is set only when its look changes
+LOOK_ROLE = Qt.ItemDataRole.UserRole + 2
 
 #: state → (dot colour, hollow dot)
 STATE_LOOK: dict[ConnectionState, tuple[str, bool]] = {
@@ -271,7 +274,9 @@ class ConnectionsPanel(QWidget):
         if item is None or conn is None:
             return
         color, hollow = STATE_LOOK.get(conn.state, STATE_LOOK[ConnectionState.ERROR])
-        item.setIcon(dot_icon(color, hollow=hollow))
+        if item.data(LOOK_ROLE) != f"{color} {hollow}":
+            item.setIcon(dot_icon(color, hollow=hollow))
+            item.setData(LOOK_ROLE, f"{color} {hollow}")
         detail = short_status(conn)
         item.setData(DETAIL_ROLE, detail)
         item.setToolTip(f"{conn.profile.base_url}\n{conn.status_text()}"

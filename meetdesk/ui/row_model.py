@@ -11,8 +11,8 @@
   byte read as Latin-1): one character past Latin-1 in a name ("–") made the whole text two bytes a character.
   A word in the same form matches exactly where it did (UTF-8 matches only at character boundaries), and str's
   search stays the fast one (``in`` on bytes is about twice as slow).
-* :class:`SearchProxy` is a pass-through proxy for views and older callers: it forwards ``set_search`` and
-  ``sort`` to the model.
+* A refresh that brings a block's rows back in place (same rows, a few values changed) reports the changed cells
+  only: see ``ui/row_changes.py``. Views see the model through ``ui/search_proxy.py``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from typing import Any, ClassVar, Generic, TypeAlias, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QIdentityProxyModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -45,6 +44,7 @@ from meetdesk.ui.row_blocks import (
     search_texts,
     sort_keys,
 )
+from meetdesk.ui.row_changes import CellRun, plan_in_place, report_cells, take_rows
 
 R = TypeVar("R")
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -130,7 +130,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             self._store_blocks(blocks, columns, replace_all=replace_all, keep_caches=False, prepared=prepared)
             self._arrange()
             self.endResetModel()
-        else:
+        elif not (self.UPDATE_IN_PLACE and not prepared and self._update_in_place(blocks, columns, replace_all)):
             old_spans, old_rows, old_sources = self._blocks, self._rows, self._sources
 
             def change() -> None:
@@ -149,6 +149,26 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
 
             self._relayout(change, moved)
         self._start_indexing()
+
+    def _update_in_place(self, blocks: Mapping[str, Sequence[R]], columns: Sequence[TableColumn[R]],
+                         replace_all: bool) -> bool:
+        """Take ``blocks`` with no layout change, reporting changed cells only (``ui/row_changes.py``); or False."""
+        if not set(blocks) <= set(self._blocks) or (replace_all and set(blocks) != set(self._blocks)):
+            return False
+        old = {n: self._rows[slice(*self._blocks[n])] for n, rows in blocks.items() if rows is not self._sources.get(n)}
+        plans = plan_in_place(old, blocks, columns, row_key=self.row_key, sort_column=self._sort_column,
+                              alike=lambda a, b: self._row_font(a) == self._row_font(b), searching=bool(self._words))
+        if plans is None:
+            return False
+        self._columns = list(columns)  # the same shape: the caches stay right
+        changed: list[CellRun] = []
+        for name, runs in plans.items():
+            s = self._blocks[name][0]
+            first = take_rows(self._rows, s, blocks[name], runs, self._columns, self._cells, self._keys, self._hay)
+            self._hay_next, self._sources[name] = min(self._hay_next, first), blocks[name]
+            changed += [(self._view_row_of(s + place), c0, c1) for place, c0, c1 in runs]  # nothing is hidden
+        report_cells(self, changed)
+        return True
 
     def _rows_with(self, blocks: Mapping[str, Sequence[R]], replace_all: bool) -> list[R]:
         """Every row there will be once ``blocks`` are in (for column decisions that look at all values)."""
@@ -453,6 +473,8 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     def _row_font(self, row: R) -> QFont | None:
         return None
 
+    #: a block's rows back in place: report changed cells only (right when no cell's text depends on the clock)
+    UPDATE_IN_PLACE: ClassVar[bool] = False
     #: other names of fixed columns, so a provider column repeating one is not shown twice
     ALIASES: ClassVar[tuple[str, ...]] = ()
 
@@ -476,25 +498,3 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         if role == _TOOLTIP:
             return column.header_tip or None
         return _RIGHT if column.numeric else _LEFT
-
-
-class SearchProxy(QIdentityProxyModel):
-    """A pass-through in front of a :class:`RowTableModel`, which sorts and filters itself."""
-
-    def _source(self) -> RowTableModel[Any]:
-        source = self.sourceModel()
-        assert isinstance(source, RowTableModel), "SearchProxy works over a RowTableModel"
-        return source
-
-    def set_search(self, text: str) -> None:
-        """Keep rows containing every whitespace-separated word of ``text``, in any column."""
-        self._source().set_search(text)
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self._source().sort(column, order)
-
-    def search_text(self) -> str:
-        return self._source().search_text()
-
-    def source_row(self, proxy_row: int) -> int:
-        return proxy_row

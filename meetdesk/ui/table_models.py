@@ -19,7 +19,8 @@ from meetdesk.backends.base import Column, provider_class
 from meetdesk.domain.models import Meeting, Recording, Room
 from meetdesk.ui import local_time
 from meetdesk.ui.row_blocks import PreparedBlock, prepare_block
-from meetdesk.ui.row_model import ROW_ROLE, SEARCH_ROLE, SORT_ROLE, RowTableModel, SearchProxy, TableColumn
+from meetdesk.ui.row_model import ROW_ROLE, SEARCH_ROLE, SORT_ROLE, RowTableModel, TableColumn
+from meetdesk.ui.search_proxy import SearchProxy
 
 log = logging.getLogger("meetdesk.ui.table_models")
 
@@ -175,6 +176,7 @@ class PreparedRooms:
 class RoomsModel(RowTableModel[Room]):
     FIXED: ClassVar[tuple[str, ...]] = ("profile", "name", "id", "status", "participants", "created")
     ALIASES = ("room_id", "Room ID", "title", "running")
+    UPDATE_IN_PLACE = True  # a room's cells come from the room alone
 
     def __init__(self, parent: QObject | None = None, *, tz: tzinfo | None = None) -> None:
         super().__init__(parent)
@@ -254,14 +256,24 @@ class RoomsModel(RowTableModel[Room]):
         blocks = {n: done.blocks[n] for n in names if n in done.blocks}
         for (name, key), kind in done.kinds.items():
             if name in blocks:
-                self._kinds[(name, key)] = (blocks[name], kind)
+                self._remember_kind(name, key, blocks[name], kind)
         self.set_room_blocks(blocks, replace_all=False, kinds=kinds, prepared=done.ready)
 
     def _block_kind(self, name: str, rows: Sequence[Room], key: str) -> ValueKind:
         cached = self._kinds.get((name, key))
         if cached is None or cached[0] is not rows:
-            cached = self._kinds[(name, key)] = (rows, value_kind(rows, key))
+            return self._remember_kind(name, key, rows, value_kind(rows, key))
         return cached[1]
+
+    def _remember_kind(self, name: str, key: str, rows: Sequence[Room], kind: ValueKind) -> ValueKind:
+        """``kind`` for block ``name``'s column ``key``; when its rows hold no value (yet), the kind its earlier
+        rows had: OpenMeetings' user counts come after the rooms, and a column switching between numbers and
+        nothing on every refresh reset the whole table twice per refresh (a full repaint each)."""
+        before = self._kinds.get((name, key))
+        if not kind[0] and before is not None:
+            kind = before[1]
+        self._kinds[(name, key)] = (rows, kind)
+        return kind
 
     def _row_font(self, row: Room) -> QFont | None:
         if row.local_only or row.past:

@@ -138,3 +138,26 @@ async def test_a_forgotten_legacy_session_costs_one_sign_in_not_the_rooms(server
     assert [r.id for r in conn.rooms] == before and not any(r.local_only for r in conn.rooms)
     assert not conn.refresh_error
     assert state.calls.count(("UserService", "loginUser")) == logins + 1
+
+
+@pytest.mark.asyncio
+async def test_f5_sends_every_back_ends_first_requests_at_once_and_reads_no_secret(
+        servers: Servers, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What F5 waits for is one latency plus what it does itself: a request held back behind another back end's
+    sign-in, keyring read or client set-up would add to every refresh."""
+    await servers.session.refresh()  # warm, as any F5 after the first
+    reads: list[str] = []
+    original = servers.session.secrets.get
+
+    async def counted(profile: str) -> str | None:
+        reads.append(profile)
+        return await original(profile)
+
+    monkeypatch.setattr(servers.session.secrets, "get", counted)
+    servers.clear()
+    started = time.perf_counter()
+    await servers.session.refresh()
+    assert reads == []
+    firsts = {kind: servers.timelines[kind].arrivals(since=started)[0].arrived for kind in KINDS}
+    late = {kind: round((at - started) * 1000) for kind, at in firsts.items() if (at - started) * 1000 > 100}
+    assert not late, f"ms after F5 each back end's first request arrived: {late} (all are sent at once)"

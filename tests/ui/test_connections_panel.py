@@ -96,6 +96,23 @@ async def test_unreachable_server(qtbot: QtBot, session: Session) -> None:
 
 
 @pytest.mark.asyncio
+async def test_a_refresh_that_changes_no_status_leaves_the_list_as_it_is(qtbot: QtBot, session: Session,
+                                                                         plugnmeet_server: Any) -> None:
+    """Every refresh of every server set a new status dot, which Qt never takes for the same icon: the whole list
+    was repainted five times per F5 of three servers (~10 ms of the window's thread)."""
+    await add_plugnmeet(session, plugnmeet_server)
+    panel = make_panel(qtbot, session)
+    await session.connect("Office")
+    changes: list[int] = []
+    panel.list.model().dataChanged.connect(lambda *_: changes.append(1))
+    await session.refresh()
+    assert changes == [] and panel.status_text("Office") == "connected — plugNmeet"
+    await session.disconnect("Office")
+    assert changes and panel.status_text("Office") == "plugNmeet · not connected"
+    assert panel.list.item(0).data(Qt.ItemDataRole.DecorationRole) is not None
+
+
+@pytest.mark.asyncio
 async def test_double_click_connects_and_disconnect(qtbot: QtBot, session: Session, plugnmeet_server: Any) -> None:
     await add_plugnmeet(session, plugnmeet_server)
     panel = make_panel(qtbot, session)

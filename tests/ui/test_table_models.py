@@ -294,3 +294,67 @@ def test_compact_dates_leave_out_this_year() -> None:
     assert local_time.format_compact(now, BERLIN) == f"{now:%a %d %b}, 09:05 {now.tzname()}"
     earlier = now - timedelta(days=400)
     assert str(earlier.year) in local_time.format_compact(earlier, BERLIN)
+
+
+def _signals(model: RoomsModel) -> list[tuple[str, ...]]:
+    seen: list[tuple[str, ...]] = []
+    model.layoutChanged.connect(lambda *_: seen.append(("layout",)))
+    model.modelReset.connect(lambda: seen.append(("reset",)))
+    model.dataChanged.connect(lambda a, b, *_: seen.append(
+        ("cells", f"{a.row()},{a.column()}", f"{b.row()},{b.column()}")))
+    return seen
+
+
+def test_a_refresh_bringing_the_rooms_back_in_place_reports_only_the_changed_cells(qtbot: QtBot) -> None:
+    """F5 mostly brings a server's rooms back as they were, or with a count changed: a layout change for that
+    repainted the whole table (12–15 ms a time, between one server's answer and the next one's)."""
+    model = RoomsModel(tz=UTC)
+
+    def block_a(two: int = 1, name: str = "Two") -> list[Room]:
+        return [_room("1", "One", count=0, profile="a"), _room("2", name, count=two, profile="a")]
+
+    model.set_room_blocks({"a": block_a(), "b": [_room("3", "Three", count=2, profile="b")]}, columns=[])
+    proxy = _proxy(model)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(proxy)
+    proxy.sort(model.column_of("name"), Qt.SortOrder.AscendingOrder)
+    assert _column(proxy, "id") == ["1", "3", "2"]
+    view.selectRow(2)
+    seen = _signals(model)
+    model.set_room_blocks({"a": block_a()}, replace_all=False, columns=[])  # equal rooms, new objects
+    assert seen == []
+    model.set_room_blocks({"a": block_a(two=4)}, replace_all=False, columns=[])
+    participants = model.column_of("participants")
+    assert seen == [("cells", f"2,{participants}", f"2,{participants}")]  # that one cell, nothing else
+    assert _column(proxy, "participants")[2] == "4" and proxy.index(2, 0).data(ROW_ROLE).participant_count == 4
+    assert [proxy.data(i, ROW_ROLE).id for i in view.selectionModel().selectedRows()] == ["2"]
+    seen.clear()
+    model.set_room_blocks({"a": block_a(two=4, name="Alpha")}, replace_all=False, columns=[])  # it sorts first now
+    assert seen == [("layout",)] and _column(proxy, "id") == ["2", "1", "3"]
+    assert [proxy.data(i, ROW_ROLE).id for i in view.selectionModel().selectedRows()] == ["2"]
+    proxy.set_search("o")
+    seen.clear()
+    model.set_room_blocks({"a": block_a(two=5, name="Alpha")}, replace_all=False, columns=[])
+    assert seen == [("layout",)]  # with a search on, a changed row may match or not: laid out again
+
+
+def test_a_column_whose_values_are_missing_for_now_keeps_its_kind(qtbot: QtBot) -> None:
+    """OpenMeetings' user counts come after its rooms: the "Online" column switching between numbers and nothing
+    reset the whole table twice on every F5."""
+    model = RoomsModel(tz=UTC)
+    online = [Column("users_online", "Online")]
+
+    def rooms(count: int | None) -> list[Room]:
+        return [_room(str(i), f"Room {i}", profile="a", extra={"users_online": count and count + i}) for i in (1, 2)]
+
+    model.set_room_blocks({"a": rooms(3)}, columns=online)
+    column = model.column_of("extra:users_online")
+    assert model.index(0, column).data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
+    seen = _signals(model)
+    model.set_room_blocks({"a": rooms(None)}, replace_all=False, columns=online)  # the rooms, the counts to come
+    assert ("reset",) not in seen and ("layout",) not in seen
+    assert model.index(0, column).data() == ""
+    model.set_room_blocks({"a": rooms(7)}, replace_all=False, columns=online)
+    assert ("reset",) not in seen and ("layout",) not in seen
+    assert [model.index(r, column).data() for r in range(2)] == ["8", "9"]
