@@ -1,7 +1,7 @@
-"""The tray menu is rebuilt whenever what it shows changes (and on every reminder-setting change); its submenus (one per upcoming
-meeting, "Reminders") are children of the menu, which ``QMenu.clear()`` leaves alive: before, every F5 kept
-another set of menus, actions and the meetings their actions hold (before main filled it only on change: three
-sets per F5), for as long as meetdesk ran."""
+"""The tray menu is filled again whenever what it shows changes; its submenus (one per upcoming meeting,
+"Reminders") are children of the menu, which ``QMenu.clear()`` leaves alive: before, every refill (three per F5
+until the menu was refilled only on change) kept another set of menus, actions and the meetings their actions
+hold, for as long as meetdesk ran."""
 
 from __future__ import annotations
 
