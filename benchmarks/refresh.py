@@ -30,12 +30,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["QT_API"] = "pyside6"
 
 import httpx
-import qasync
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.cpu_wait import GcTime, ThreadClock, between, load_average
 from benchmarks.simulators import simulators
+from meetdesk.ui.event_loop import EventLoop
 
 LATENCY_MS = 300
 STALL_ROOMS = 20_000
@@ -184,7 +184,7 @@ def run_on_qt_loop(measure_runs: Callable[[int], Awaitable[dict[str, Any]]], def
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)  # as meetdesk's own bootstrap: closing the window must not stop the loop
-    loop = qasync.QEventLoop(app)
+    loop = EventLoop(app)  # the loop meetdesk runs on
     asyncio.set_event_loop(loop)
     with loop:
         result = loop.run_until_complete(measure_runs(runs))

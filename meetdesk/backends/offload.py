@@ -11,11 +11,15 @@ over millions of fresh objects would otherwise stop every thread — the event l
 more. Frozen garbage is never freed, so the young generations are collected before a job is handed over (cheap:
 they hold at most a few thousand objects, ~1 ms); what can still be frozen for good is a cycle that dies while a
 job runs — meetdesk's rows and answers have none (``tests/backends/test_offload.py``).
+
+A large answer leaves much freed memory behind. On glibc the process keeps it unless told (see
+:func:`tune_allocator` and :func:`release_freed_memory`): both run only there, elsewhere they do nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import gc
 import json
 import json.scanner
@@ -33,6 +37,14 @@ _worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="meetdesk-offload
 #: how long the event loop's thread waits for the GIL while the worker runs (Python's default: 5 ms)
 SWITCH_INTERVAL_S = 0.001
 _default_interval = sys.getswitchinterval()
+#: freed memory is handed back to the system this long after the last job (later jobs postpone it)
+RELEASE_AFTER_S = 1.0
+#: glibc's mallopt parameter, and the size from which blocks get pages of their own (glibc's default start value)
+_M_MMAP_THRESHOLD = -3
+MMAP_THRESHOLD = 128 * 1024
+_libc: ctypes.CDLL | None = None
+_tuned = False
+_release: asyncio.Handle | None = None
 
 
 def _pause() -> None:
@@ -66,14 +78,57 @@ def _paused_call(func: Callable[[], R]) -> R:
 
 
 async def off_loop(func: Callable[[], R]) -> R:
-    """``func()`` on the worker thread, with the garbage collector paused while it runs."""
+    """``func()`` on the worker thread, with the garbage collector paused while it runs; freed memory is handed
+    back to the system a little after the last such job (:func:`release_freed_memory`)."""
+    global _release
+    tune_allocator()
     if not _paused and gc.isenabled():
         # young garbage cycles (asyncio, httpx) alive now would be frozen with the job's result and kept for
         # good. Collected here, on the event loop's thread: a Qt object among them must be deleted on its own
         # thread. Not while a job runs (the young generations hold its fresh objects), nor with the collector
         # off (a command line run: they hold everything since start-up).
         gc.collect(1)
-    return await asyncio.get_running_loop().run_in_executor(_worker, _paused_call, func)
+    loop = asyncio.get_running_loop()
+    try:
+        return await loop.run_in_executor(_worker, _paused_call, func)
+    finally:
+        if _release is not None:
+            _release.cancel()
+        _release = loop.call_later(RELEASE_AFTER_S, _worker.submit, release_freed_memory)
+
+
+def _glibc() -> ctypes.CDLL | None:
+    global _libc
+    if _libc is None and sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None)  # the C library this process runs on
+            if hasattr(libc, "gnu_get_libc_version") and hasattr(libc, "malloc_trim"):
+                _libc = libc
+        except OSError:
+            pass
+    return _libc
+
+
+def tune_allocator() -> None:
+    """Give every block from :data:`MMAP_THRESHOLD` on pages of its own (glibc; elsewhere nothing).
+
+    glibc raises that threshold to the size of the largest such block freed so far: once the first large answer
+    (megabytes of body text) was freed, every smaller block — the key tables of 100,000 decoded rows, the lists
+    of a table — came from the heap, which a few long-lived blocks in between keep from shrinking (~20 MiB after
+    100,000 OpenMeetings rooms, more after each F5). A fixed threshold keeps large blocks out of the heap."""
+    global _tuned
+    libc = _glibc()
+    if not _tuned and libc is not None:
+        _tuned = True
+        libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+
+
+def release_freed_memory() -> None:
+    """Hand the heap's free pages back to the system (glibc's ``malloc_trim``; elsewhere nothing). Runs on the
+    worker thread: the event loop's thread does not wait for it (ctypes lets go of the GIL meanwhile)."""
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
 
 
 class _PythonDecoder(json.JSONDecoder):

@@ -303,9 +303,9 @@ def _run_phases(options: argparse.Namespace, app: QApplication, holder: dict[str
     paint_first(app, window, PRELOAD + (DEMO_PRELOAD if options.demo else ()))
     import asyncio
 
-    import qasync  # imported by the preloader meanwhile
+    from meetdesk.ui.event_loop import EventLoop  # qasync: imported by the preloader meanwhile
 
-    loop = qasync.QEventLoop(app)
+    loop = EventLoop(app)
     asyncio.set_event_loop(loop)
     try:
         with reporter.installed(loop), loop:

@@ -36,9 +36,9 @@ log = logging.getLogger("meetdesk.ui.startup")
 #: also calls the function (a warm-up that must not run on the UI thread)
 QT_NAMESPACE = "meetdesk.ui.startup:warm_qt_namespace"
 PRELOAD: tuple[str, ...] = (
-    QT_NAMESPACE, "asyncio", "qasync", "meetdesk.services.profile_store", "meetdesk.services.secret_store",
-    "meetdesk.services.session", "meetdesk.ui.tasks", "meetdesk.ui.session_bridge", "meetdesk.ui.auto_refresh",
-    "meetdesk.ui.window_parts", "meetdesk.ui.rooms_tab", "meetdesk.ui.meetings_tab",
+    QT_NAMESPACE, "asyncio", "qasync", "meetdesk.ui.event_loop", "meetdesk.services.profile_store",
+    "meetdesk.services.secret_store", "meetdesk.services.session", "meetdesk.ui.tasks", "meetdesk.ui.session_bridge",
+    "meetdesk.ui.auto_refresh", "meetdesk.ui.window_parts", "meetdesk.ui.rooms_tab", "meetdesk.ui.meetings_tab",
     "meetdesk.ui.connections_panel", "meetdesk.ui.tray", "meetdesk.ui.composer", "PySide6.QtNetwork", "filelock",
     "meetdesk.backends.http:warm_tls_context", "meetdesk.ui.startup:warm_widget_types",
 )

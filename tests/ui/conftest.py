@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 
 import pytest
 import pytest_asyncio
-import qasync
 from _pytest.config import Config
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QApplication
@@ -33,7 +32,9 @@ def _qt_event_loop() -> asyncio.AbstractEventLoop:
     # As in the real application: closing the last window (say, a dialog under test) must not quit Qt, which
     # would end qasync's run_forever under a still-running test coroutine.
     app.setQuitOnLastWindowClosed(False)
-    loop: asyncio.AbstractEventLoop = qasync.QEventLoop(app)
+    from meetdesk.ui.event_loop import EventLoop
+
+    loop: asyncio.AbstractEventLoop = EventLoop(app)
     return loop
 
 

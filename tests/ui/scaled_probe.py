@@ -182,13 +182,13 @@ async def probe(width: int, height: int, shots: str) -> dict[str, Any]:
 
 
 def main() -> int:
-    import qasync
+    from meetdesk.ui.event_loop import EventLoop
 
     width, height = int(sys.argv[1]), int(sys.argv[2])
     shots = sys.argv[3] if len(sys.argv) > 3 else ""
     app = QApplication([])
     app.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(app)
+    loop = EventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
         report = loop.run_until_complete(probe(width, height, shots))
