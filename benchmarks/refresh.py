@@ -33,6 +33,7 @@ import httpx
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from benchmarks.cpu_wait import GcTime, ThreadClock, between, load_average
 from benchmarks.simulators import simulators
 from meetdesk.ui.event_loop import EventLoop
 
@@ -43,23 +44,28 @@ TICK_MS = 5
 
 
 class GapMeter:
-    """A 5 ms timer; the longest time between two of its ticks is the longest the loop was busy."""
+    """A 5 ms timer; the longest time between two of its ticks is the longest the loop was busy. ``worst``
+    tells what that gap was made of (the UI thread's CPU, its wait for a CPU, GC; see ``cpu_wait.py``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, gc_time: GcTime | None = None) -> None:
         self.timer = QTimer()
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self._tick)
-        self.last = 0.0
+        self.clock = ThreadClock(gc_time)
+        self.last = self.clock.mark()
         self.longest = 0.0
+        self.worst: dict[str, float | None] = {}
 
     def _tick(self) -> None:
-        now = time.perf_counter()
-        self.longest = max(self.longest, now - self.last)
+        now = self.clock.mark()
+        if now.wall - self.last.wall > self.longest:
+            self.longest = now.wall - self.last.wall
+            self.worst = between(self.last, now)
         self.last = now
 
     def start(self) -> None:
-        self.last, self.longest = time.perf_counter(), 0.0
+        self.last, self.longest, self.worst = self.clock.mark(), 0.0, {}
         self.timer.start()
 
     def stop(self) -> float:
@@ -142,13 +148,14 @@ async def measure(runs: int) -> dict[str, Any]:
 
 
 async def measure_stall(runs: int) -> dict[str, Any]:
-    """The stall half: ``stall_ms``, ``stall_worst_ms``, ``idle_stall_ms`` and ``rooms_shown``."""
+    """The stall half: ``stall_ms``, ``stall_worst_ms``, ``idle_stall_ms`` and ``rooms_shown``; per run, what
+    its longest gap was made of (``stall_gaps``) and the load average after it."""
     out: dict[str, Any] = {}
-    with simulators(latency_ms=LATENCY_MS, seed_rooms={STALL_KIND: STALL_ROOMS}) as infos:
+    with simulators(latency_ms=LATENCY_MS, seed_rooms={STALL_KIND: STALL_ROOMS}) as infos, GcTime() as gc_time:
         session = await _session(infos)
         window = await _window(session)
-        meter = GapMeter()
-        idle, stalls = [], []
+        meter = GapMeter(gc_time)
+        idle, stalls, gaps = [], [], []
         for _ in range(runs):
             meter.start()
             await asyncio.sleep(1.0)
@@ -157,6 +164,9 @@ async def measure_stall(runs: int) -> dict[str, Any]:
             await session.refresh()
             await asyncio.sleep(0.5)  # the window takes in what arrived
             stalls.append(meter.stop())
+            gaps.append({**meter.worst, "load_average": load_average()})
+        out["stall_gaps"] = gaps
+        out["full_collections"] = gc_time.full_collections
         out["rooms_shown"] = window.rooms_tab.proxy.rowCount()
         out["idle_stall_ms"] = statistics.median(idle)
         out["stall_ms"] = statistics.median(stalls)

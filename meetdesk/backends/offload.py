@@ -8,8 +8,9 @@ while OpenMeetings' three room lists were read at once).
 
 The cyclic garbage collector is paused meanwhile, and what survives is frozen afterwards: a full collection
 over millions of fresh objects would otherwise stop every thread — the event loop included — for 100 ms and
-more. (The price: a reference cycle alive at that moment is never collected; meetdesk's rows
-and answers have none.)
+more. Frozen garbage is never freed, so the young generations are collected before a job is handed over (cheap:
+they hold at most a few thousand objects, ~1 ms); what can still be frozen for good is a cycle that dies while a
+job runs — meetdesk's rows and answers have none (``tests/backends/test_offload.py``).
 
 A large answer leaves much freed memory behind. On glibc the process keeps it unless told (see
 :func:`tune_allocator` and :func:`release_freed_memory`): both run only there, elsewhere they do nothing.
@@ -81,6 +82,12 @@ async def off_loop(func: Callable[[], R]) -> R:
     back to the system a little after the last such job (:func:`release_freed_memory`)."""
     global _release
     tune_allocator()
+    if not _paused and gc.isenabled():
+        # young garbage cycles (asyncio, httpx) alive now would be frozen with the job's result and kept for
+        # good. Collected here, on the event loop's thread: a Qt object among them must be deleted on its own
+        # thread. Not while a job runs (the young generations hold its fresh objects), nor with the collector
+        # off (a command line run: they hold everything since start-up).
+        gc.collect(1)
     loop = asyncio.get_running_loop()
     try:
         return await loop.run_in_executor(_worker, _paused_call, func)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
@@ -89,6 +89,9 @@ class TrayController(QObject):
 
     def _fill(self, items: list[Upcoming]) -> None:
         self.items, self._labels = items, [self._label(i) for i in items]
+        # submenus are the menu's children, which clear() leaves alive: one more set per refill
+        for sub in self.menu.findChildren(QMenu, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            sub.deleteLater()
         self.menu.clear()
         header = self.menu.addAction("Next 24 hours")
         header.setEnabled(False)
@@ -122,7 +125,8 @@ class TrayController(QObject):
         return f"{day}{start:%H:%M} {item.title}{state} — {item.profile}{people}"
 
     def _add_item(self, item: Upcoming, label: str) -> None:
-        sub = self.menu.addMenu(label)
+        sub = QMenu(label, self.menu)  # made here, not by addMenu: once deleted, its wrapper goes too
+        self.menu.addMenu(sub)
         sub.setObjectName("trayMeeting")
         sub.addAction("Open", lambda: self.open_requested.emit(item))
         copy = sub.addAction("Copy links" if item.invitees else "Copy invitation", lambda: self.copy_links(item))
@@ -130,7 +134,8 @@ class TrayController(QObject):
                         else "Copy the invitation text")
 
     def _add_settings(self) -> None:
-        settings = self.menu.addMenu("Reminders")
+        settings = QMenu("Reminders", self.menu)
+        self.menu.addMenu(settings)
         group = QActionGroup(settings)
         for minutes in REMINDER_CHOICES:
             action = settings.addAction(f"{minutes} minutes before")
