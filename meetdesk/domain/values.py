@@ -8,9 +8,6 @@ import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
-# imported here, not in parse_field_value: with PySide6 loaded every executed import statement costs ~5 µs, and a
-# refresh parses a few fields of every room
-from meetdesk.domain.colors import parse_color
 from meetdesk.domain.errors import ValidationError
 from meetdesk.domain.fields import FieldKind, FieldSpec
 
@@ -153,7 +150,10 @@ def parse_field_value(spec: FieldSpec, raw: Any) -> Any:
                 )
             out.append(item)
         return out
-    if kind is FieldKind.COLOR:
+    if kind is FieldKind.COLOR:  # imported here: `meetdesk rooms` never needs the colour rules (a refresh's rooms
+        # have no colour fields, so this import statement is not run for each of them)
+        from meetdesk.domain.colors import parse_color
+
         text = str(raw).strip()
         return parse_color(text, field=spec.key, label=spec.label).hex if text else ""
     if kind is FieldKind.PARTICIPANTS:
