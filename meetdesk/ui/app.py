@@ -54,7 +54,7 @@ def argument_parser() -> argparse.ArgumentParser:
                         help="start built-in demo servers and try meetdesk with them; your own profiles and "
                              "keyring are not touched")
     parser.add_argument("--seed-rooms", type=int, default=0, metavar="N",
-                        help="with --demo: N more rooms on the demo plugNmeet server, to try meetdesk at scale "
+                        help="with --demo: N more rooms on the demo OpenMeetings server, to try meetdesk at scale "
                              "(e.g. 100000)")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     return parser
