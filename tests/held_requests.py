@@ -22,12 +22,13 @@ R = TypeVar("R")
 class HeldRequests:
     """ASGI wrapper: every HTTP request ``matches`` accepts waits until :meth:`release`; the others pass."""
 
-    def __init__(self, app: Any, matches: Callable[[str], bool]) -> None:
+    def __init__(self, app: Any, matches: Callable[[str], bool] = lambda _path: True, *, holding: bool = True,
+                 ) -> None:
         self.app = app
         self.matches = matches
         self._lock = threading.Lock()
         self._released = 0  # releases so far; a request that arrived after release n is let through by n + 1
-        self._open = False
+        self._open = not holding
         self._waiting: list[str] = []
         #: the requests each release let through (their path and query), in order
         self.waves: list[list[str]] = []
@@ -93,7 +94,14 @@ class HeldRequests:
             return wave
 
     def open(self) -> None:
-        """Hold nothing any more (a test that failed lets its client finish)."""
+        """Let every waiting request through and hold nothing any more (also: a test that failed lets its client
+        finish)."""
         with self._lock:
             self._open = True
             self._waiting = []
+
+    def hold(self) -> None:
+        """Hold the requests from now on (after :meth:`open`, or with ``holding=False``)."""
+        with self._lock:
+            self._open = False
+            self.waves.clear()
