@@ -198,7 +198,11 @@ async def test_disconnect_cancels_a_connection_attempt_at_any_moment(server: Ser
     await session.add_profile(server.profile(), server.definition.secret)
     server.host.faults.mode = "black_hole"
     attempt = asyncio.create_task(session.connect("Hostile"))
-    await asyncio.sleep(0.3)
+    for _ in range(1000):  # the secret is read on a worker thread first (a fixed sleep raced a busy machine)
+        if session.connection("Hostile").state is ConnectionState.CONNECTING and server.host.faults.injected.get(
+                "black_hole"):
+            break
+        await asyncio.sleep(0.01)
     assert session.connection("Hostile").state is ConnectionState.CONNECTING
     started = time.monotonic()
     await session.disconnect("Hostile")
