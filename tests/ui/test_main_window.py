@@ -8,6 +8,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -323,9 +324,14 @@ def test_run_gui_shows_profile_file_problems_and_exits_zero(
     seen: dict[str, Any] = {}
     previous_hook = sys.excepthook
 
+    give_up = time.monotonic() + 30
+
     def look_and_close() -> None:
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
         boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+        if not (windows and boxes) and time.monotonic() < give_up:  # a busy machine shows them later than 0.7 s
+            QTimer.singleShot(50, look_and_close)
+            return
         seen["title"] = windows[0].windowTitle() if windows else None
         seen["hook_installed"] = sys.excepthook is not previous_hook
         seen["boxes"] = [b.text() for b in boxes]
@@ -334,7 +340,7 @@ def test_run_gui_shows_profile_file_problems_and_exits_zero(
         for window in windows:
             window.close()
 
-    QTimer.singleShot(700, look_and_close)
+    QTimer.singleShot(200, look_and_close)
     assert run_gui([]) == 0
     assert seen["title"] == "meetdesk"
     assert seen["hook_installed"]
