@@ -14,6 +14,8 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from meetdesk.backends.offload import sliced
+
 R = TypeVar("R")
 
 #: where each row of a block is: row key → place, a (server, id) key split in two (see :func:`split_key`)
@@ -31,7 +33,7 @@ def split_key(key: Hashable) -> tuple[Hashable, Hashable]:
 
 def index_rows(rows: Sequence[R], row_key: Callable[[R], Hashable]) -> Places:
     places: Places = {}
-    for i, r in enumerate(rows):
+    for i, r in enumerate(sliced(rows)):
         head, tail = split_key(row_key(r))
         places.setdefault(head, {})[tail] = i
     return places
@@ -86,15 +88,15 @@ def text_shape(columns: Sequence[TableColumn[Any]]) -> tuple[str, ...]:
 def sort_keys(rows: Sequence[R], column: TableColumn[R]) -> list[Any]:
     """The sort key of each row in ``column``: its own sort function, else the folded text."""
     if column.sort is not None:
-        return [column.sort(r) for r in rows]
+        return [column.sort(r) for r in sliced(rows)]
     same: dict[str, str] = {}  # equal keys share one string (a server's name on each of its rooms)
-    return [same.setdefault(key, key) for key in (column.text(r).casefold() for r in rows)]
+    return [same.setdefault(key, key) for key in (column.text(r).casefold() for r in sliced(rows))]
 
 
 def search_texts(rows: Sequence[R], columns: Sequence[TableColumn[R]]) -> list[str]:
     """Every row's cell texts in one folded string, column by column (far fewer Python steps than row by row)."""
-    texts = [[column.text(r) for r in rows] for column in columns]
-    return [packed("\x1f".join(cells).casefold()) for cells in zip(*texts, strict=True)]
+    texts = [[column.text(r) for r in sliced(rows)] for column in columns]
+    return [packed("\x1f".join(cells).casefold()) for cells in sliced(zip(*texts, strict=True))]
 
 
 @dataclass
