@@ -10,6 +10,8 @@ computing it on the UI thread, as long as the columns still have the shape it wa
 
 from __future__ import annotations
 
+import bisect
+from array import array
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -43,6 +45,35 @@ def find_place(places: Places, key: Hashable) -> int:
     """The place of the row whose key is ``key``; -1 if none."""
     head, tail = split_key(key)
     return places.get(head, {}).get(tail, -1)
+
+
+def position(rows: Sequence[int], i: int) -> int:
+    """Where ``i`` is in ``rows`` (-1: not there). An ``array("q")`` is searched as bytes (a few hundred
+    microseconds for 100,000 rows, where ``array.index`` makes a Python int of every row it passes)."""
+    if isinstance(rows, array) and rows.typecode == "q":
+        data, needle = rows.tobytes(), array("q", [i]).tobytes()
+        at = data.find(needle)
+        while at >= 0 and at % 8:  # a match across two rows: look on
+            at = data.find(needle, at + 1)
+        return at // 8 if at >= 0 else -1
+    try:
+        return rows.index(i)
+    except ValueError:
+        return -1
+
+
+def ranks(order: Sequence[int], n: int) -> array[int]:
+    """Each of the ``n`` rows' place in ``order``."""
+    rank = array("q", bytes(8 * n))
+    for place, i in enumerate(order):
+        rank[i] = place
+    return rank
+
+
+def shown_place(view: Sequence[int], rank: Sequence[int], i: int) -> int:
+    """Where row ``i`` is in ``view`` (-1: not there), by bisection: a view keeps its rows' ranks ascending."""
+    place = bisect.bisect_left(view, rank[i], key=rank.__getitem__)
+    return place if place < len(view) and view[place] == i else -1
 
 
 def packed(text: str) -> str:
