@@ -38,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     # (ui/startup.py's paint_first freezes what was loaded and turns the collector back on)
     gc.disable()
     try:
+        from meetdesk.ui.pyside_imports import answer_from_names
+
+        answer_from_names()  # before the window's modules are imported: PySide would read each one's source
         from meetdesk.ui.app import run_gui
 
         return run_gui(args)

@@ -35,13 +35,20 @@ def test_the_frame_shows_menus_tabs_and_headers_before_the_session_then_attaches
 ) -> None:
     window = MainWindow(None)
     qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    # what the first paint shows: the menus' titles, the tabs, the shown tab's preview
     assert window.windowTitle() == "meetdesk"
     assert [a.text() for a in window.menuBar().actions()] == ["&File", "&View", "&Help"]
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["&Rooms", "&Meetings"]
-    assert isinstance(window.rooms_tab, TablePreview) and isinstance(window.meetings_tab, TablePreview)
+    assert isinstance(window.rooms_tab, TablePreview) and window.tabs.currentIndex() == 0
     assert _visible_headers(window.rooms_tab.table) == preview_columns("rooms")
+    assert not hasattr(window, "refresh_action") and window.menuBar().actions()[0].menu().isEmpty()
+    window.show()
+    qtbot.waitExposed(window)
+    # right after it: the menus' items, the hidden tab's preview, the docks (not docked yet)
+    qtbot.waitUntil(lambda: hasattr(window, "refresh_action"), timeout=5_000)
+    assert isinstance(window.meetings_tab, TablePreview) and window.tabs.widget(1) is window.meetings_tab
+    assert _visible_headers(window.meetings_tab.table) == preview_columns("meetings")
+    assert window.tabs.currentIndex() == 0 and not window.connections_dock.isVisible()
     assert not window.refresh_action.isEnabled() and window.refresh_all() is None  # nothing to refresh yet
     assert window.refresh_action.shortcut().isEmpty()  # assigned after the first paint
     assert window.status_text() == "Starting…" and window.busy.isVisible()
