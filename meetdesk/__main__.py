@@ -38,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     # (ui/startup.py's paint_first freezes what was loaded and turns the collector back on)
     gc.disable()
     try:
+        from meetdesk.ui.font_config import start_fontconfig
+
+        start_fontconfig()  # on the other core while PySide6 is imported
         from meetdesk.ui.pyside_imports import answer_from_names
 
         answer_from_names()  # before the window's modules are imported: PySide would read each one's source
