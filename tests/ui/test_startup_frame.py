@@ -209,3 +209,40 @@ def test_the_preview_columns_fit_a_small_window(qtbot: QtBot) -> None:
     assert header.length() <= table.viewport().width() + 1
     assert not table.horizontalScrollBar().isVisible()
     window.close()
+
+
+def test_pysides_import_hook_reads_no_module_source_once_answered_from_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PySide's import hook read every newly imported module's source (``inspect.getsource``) to see whether it
+    uses PySide: 3–4 ms before the first paint. ``meetdesk`` answers from the module's name instead."""
+    import inspect
+
+    from meetdesk.ui import theme
+    from meetdesk.ui.pyside_imports import answer_from_names, uses_pyside
+
+    assert answer_from_names()  # this PySide still has the hook (an upgrade that drops it shows here)
+    assert uses_pyside(theme) and uses_pyside(sys.modules["PySide6.QtCore"]) and not uses_pyside(json)
+    (tmp_path / "meetdesk_probe_module.py").write_text("VALUE = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    read: list[object] = []
+    monkeypatch.setattr(inspect, "getsource", lambda obj: read.append(obj) or "")
+    __import__("meetdesk_probe_module")
+    assert read == [] and "meetdesk_probe_module" in sys.modules
+
+
+def test_fontconfig_is_set_up_in_a_thread_of_its_own() -> None:
+    """On Linux the library is there (Qt's xcb and offscreen platforms use it) and ``FcInit`` runs off the UI
+    thread; elsewhere nothing starts."""
+    import ctypes
+
+    from meetdesk.ui.font_config import LIBRARY, start_fontconfig
+
+    thread = start_fontconfig()
+    if sys.platform.startswith("linux"):
+        assert thread is not None and thread.name == "meetdesk-fontconfig"
+        assert ctypes.CDLL(LIBRARY).FcInit() == 1  # set up already (or now): FcTrue
+        thread.join(timeout=30)
+        assert not thread.is_alive()
+    else:
+        assert thread is None or not thread.is_alive() or thread.join(timeout=30) is None
