@@ -41,7 +41,7 @@ def test_the_frame_shows_menus_tabs_and_headers_before_the_session_then_attaches
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["&Rooms", "&Meetings"]
     assert isinstance(window.rooms_tab, TablePreview) and window.tabs.currentIndex() == 0
     assert _visible_headers(window.rooms_tab.table) == preview_columns("rooms")
-    assert not hasattr(window, "refresh_action") and window.menuBar().actions()[0].menu().isEmpty()
+    assert not hasattr(window, "refresh_action") and all(menu.isEmpty() for menu in window._menus)
     window.show()
     qtbot.waitExposed(window)
     # right after it: the menus' items, the hidden tab's preview, the docks (not docked yet)
@@ -226,7 +226,12 @@ def test_pysides_import_hook_reads_no_module_source_once_answered_from_names(
     (tmp_path / "meetdesk_probe_module.py").write_text("VALUE = 1\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     read: list[object] = []
-    monkeypatch.setattr(inspect, "getsource", lambda obj: read.append(obj) or "")
+
+    def getsource(obj: object) -> str:
+        read.append(obj)
+        return ""
+
+    monkeypatch.setattr(inspect, "getsource", getsource)
     __import__("meetdesk_probe_module")
     assert read == [] and "meetdesk_probe_module" in sys.modules
 
@@ -246,3 +251,18 @@ def test_fontconfig_is_set_up_in_a_thread_of_its_own() -> None:
         assert not thread.is_alive()
     else:
         assert thread is None or not thread.is_alive() or thread.join(timeout=30) is None
+
+
+def test_the_tab_the_saved_layout_shows_is_the_one_previewed_first(qtbot: QtBot) -> None:
+    from meetdesk.ui.ui_state import save_ui_state
+    from meetdesk.ui.window_frame import is_pending
+
+    assert save_ui_state({"tab": 1})
+    window = MainWindow(None)
+    qtbot.addWidget(window)
+    assert window.tabs.currentIndex() == 1 and isinstance(window.meetings_tab, TablePreview)
+    assert is_pending(window.rooms_tab)
+    window.show()
+    qtbot.waitUntil(lambda: isinstance(window.rooms_tab, TablePreview), timeout=5_000)
+    assert window.tabs.currentIndex() == 1 and window.tabs.widget(0) is window.rooms_tab
+    assert _visible_headers(window.rooms_tab.table) == preview_columns("rooms")  # type: ignore[attr-defined]
