@@ -60,9 +60,9 @@ def _wall_ms(command: list[str], env: dict[str, str]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-#: interleaved rounds of the start-up measure (each: the bare window, ``meetdesk --demo``, ``meetdesk``); with 5 the
-#: median swung by ±0.1× from one whole run to the next, more than the goal's margin
-STARTUP_RUNS = 11
+#: interleaved rounds of the start-up measure (each: the bare window, ``meetdesk --demo``, ``meetdesk``; ~1.5 s a
+#: round); with 5 the median swung by ±0.1× from one whole run to the next, more than the goal's margin
+STARTUP_RUNS = 15
 #: rounds run first and dropped: the first processes after the byte-compilation (or another benchmark) find the
 #: disk cache and the CPUs' caches in another state than the rest
 STARTUP_WARMUP = 1
