@@ -16,9 +16,12 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"{APP_NAME} {__version__}")
         return 0
-    from meetdesk.cli.invocation import is_cli_invocation
+    window = args in ([], ["--demo"])  # the usual calls: the window, without importing the CLI's rules
+    if not window:
+        from meetdesk.cli.invocation import is_cli_invocation
 
-    if is_cli_invocation(args):
+        window = not is_cli_invocation(args)
+    if not window:
         # A command is mostly its imports, which allocate much and free next to nothing: the collector's ~90
         # passes over the young objects of a `meetdesk rooms` (10–40 ms) found ~700 objects to free in all, and
         # that garbage does not grow with the work (the same for 30 or 300 bulk links). So, as for the window's

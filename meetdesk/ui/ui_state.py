@@ -11,8 +11,6 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from meetdesk.services.paths import config_dir
-
 if TYPE_CHECKING:  # imported where used: a first start (no saved layout) paints without QByteArray's enums
     from PySide6.QtCore import QByteArray
 
@@ -23,6 +21,8 @@ SCHEMA = 1
 
 
 def state_path() -> Path:
+    from meetdesk.services.paths import config_dir  # not for the demo's first paint (it restores no layout)
+
     return config_dir() / FILE_NAME
 
 
