@@ -61,8 +61,9 @@ def _wall_ms(command: list[str], env: dict[str, str]) -> float:
 
 
 #: interleaved rounds of the start-up measure (each: the bare window, ``meetdesk --demo``, ``meetdesk``; ~1.5 s a
-#: round); with 5 the median swung by ±0.1× from one whole run to the next, more than the goal's margin
-STARTUP_RUNS = 15
+#: round); with 5 the median swung by ±0.1× from one whole run to the next, more than the goal's margin, and on a
+#: machine whose CPUs are busy with other work a round's own ratio still ranges over 0.7–2×
+STARTUP_RUNS = 21
 #: rounds run first and dropped: the first processes after the byte-compilation (or another benchmark) find the
 #: disk cache and the CPUs' caches in another state than the rest
 STARTUP_WARMUP = 1
@@ -87,6 +88,7 @@ def bench_startup(runs: int = STARTUP_RUNS, warmup: int = STARTUP_WARMUP) -> dic
                 times[name].append(ms)
     result: dict[str, Any] = {f"{name}_ms": statistics.median(values) for name, values in times.items()}
     result["runs"] = times
+    result["cpu_pressure"] = cpu_pressure()  # how busy the machine was meanwhile (the render shows it)
     return result
 
 
@@ -102,7 +104,8 @@ def _startup_ratio(startup: dict[str, Any], name: str, goal: float) -> dict[str,
     runs = startup["runs"]
     rounds = [value / bare for value, bare in zip(runs[name], runs["bare"], strict=True)]
     return {**_ratio(startup[f"{name}_ms"], startup["bare_ms"], goal),
-            "spread": {"ms": _spread(runs[name]), "baseline_ms": _spread(runs["bare"]), "round_ratio": _spread(rounds)}}
+            "spread": {"ms": _spread(runs[name]), "baseline_ms": _spread(runs["bare"]), "round_ratio": _spread(rounds),
+                       "cpu_pressure": startup.get("cpu_pressure")}}
 
 
 def bench_cli(runs: int) -> dict[str, float]:
@@ -206,7 +209,8 @@ def render(results: dict[str, dict[str, Any]]) -> str:
             ms, rounds = r["spread"]["ms"], r["spread"]["round_ratio"]
             lines.append(f"{name}, {ms['runs']} runs: {ms['min']:.0f}–{ms['max']:.0f} ms "
                          f"(middle half {ms['q1']:.0f}–{ms['q3']:.0f}); each round against its bare window "
-                         f"{rounds['min']}–{rounds['max']}× (middle half {rounds['q1']}–{rounds['q3']}×)")
+                         f"{rounds['min']}–{rounds['max']}× (middle half {rounds['q1']}–{rounds['q3']}×); tasks waited "
+                         f"for a CPU {r['spread'].get('cpu_pressure')} % of the minute before")
     for name, r in results.items():
         if r.get("runs"):
             lines.append(f"{name}, each run's worst: " + "; ".join(_made_of(run) for run in r["runs"]))
