@@ -222,11 +222,14 @@ def render(results: dict[str, dict[str, Any]]) -> str:
 
 
 def _made_of(run: dict[str, Any]) -> str:
-    """A wall time split as ``benchmarks/cpu_wait.py`` does: the UI thread's CPU, its wait for one, GC."""
-    waiting = run.get("waiting_for_cpu_ms")
+    """A wall time split as ``benchmarks/cpu_wait.py`` does: the UI thread's CPU, its wait for one, GC, and the
+    CPU of the process's other threads meanwhile."""
+    waiting, others = run.get("waiting_for_cpu_ms"), run.get("others_cpu_ms")
     return (f"{run['ms']} ms: {run['cpu_ms']} ms CPU"
             + ("" if waiting is None else f", {waiting} ms waiting for a CPU")
-            + f", GC {run['gc_ms']} ms (load {run.get('load_average')})")
+            + f", GC {run['gc_ms']} ms"
+            + ("" if others is None else f", other threads {others} ms CPU")
+            + f" (load {run.get('load_average')})")
 
 
 def main() -> int:
