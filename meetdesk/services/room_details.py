@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Any, Protocol, TypeVar
 
 from meetdesk.backends.base import Provider
-from meetdesk.backends.offload import off_loop
+from meetdesk.backends.offload import off_loop, sliced
 from meetdesk.backends.rows import as_protocol_error, collect_skipped
 from meetdesk.domain.errors import MeetdeskError
 from meetdesk.domain.models import Meeting, Room
@@ -31,7 +31,7 @@ STAMP_ON_LOOP = 500
 
 async def _stamped(items: list[T], **changes: Any) -> list[T]:
     def stamp() -> list[T]:
-        return [replace(i, **changes) for i in items]  # type: ignore[type-var]
+        return [replace(i, **changes) for i in sliced(items)]  # type: ignore[type-var]
 
     return stamp() if len(items) <= STAMP_ON_LOOP else await off_loop(stamp)
 
@@ -56,7 +56,7 @@ def kept(arrived: list[Room], shown: list[Room]) -> list[Room]:
         return arrived
     before = {room.id: room for room in shown}
     out = []
-    for room in arrived:
+    for room in sliced(arrived):
         same = before.get(room.id)
         out.append(same if same is not None and same == room else room)
     return out
