@@ -33,11 +33,12 @@ class Server:
     kind: str
     host: SimulatorHost
     definition: SimulatorDefinition
+    deadline_s: float = DEADLINE_S
 
     def profile(self, name: str = "Hostile") -> Profile:
         cls = provider_class(self.kind)
         return Profile(name=name, kind=self.kind, base_url=cls.normalize_base_url(self.host.base_url),
-                       fields=dict(self.definition.fields), ca_file=self.host.ca_file, deadline_s=DEADLINE_S)
+                       fields=dict(self.definition.fields), ca_file=self.host.ca_file, deadline_s=self.deadline_s)
 
     def provider(self) -> Provider:
         return create_provider(self.profile(), self.definition.secret)
@@ -100,6 +101,7 @@ async def test_deeply_nested_answer_is_a_protocol_error(server: Server) -> None:
 @pytest.mark.asyncio
 async def test_huge_answer_is_refused_with_a_clear_error(server: Server) -> None:
     server.host.faults.huge_mb = 40
+    server.deadline_s = 30.0  # the cap is in bytes; 32 MB took a busy machine more than the usual 2 s deadline
     error = await _hostile(server, "huge", timeout=60)
     assert isinstance(error, ProtocolError) and "larger than 32 MB" in error.message, error
 
@@ -198,7 +200,11 @@ async def test_disconnect_cancels_a_connection_attempt_at_any_moment(server: Ser
     await session.add_profile(server.profile(), server.definition.secret)
     server.host.faults.mode = "black_hole"
     attempt = asyncio.create_task(session.connect("Hostile"))
-    await asyncio.sleep(0.3)
+    for _ in range(1000):  # the secret is read on a worker thread first (a fixed sleep raced a busy machine)
+        if session.connection("Hostile").state is ConnectionState.CONNECTING and server.host.faults.injected.get(
+                "black_hole"):
+            break
+        await asyncio.sleep(0.01)
     assert session.connection("Hostile").state is ConnectionState.CONNECTING
     started = time.monotonic()
     await session.disconnect("Hostile")

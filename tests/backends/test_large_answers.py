@@ -10,6 +10,7 @@ import json
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 
 import pytest
 from starlette.applications import Starlette
@@ -30,29 +31,47 @@ BODY = json.dumps({"status": True, "rooms": [
                    "metadata": json.dumps({"room_title": f"Room number {i}", "room_features": {"a": i}}),
                    "joined_participants": i % 7, "is_running": 1, "creation_time": 1_700_000_000 + i},
      "participants_info": []} for i in range(ROOMS)]}).encode()
+#: the window's promise: no stall over 50 ms
+STALL_CPU_S = 0.05
 
 
 async def _big(_request: Request) -> Response:
     return Response(BODY, media_type="application/json")
 
 
+async def _small(_request: Request) -> Response:
+    return Response(b'{"status": true, "rooms": []}', media_type="application/json")
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[SimulatorHost]:
-    with SimulatorHost(Starlette(routes=[Route("/big", _big)])) as host:
+    with SimulatorHost(Starlette(routes=[Route("/big", _big), Route("/small", _small)])) as host:
         yield host
 
 
-async def worst_stall(work: Callable[[], Awaitable[object]]) -> float:
-    """The longest the event loop went without running a 2 ms ticker while ``work`` ran."""
-    worst, stop = 0.0, False
+@dataclass
+class Stall:
+    cpu: float  # the most CPU the event loop's own thread spent between two turns of the ticker
+    wall: float  # the longest wall-clock gap between two turns (only printed: a loaded machine stretches it)
+
+
+async def worst_stall(work: Callable[[], Awaitable[object]]) -> Stall:
+    """The longest the event loop went without running a 2 ms ticker while ``work`` ran, in the loop thread's own
+    CPU time (``time.thread_time`` read on that thread) and in wall-clock time.
+
+    Only the CPU figure is asserted: on a shared machine the wall-clock gap also holds the time the thread waited
+    for a CPU, or for the GIL held by a worker the system had preempted — 516 ms were seen with four other test
+    runs on two cores, with the decoding off the loop. What the loop's thread computes itself does not grow so."""
+    worst, stop = Stall(0.0, 0.0), False
 
     async def tick() -> None:
         nonlocal worst
-        last = time.perf_counter()
+        last_cpu, last_wall = time.thread_time(), time.perf_counter()
         while not stop:
             await asyncio.sleep(0.002)
-            now = time.perf_counter()
-            worst, last = max(worst, now - last), now
+            cpu, wall = time.thread_time(), time.perf_counter()
+            worst = Stall(max(worst.cpu, cpu - last_cpu), max(worst.wall, wall - last_wall))
+            last_cpu, last_wall = cpu, wall
 
     ticker = asyncio.create_task(tick())
     await asyncio.sleep(0.02)
@@ -77,6 +96,7 @@ async def test_a_large_answer_is_decoded_and_read_off_the_event_loop(server: Sim
         rooms.extend(await parse_rows(body["rooms"], provider._active_room, server="P", call="big", what="room"))
 
     try:
+        await client.get("/small")  # the connection and what a first request imports are not the answer's cost
         ours = await worst_stall(fetch_and_read)
         response = await client.get("/big")
 
@@ -87,9 +107,11 @@ async def test_a_large_answer_is_decoded_and_read_off_the_event_loop(server: Sim
     finally:
         await client.aclose()
     assert len(rooms) == ROOMS
-    print(f"worst stall: off the loop {ours * 1000:.0f} ms, on the loop {before * 1000:.0f} ms")
-    # 50 ms is the promise on an idle machine; the suite shares two cores, hence the margin and the ratio
-    assert ours < 0.15 and ours < before / 3, (ours, before)
+    print(f"worst stall, CPU of the loop's thread (wall): off the loop {ours.cpu * 1000:.0f} ms "
+          f"({ours.wall * 1000:.0f}), on the loop {before.cpu * 1000:.0f} ms ({before.wall * 1000:.0f})")
+    # the promise is 50 ms; the same answer read on the loop's thread is a stall of hundreds of ms of its CPU
+    assert before.cpu > 2 * STALL_CPU_S, f"the measure did not see the loop's own work: {before}"
+    assert ours.cpu < STALL_CPU_S, f"the loop's thread computed {ours.cpu * 1000:.0f} ms at a stretch ({ours})"
 
 
 @pytest.mark.asyncio

@@ -151,7 +151,11 @@ async def test_aclose_cancels_connect_in_flight() -> None:
     await session.add_profile(_profile(), "right")
     GATE["slow"] = asyncio.Event()
     task = session.spawn(session.connect("Campus"))
-    await asyncio.sleep(0.05)
+    # the secret is read on a worker thread first: a fixed sleep was not always long enough on a busy machine
+    for _ in range(1000):
+        if session.connection("Campus").state is ConnectionState.CONNECTING:
+            break
+        await asyncio.sleep(0.01)
     assert session.connection("Campus").state is ConnectionState.CONNECTING
     await session.aclose()
     assert task.cancelled()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from meetdesk.domain.models import Profile
 from meetdesk.services.session import Session
 from meetdesk.ui.main_window import MainWindow
 from meetdesk.ui.table_models import ROW_ROLE
+from tests.held_requests import HeldRequests
 from tests.ui.conftest import OFFSCREEN_NOTE, until
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOTE)
@@ -23,12 +25,15 @@ COUNT_PATH = "/openmeetings/services/room/count"
 
 
 @pytest.fixture
-def openmeetings() -> Iterator[Any]:
+def openmeetings() -> Iterator[tuple[Any, HeldRequests]]:
+    """The simulator, and its count requests, which the test can hold until it lets them through: "shown before
+    the counts" then does not depend on the window showing the rooms within a latency a busy machine stretches."""
     from meetdesk.simulators.host import SimulatorHost, build_simulator
 
     definition = build_simulator("openmeetings")
-    with SimulatorHost.for_definition(definition, tls=definition.tls) as host:
-        yield host
+    counts = HeldRequests(definition.app, lambda path: path.startswith(COUNT_PATH), holding=False)
+    with SimulatorHost.for_definition(replace(definition, app=counts), tls=definition.tls) as host:
+        yield host, counts
 
 
 def participants(window: MainWindow) -> dict[str, str]:
@@ -40,10 +45,12 @@ def participants(window: MainWindow) -> dict[str, str]:
 
 
 @pytest.mark.asyncio
-async def test_rooms_first_then_their_user_counts(qtbot: QtBot, session: Session, openmeetings: Any) -> None:
-    definition = openmeetings.definition
-    await session.add_profile(Profile("OM", "openmeetings", openmeetings.base_url, dict(definition.fields),
-                                      ca_file=openmeetings.ca_file), definition.secret)
+async def test_rooms_first_then_their_user_counts(qtbot: QtBot, session: Session,
+                                                 openmeetings: tuple[Any, HeldRequests]) -> None:
+    host, counts = openmeetings
+    definition = host.definition
+    await session.add_profile(Profile("OM", "openmeetings", host.base_url, dict(definition.fields),
+                                      ca_file=host.ca_file), definition.secret)
     await session.connect("OM")
     window = MainWindow(session)
     qtbot.addWidget(window)
@@ -52,15 +59,18 @@ async def test_rooms_first_then_their_user_counts(qtbot: QtBot, session: Session
     before = participants(window)
     assert before["2"] == "2"
 
-    openmeetings.faults.path_prefix, openmeetings.faults.latency_ms = COUNT_PATH, 1500
+    counts.hold()
     refresh = asyncio.ensure_future(session.refresh("OM"))
-    # the rooms are back (the list answered at once) while every count is still on its way: shown without counts
-    await until(lambda: all(v == "" for v in participants(window).values()), what="rooms shown before counts")
-    assert set(participants(window)) == set(before) and not refresh.done()
+    try:
+        # the rooms are back (the list answered) while no count is: shown without counts
+        await until(lambda: all(v == "" for v in participants(window).values()), what="rooms shown before counts")
+        assert set(participants(window)) == set(before) and not refresh.done()
+    finally:
+        counts.open()
     await refresh
     await until(lambda: participants(window) == before, what="the counts filled in")
 
-    openmeetings.faults.latency_ms, openmeetings.faults.error_rate = 0, 1.0  # every count now fails
+    host.faults.path_prefix, host.faults.error_rate = COUNT_PATH, 1.0  # every count now fails
     await session.refresh("OM")
     await until(lambda: "how many people" in window.bridge.last_warning, what="a warning about the counts")
     assert set(participants(window)) == set(before)  # the rooms stay

@@ -58,16 +58,17 @@ def test_100k_rooms_load_and_search_quickly(qtbot: QtBot) -> None:
     picker = RoomPicker()
     qtbot.addWidget(picker)
     rooms = _rooms(100_000)
-    started = time.perf_counter()
+    started = time.thread_time()  # this thread's CPU: a loaded machine stretches wall-clock time, not this
     picker.set_rooms(rooms)
     picker.set_room("room-99999")
     picker.line_edit.setFocus()
     qtbot.keyClicks(picker.line_edit, "9")  # the first keystroke builds the search index
     picker.set_text("")
     qtbot.keyClicks(picker.line_edit, "SEMINAR 9999")
-    elapsed = time.perf_counter() - started
+    elapsed = time.thread_time() - started
+    print(f"100k rooms into the picker and two searches: {elapsed * 1000:.0f} ms (CPU)")
     assert picker.suggestions.rowCount() == 11  # Seminar 9999 and Seminar 99990 … 99999
-    assert elapsed < 2.0  # generous: ~0.1 s here; the combo box took seconds
+    assert elapsed < 2.0  # generous: ~0.2 s of CPU here; the combo box took seconds
     picker.set_text("")
     qtbot.keyClicks(picker.line_edit, "e")
     assert picker.suggestions.rowCount() == MAX_SUGGESTIONS

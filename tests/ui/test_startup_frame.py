@@ -85,8 +85,10 @@ def test_closing_while_starting_ends_without_touching_the_saved_layout(qtbot: Qt
 
 def test_the_first_paint_imports_nothing_heavy_and_the_demo_ends_up_built_and_connected() -> None:
     """A real ``meetdesk --demo`` (in a subprocess): the modules loaded at the first paint, then the window
-    attached, its composer built and all seven demo servers connected, with the event loop never stalled
-    beyond a generous bound (the goal is 50 ms; on a busy machine a step still takes longer now and then)."""
+    attached, its composer built and all seven demo servers connected, with the event loop never stalled: no
+    step of the UI thread's own work over 100 ms of its CPU (the goal is 50 ms; ~40 ms here), which a busy
+    machine does not stretch as it stretches the wall-clock gap (1.4 s seen with other test runs on the two
+    CPUs). The wall-clock bound only catches the thread blocked outright (a synchronous wait uses no CPU)."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
     env.pop("MEETDESK_EXIT_AFTER_PAINT", None)
     done = subprocess.run([sys.executable, "-m", "benchmarks.startup_stall", "--demo"], cwd=ROOT, env=env,
@@ -98,7 +100,8 @@ def test_the_first_paint_imports_nothing_heavy_and_the_demo_ends_up_built_and_co
     assert result["modules_at_paint"] < 260
     assert not result["timed_out"] and result["exit_code"] == 0
     assert result["profiles"] == 7
-    assert result["stall_ms"] < 2_000, result
+    assert result["stall_cpu_ms"] < 100, result
+    assert result["stall_ms"] < 5_000, result
     assert "Traceback" not in done.stderr
 
 

@@ -202,12 +202,12 @@ def test_thousands_of_rows_reset_and_filter_quickly(qtbot: QtBot) -> None:
     model = RoomsModel(tz=UTC)
     rooms = [_room(f"id{i}", f"Room {i}", count=i % 50, created=T0 + timedelta(minutes=i), profile=f"p{i % 4}")
              for i in range(5000)]
-    started = time.perf_counter()
+    started = time.thread_time()  # this thread's CPU: a loaded machine stretches wall-clock time, not this
     model.set_rooms(rooms, columns=[])
     proxy = _proxy(model)
     proxy.sort(model.column_of("created"), Qt.SortOrder.DescendingOrder)
     proxy.set_search("room 4999")
-    elapsed = time.perf_counter() - started
+    elapsed = time.thread_time() - started
     assert proxy.rowCount() == 1
     assert elapsed < 2.0, f"5000 rooms took {elapsed:.2f}s"
 
@@ -247,20 +247,21 @@ def test_search_at_100k_rows_is_one_layout_change_and_keeps_the_selection(qtbot:
     model.layoutChanged.connect(lambda *_: changes.append("layout"))
     model.rowsRemoved.connect(lambda *_: changes.append("removed"))
     model.modelReset.connect(lambda *_: changes.append("reset"))
-    started = time.perf_counter()
+    started = time.thread_time()  # this thread's CPU: a loaded machine stretches wall-clock time, not this
     proxy.set_search("room 1234")  # the first search builds the index
     proxy.set_search("room 12345")
     proxy.set_search("")
-    elapsed = time.perf_counter() - started
+    elapsed = time.thread_time() - started
     assert changes == ["layout"] * 3
-    assert elapsed < 5.0, f"three searches at 100k rows took {elapsed:.2f}s"  # ~0.5 s here, mostly the index
+    assert elapsed < 5.0, f"three searches at 100k rows took {elapsed:.2f}s"  # ~0.35 s of CPU here, mostly the index
     selected = view.selectionModel().selectedRows()
     assert [proxy.data(i, ROW_ROLE).id for i in selected] == ["id12345"]
-    started = time.perf_counter()
+    started = time.thread_time()
     for text in ("r", "ro", "roo", "room", "room 9", "room 99", ""):
         proxy.set_search(text)
-    per_keystroke = (time.perf_counter() - started) / 7
-    assert per_keystroke < 0.25, f"a keystroke took {per_keystroke * 1000:.0f} ms"  # ~20 ms here
+    per_keystroke = (time.thread_time() - started) / 7
+    print(f"100k rows: three searches {elapsed * 1000:.0f} ms, a keystroke {per_keystroke * 1000:.0f} ms (CPU)")
+    assert per_keystroke < 0.05, f"a keystroke took {per_keystroke * 1000:.0f} ms"  # the goal; ~7 ms of CPU here
 
 
 def test_one_servers_block_is_replaced_and_the_selection_follows_its_key(qtbot: QtBot) -> None:

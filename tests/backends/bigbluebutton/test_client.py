@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -25,17 +25,10 @@ from meetdesk.domain.errors import (
     ValidationError,
 )
 from meetdesk.domain.models import JoinRequest, Profile, Role, RoomDraft
-from meetdesk.simulators.host import SimulatorHost
+from meetdesk.simulators.host import SimulatorDefinition, SimulatorHost
+from tests.backends.conftest import Clock
 
 ALGORITHMS = {40: "sha1", 64: "sha256", 96: "sha384", 128: "sha512"}
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_750_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def verify_url(url: str, secret: str) -> bool:
@@ -50,14 +43,8 @@ def verify_url(url: str, secret: str) -> bool:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def server(clock: Clock) -> Iterator[SimulatorHost]:
-    with SimulatorHost.for_definition(build(seed=True, clock=clock)) as host:
-        yield host
+def simulator(clock: Clock) -> SimulatorDefinition:
+    return build(seed=True, clock=clock)
 
 
 def state_of(server: SimulatorHost) -> BBBState:

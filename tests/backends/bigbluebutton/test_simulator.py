@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
@@ -16,7 +15,8 @@ from defusedxml import ElementTree
 
 from meetdesk.backends.bigbluebutton.simulator import build
 from meetdesk.backends.bigbluebutton.simulator.state import BBBState
-from meetdesk.simulators.host import SimulatorHost
+from meetdesk.simulators.host import SimulatorDefinition, SimulatorHost
+from tests.backends.conftest import Clock
 
 SECRET = "639259d4-9dd8-4b25-bf01-95f9567eaf4b"
 DOC_QUERY = "name=Test+Meeting&meetingID=abc123&attendeePW=111222&moderatorPW=333444"
@@ -30,23 +30,9 @@ DOC_VECTORS = {
 }
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_750_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def server(clock: Clock) -> Iterator[SimulatorHost]:
-    with SimulatorHost.for_definition(build(seed=False, secret=SECRET, clock=clock)) as host:
-        yield host
+def simulator(clock: Clock) -> SimulatorDefinition:
+    return build(seed=False, secret=SECRET, clock=clock)
 
 
 def state_of(server: SimulatorHost) -> BBBState:

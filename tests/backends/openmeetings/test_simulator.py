@@ -22,6 +22,7 @@ from meetdesk.backends.openmeetings.simulator.app import build
 from meetdesk.backends.openmeetings.simulator.data import OMUser, OpenMeetingsState
 from meetdesk.backends.openmeetings.simulator.wire import coerce, jettison, parse_om_date
 from meetdesk.simulators.host import SimulatorHost, build_simulator
+from tests.backends.conftest import Clock
 
 SPECS = Path(__file__).resolve().parents[2] / "data" / "openmeetings-specs"
 VERSIONS = ["9.1.0", "8.0.0"]
@@ -127,13 +128,14 @@ def test_wrong_password_is_refused_with_200_and_error_type(sim: Sim) -> None:
 
 
 def test_9x_delays_a_failed_login_and_8x_does_not() -> None:
-    with running(version="9.1.0", failed_login_delay=0.4) as sim:
+    # a delay far above what a loaded machine adds to a loopback request (~5 ms idle, rarely 0.5 s busy)
+    with running(version="9.1.0", failed_login_delay=1.5) as sim:
         started = time.monotonic()
         sim.login(password="nope")
-        assert time.monotonic() - started >= 0.4
+        assert time.monotonic() - started >= 1.5
         started = time.monotonic()
         sim.login()
-        assert time.monotonic() - started < 0.4
+        assert time.monotonic() - started < 1.5
     assert build(version="9.1.0").state.failed_login_delay == (6.0, 15.0)  # the real server's penalty
     assert build(version="8.0.0").state.failed_login_delay == (0.0, 0.0)
 
@@ -158,13 +160,13 @@ def test_bad_or_missing_sid_is_500_with_exception_header(sim: Sim) -> None:
         assert response.json() == {"serviceResult": {"message": "error.notallowed", "type": "ERROR"}}
 
 
-def test_sid_expires_after_idle_time_and_use_refreshes_it() -> None:
-    with running(sid_ttl=0.4) as sim:
+def test_sid_expires_after_idle_time_and_use_refreshes_it(clock: Clock) -> None:
+    with running(clock=clock) as sim:  # the server's default: 30 minutes
         sid = sim.sid()
         for _ in range(3):  # each call refreshes the idle timer
-            time.sleep(0.25)
+            clock.now += 25 * 60
             assert sim.http.get("services/room/2", params={"sid": sid}).status_code == 200
-        time.sleep(0.5)
+        clock.now += 30 * 60 + 1
         assert sim.http.get("services/room/2", params={"sid": sid}).status_code == 500
         other = sim.sid()
         sim.state.expire_sessions()
@@ -470,13 +472,13 @@ def test_hash_is_consumed_by_the_entry_page_once(sim: Sim) -> None:
     assert 'data-error="invalid.hash"' in sim.http.get("hash", params={"secure": "nope"}).text
 
 
-def test_hash_with_reuse_allowed_works_repeatedly_and_makes_the_sid_permanent() -> None:
-    with running(sid_ttl=0.2) as sim:
+def test_hash_with_reuse_allowed_works_repeatedly_and_makes_the_sid_permanent(clock: Clock) -> None:
+    with running(clock=clock) as sim:
         sid = sim.sid()
         secure = _hash(sim, sid, allowSameURLMultipleTimes=True).json()["serviceResult"]["message"]
         for _ in range(2):
             assert 'id="room"' in sim.http.get("hash", params={"secure": secure}).text
-        time.sleep(0.3)
+        clock.now += 30 * 60 + 1
         # permanent: the link still works after the idle timeout; but the SID now belongs to the participant
         # (WebSession.signIn → sd.setUserId), who has only the ROOM right, so it lost its SOAP right
         assert 'id="room"' in sim.http.get("hash", params={"secure": secure}).text
@@ -493,10 +495,10 @@ def test_the_hash_admits_whoever_its_sid_stored_last(sim: Sim) -> None:
     assert 'id="room"' in page and "Bob Stone" in page and "Ana" not in page
 
 
-def test_the_hash_dies_with_its_sid() -> None:
-    with running(sid_ttl=0.2) as sim:
+def test_the_hash_dies_with_its_sid(clock: Clock) -> None:
+    with running(clock=clock) as sim:
         secure = _hash(sim, sim.sid()).json()["serviceResult"]["message"]
-        time.sleep(0.3)
+        clock.now += 30 * 60 + 1
         assert 'data-error="invalid.hash"' in sim.http.get("hash", params={"secure": secure}).text
 
 

@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from meetdesk.backends.openmeetings_axis.simulator.app import build
-from meetdesk.simulators.host import SimulatorHost
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
+from meetdesk.simulators.host import SimulatorDefinition
+from tests.backends.conftest import Clock
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def server(clock: Clock) -> Iterator[SimulatorHost]:
-    with SimulatorHost.for_definition(build(clock=clock)) as host:
-        yield host
+def simulator(clock: Clock) -> SimulatorDefinition:
+    return build(clock=clock)

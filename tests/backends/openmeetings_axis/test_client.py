@@ -32,7 +32,7 @@ from meetdesk.domain.errors import (
 from meetdesk.domain.fields import FieldKind
 from meetdesk.domain.models import JoinRequest, Profile, Role, RoomDraft
 from meetdesk.simulators.host import SimulatorHost
-from tests.backends.openmeetings_axis.conftest import Clock
+from tests.backends.conftest import Clock
 
 ADD_ROOM = ("RoomService", "addRoomWithModerationQuestionsAndAudioType")
 GET_SESSION = ("UserService", "getSession")

@@ -14,7 +14,7 @@ from meetdesk.backends.openmeetings_axis.simulator.state import LEVEL_USER
 from meetdesk.backends.rows import collect_skipped
 from meetdesk.simulators.faults import Faults
 from meetdesk.simulators.host import SimulatorHost
-from tests.backends.openmeetings_axis.conftest import Clock
+from tests.backends.conftest import Clock
 from tests.backends.openmeetings_axis.test_client import (
     GET_SESSION,
     LOGIN,

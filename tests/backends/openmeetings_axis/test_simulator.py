@@ -18,7 +18,7 @@ from meetdesk.backends.openmeetings_axis.simulator.state import (
 )
 from meetdesk.simulators import host as host_module
 from meetdesk.simulators.host import SimulatorHost, build_simulator
-from tests.backends.openmeetings_axis.conftest import Clock
+from tests.backends.conftest import Clock
 
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 SOAP12 = "{http://www.w3.org/2003/05/soap-envelope}"

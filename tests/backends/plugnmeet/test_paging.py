@@ -1,10 +1,14 @@
 """plugNmeet's paged lists (``from``/``limit``, 100 a page): after the first page says how many there are, the
-other pages are asked for at once — a long history costs two round trips on F5, not one per page."""
+other pages are asked for at once — a long history costs two round trips on F5, not one per page.
+
+The round trips are counted by cause (:mod:`tests.held_requests`: the simulator answers nothing until the test
+lets the waiting requests through), not by timing them against a latency, which a loaded machine stretched."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -13,19 +17,18 @@ from meetdesk.backends.plugnmeet.client import MAX_PAGES, PAGE_SIZE, PlugNmeetPr
 from meetdesk.backends.plugnmeet.simulator.app import build
 from meetdesk.backends.plugnmeet.simulator.state import PastRoom, PlugNmeetState
 from meetdesk.domain.models import Profile
-from meetdesk.simulators.faults import Faults
 from meetdesk.simulators.host import SimulatorHost
-from meetdesk.simulators.timeline import RequestTimeline, rounds
+from tests.held_requests import HeldRequests
 
-LATENCY_MS = 150
+PAST_ROOMS = "room/fetchPastRooms"
 
 
 @pytest.fixture
-def sim() -> Iterator[tuple[SimulatorHost, RequestTimeline]]:
-    timeline = RequestTimeline()
-    with SimulatorHost.for_definition(build(seed=True), faults=Faults(latency_ms=LATENCY_MS),
-                                      timeline=timeline) as host:
-        yield host, timeline
+def sim() -> Iterator[tuple[SimulatorHost, HeldRequests]]:
+    definition = build(seed=True)
+    held = HeldRequests(definition.app, lambda path: path.endswith(PAST_ROOMS))
+    with SimulatorHost.for_definition(replace(definition, app=held)) as host:
+        yield host, held
 
 
 def _provider(host: SimulatorHost) -> PlugNmeetProvider:
@@ -48,32 +51,28 @@ def _add_past_rooms(host: SimulatorHost, count: int) -> set[str]:
 
 
 @pytest.mark.asyncio
-async def test_a_long_history_takes_two_round_trips(sim: tuple[SimulatorHost, RequestTimeline]) -> None:
-    host, timeline = sim
+async def test_a_long_history_takes_two_round_trips(sim: tuple[SimulatorHost, HeldRequests]) -> None:
+    host, held = sim
     expected = _add_past_rooms(host, 3 * PAGE_SIZE + 17)
     provider = _provider(host)
     try:
-        timeline.clear()
-        past = await provider.list_past_rooms()
+        past = await held.run(provider.list_past_rooms(), sizes=[1, 3])  # the first page, then the other three
     finally:
         await provider.aclose()
     assert {r.id for r in past} == expected and len(past) == len(expected)  # every page, none twice
-    requests = [a for a in timeline.arrivals() if a.path.endswith("fetchPastRooms")]
-    assert len(requests) == 4 and rounds(requests) == 2, [a.label() for a in requests]
+    assert [len(wave) for wave in held.waves] == [1, 3], held.waves
     created = [r.created for r in past]
     assert created == sorted(created, reverse=True)  # the pages in order (the server sorts by creation)
 
 
 @pytest.mark.asyncio
-async def test_a_history_longer_than_the_page_limit_stops_there(sim: tuple[SimulatorHost, RequestTimeline]) -> None:
-    host, timeline = sim
+async def test_a_history_longer_than_the_page_limit_stops_there(sim: tuple[SimulatorHost, HeldRequests]) -> None:
+    host, held = sim
     _add_past_rooms(host, MAX_PAGES * PAGE_SIZE + 50)
     provider = _provider(host)
     try:
-        timeline.clear()
-        past = await provider.list_past_rooms()
+        past = await held.run(provider.list_past_rooms(), sizes=[1, MAX_PAGES - 1])
     finally:
         await provider.aclose()
-    requests = [a for a in timeline.arrivals() if a.path.endswith("fetchPastRooms")]
-    assert len(requests) == MAX_PAGES and rounds(requests) == 2
+    assert [len(wave) for wave in held.waves] == [1, MAX_PAGES - 1], held.waves
     assert len(past) == MAX_PAGES * PAGE_SIZE - 3  # the three running rooms are on the server's list, not here

@@ -13,6 +13,7 @@ import pytest
 from meetdesk.backends.veeting.simulator.app import ACCOUNT_KEY, INSTANCE_KEY, build
 from meetdesk.backends.veeting.simulator.state import VeetingState
 from meetdesk.simulators.host import SimulatorHost
+from tests.backends.conftest import Clock
 
 # --- the seed (../shared/seeds/002_…): request bodies and answers, transcribed ---------------------
 SEED_ACCOUNT_REQUEST = {"sendPassword": True, "accountType": "trial", "adminFirstname": "Test",
@@ -66,17 +67,9 @@ def ts(text: str) -> float:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
-class Clock:
-    def __init__(self, at: str) -> None:
-        self.now = ts(at)
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def clock() -> Clock:
-    return Clock("2020-04-13T12:18:07.211Z")  # the seed's server start (its recurring.endsOn)
+    return Clock(ts("2020-04-13T12:18:07.211Z"))  # the seed's server start (its recurring.endsOn)
 
 
 @pytest.fixture

@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import random
 import re
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 from typing import Any
@@ -439,7 +441,7 @@ def _build_app(state: OpenMeetingsState) -> Starlette:
 
 def build(*, seed: bool = True, version: str = "9.1.0", sid_ttl: float = 1800.0,
           failed_login_delay: float | tuple[float, float] | None = None, server_timezone: str = "Europe/Berlin",
-          seed_rooms: int = 0, **options: Any) -> SimulatorDefinition:
+          seed_rooms: int = 0, clock: Callable[[], float] = time.monotonic, **options: Any) -> SimulatorDefinition:
     """Build the simulator.
 
     Args:
@@ -449,6 +451,7 @@ def build(*, seed: bool = True, version: str = "9.1.0", sid_ttl: float = 1800.0,
             9.x as the real server, none before.
         server_timezone: the server's zone, used for dates it writes and dates without an offset.
         seed_rooms: this many more conference rooms, for load tests and the large demo.
+        clock: seconds, for the idle time of a SID (tests pass one they move).
     """
     if options:
         raise TypeError(f"unknown OpenMeetings simulator options: {', '.join(sorted(options))}")
@@ -459,7 +462,7 @@ def build(*, seed: bool = True, version: str = "9.1.0", sid_ttl: float = 1800.0,
     else:
         delay = (float(failed_login_delay), float(failed_login_delay))
     state = OpenMeetingsState(version=version, sid_ttl=sid_ttl, failed_login_delay=delay,
-                              server_timezone=server_timezone, seeded=seed)
+                              server_timezone=server_timezone, seeded=seed, clock=clock)
     state.seed_rooms = seed_rooms
     state.reset()
     app = RequestLog(_build_app(state), state)

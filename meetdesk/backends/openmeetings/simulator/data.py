@@ -7,6 +7,7 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -169,10 +170,12 @@ class OpenMeetingsState:
     """Everything the simulated server knows. Handlers run on the server thread; tests read from theirs."""
 
     def __init__(self, *, version: str, sid_ttl: float, failed_login_delay: tuple[float, float],
-                 server_timezone: str, seeded: bool = True) -> None:
+                 server_timezone: str, seeded: bool = True, clock: Callable[[], float] = time.monotonic) -> None:
         self.seeded = seeded
         self.version = version
         self.sid_ttl = sid_ttl
+        #: seconds, for the idle time of a SID (tests move it)
+        self.clock = clock
         self.failed_login_delay = failed_login_delay
         self.zone = ZoneInfo(server_timezone)
         self.lock = threading.RLock()
@@ -257,7 +260,7 @@ class OpenMeetingsState:
     def new_session(self, user: OMUser) -> str:
         sid = str(uuid.uuid4())
         with self.lock:
-            self.sessions[sid] = OMSession(sid, user.id, time.monotonic())
+            self.sessions[sid] = OMSession(sid, user.id, self.clock())
         return sid
 
     def check(self, sid: str | None) -> OMUser | None:
@@ -268,7 +271,7 @@ class OpenMeetingsState:
             session = self.sessions.get(sid)
             if session is None:
                 return None
-            now = time.monotonic()
+            now = self.clock()
             if not session.permanent and now - session.last_used > self.sid_ttl:
                 del self.sessions[sid]
                 return None
@@ -281,7 +284,7 @@ class OpenMeetingsState:
             session = self.sessions.get(sid)
             if session is None:
                 return None
-            now = time.monotonic()
+            now = self.clock()
             if not session.permanent and now - session.last_used > self.sid_ttl:
                 del self.sessions[sid]
                 return None
