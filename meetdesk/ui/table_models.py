@@ -220,7 +220,7 @@ class RoomsModel(RowTableModel[Room]):
         names = [n for n in self._blocks if not replace_all and n not in blocks] + list(blocks)
 
         def kind_of(key: str) -> ValueKind:  # per block, remembered while the block's list is the same
-            return combined_kind(self._block_kind(n, blocks[n] if n in blocks else self._block_rows(n), key)
+            return combined_kind(self._block_kind(n, blocks[n] if n in blocks else self.block_rows(n), key)
                                  for n in names)
 
         extra = extra_columns(self._new_columns(columns), (), tz, kind_of)
@@ -236,7 +236,7 @@ class RoomsModel(RowTableModel[Room]):
         fixed = self._fixed_columns()
         tz = self._tz or local_time.local_zone()
         names = [n for n in self._blocks if n not in blocks] + list(blocks)
-        kept = {(n, c.key): self._block_kind(n, self._block_rows(n), c.key)
+        kept = {(n, c.key): self._block_kind(n, self.block_rows(n), c.key)
                 for n in names if n not in blocks for c in provider}  # remembered: no rows looked at
         sorted_columns = self.sorted_column_keys()
         row_key = self.row_key
