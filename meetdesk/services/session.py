@@ -334,7 +334,7 @@ class Session:
         if conn.provider is not provider:  # disconnected meanwhile
             return
         arrived = await stamped(name, conn.profile.kind, rooms or [], past or [], meetings or [],
-                                (conn.rooms, conn.past_rooms))
+                                (conn.rooms, conn.past_rooms, conn.meetings))
         del rooms, past, meetings  # the unstamped rows: not kept while the details below take their time
         if conn.provider is not provider:
             return
