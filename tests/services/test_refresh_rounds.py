@@ -4,6 +4,7 @@ could not be added is said, never swallowed."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
@@ -214,3 +215,18 @@ async def test_a_refresh_keeps_the_room_objects_that_did_not_change(servers: Ser
 
     again = kept([changed, *before[1:]], before)
     assert again[0] is changed and all(new is old for new, old in zip(again[1:], before[1:], strict=True))
+
+
+@pytest.mark.asyncio
+async def test_two_refreshes_of_one_server_never_run_at_once(servers: Servers) -> None:
+    """An auto-refresh meeting F5 (or a change's refresh) waits for the one running, then asks anew: two at once held
+    two copies of a large answer (100,000 rooms: +30 MiB the process kept, ``python -m benchmarks.memory_demo``)."""
+    timeline = servers.timelines["plugnmeet"]
+    servers.clear()
+    first = asyncio.ensure_future(servers.session.refresh("plugnmeet"))
+    await asyncio.sleep(0.05)
+    assert servers.session.refreshing("plugnmeet") and not servers.session.refreshing("openmeetings")
+    await asyncio.gather(first, servers.session.refresh("plugnmeet"))
+    assert not servers.session.refreshing("plugnmeet")
+    assert rounds(timeline.arrivals(since=0)) == 2  # one after the other (at once, they were one round)
+    assert len(servers.data_events("plugnmeet")) == 2  # and the second did ask anew
