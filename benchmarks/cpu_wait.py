@@ -33,6 +33,8 @@ class Mark:
     cpu: float
     waiting: float | None
     gc_s: float
+    #: the whole process's CPU time (every thread)
+    process_cpu: float
 
 
 class GcTime:
@@ -73,15 +75,18 @@ class ThreadClock:
         sched = _schedstat(self.tid)
         cpu = sched[0] if sched is not None else time.thread_time()
         return Mark(time.perf_counter(), cpu, None if sched is None else sched[1],
-                    self.gc_time.total if self.gc_time is not None else 0.0)
+                    self.gc_time.total if self.gc_time is not None else 0.0, time.process_time())
 
 
 def between(start: Mark, end: Mark) -> dict[str, float | None]:
     """What the thread did from ``start`` to ``end``, in ms: ``ms`` (wall), ``cpu_ms`` (its own CPU),
-    ``waiting_for_cpu_ms`` (ready, but the system ran something else), ``gc_ms`` (collections on any thread)."""
+    ``waiting_for_cpu_ms`` (ready, but the system ran something else), ``gc_ms`` (collections on any thread),
+    ``others_cpu_ms`` (the CPU of the process's other threads: the offload worker; while it runs, the UI thread
+    may be waiting for the GIL)."""
     waiting = None if start.waiting is None or end.waiting is None else round((end.waiting - start.waiting) * 1000)
     return {"ms": round((end.wall - start.wall) * 1000), "cpu_ms": round((end.cpu - start.cpu) * 1000),
-            "waiting_for_cpu_ms": waiting, "gc_ms": round((end.gc_s - start.gc_s) * 1000)}
+            "waiting_for_cpu_ms": waiting, "gc_ms": round((end.gc_s - start.gc_s) * 1000),
+            "others_cpu_ms": round(((end.process_cpu - start.process_cpu) - (end.cpu - start.cpu)) * 1000)}
 
 
 def cpu_pressure() -> float | None:

@@ -60,17 +60,52 @@ def _wall_ms(command: list[str], env: dict[str, str]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def bench_startup(runs: int) -> dict[str, float]:
+#: interleaved rounds of the start-up measure (each: the bare window, ``meetdesk --demo``, ``meetdesk``; ~1.5 s a
+#: round); with 5 the median swung by ±0.1× from one whole run to the next, more than the goal's margin, and on a
+#: machine whose CPUs are busy with other work a round's own ratio still ranges over 0.7–2×
+STARTUP_RUNS = 21
+#: rounds run first and dropped: the first processes after the byte-compilation (or another benchmark) find the
+#: disk cache and the CPUs' caches in another state than the rest
+STARTUP_WARMUP = 1
+
+
+def bench_startup(runs: int = STARTUP_RUNS, warmup: int = STARTUP_WARMUP) -> dict[str, Any]:
+    """Milliseconds from process start to the first paint: the medians of ``runs`` interleaved rounds, and each
+    run's figure (``runs``, in the order measured). The order within a round rotates, so that no program always
+    runs right after the same other one."""
     config = tempfile.mkdtemp(prefix="meetdesk-bench-")
     env = _env(MEETDESK_EXIT_AFTER_PAINT="1", MEETDESK_CONFIG_DIR=config, MEETDESK_LOG_FILE="")
     py = sys.executable
-    bare, demo, plain = [], [], []
-    for _ in range(runs):  # interleaved, so a busy moment of the machine hits all three alike
-        bare.append(_painted_ms([py, "-m", "benchmarks.bare_window"], env))
-        demo.append(_painted_ms([py, "-m", "meetdesk", "--demo"], env))
-        plain.append(_painted_ms([py, "-m", "meetdesk"], env))
-    return {"bare_ms": statistics.median(bare), "demo_ms": statistics.median(demo),
-            "plain_ms": statistics.median(plain)}
+    commands = {"bare": [py, "-m", "benchmarks.bare_window"], "demo": [py, "-m", "meetdesk", "--demo"],
+                "plain": [py, "-m", "meetdesk"]}
+    names = list(commands)
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for round_ in range(warmup + runs):  # interleaved, so a busy moment of the machine hits all three alike
+        for i in range(len(names)):
+            name = names[(round_ + i) % len(names)]
+            ms = _painted_ms(commands[name], env)
+            if round_ >= warmup:
+                times[name].append(ms)
+    result: dict[str, Any] = {f"{name}_ms": statistics.median(values) for name, values in times.items()}
+    result["runs"] = times
+    result["cpu_pressure"] = cpu_pressure()  # how busy the machine was meanwhile (the render shows it)
+    return result
+
+
+def _spread(values: list[float]) -> dict[str, float]:
+    """How many, lowest, quartiles and highest of ``values``."""
+    low, median, high = statistics.quantiles(values, n=4, method="inclusive") if len(values) > 1 else values * 3
+    return {"runs": len(values), "min": round(min(values), 2), "q1": round(low, 2), "median": round(median, 2),
+            "q3": round(high, 2), "max": round(max(values), 2)}
+
+
+def _startup_ratio(startup: dict[str, Any], name: str, goal: float) -> dict[str, Any]:
+    """The ratio of the medians (the measure), with the spread of the runs and of each round's own ratio."""
+    runs = startup["runs"]
+    rounds = [value / bare for value, bare in zip(runs[name], runs["bare"], strict=True)]
+    return {**_ratio(startup[f"{name}_ms"], startup["bare_ms"], goal),
+            "spread": {"ms": _spread(runs[name]), "baseline_ms": _spread(runs["bare"]), "round_ratio": _spread(rounds),
+                       "cpu_pressure": startup.get("cpu_pressure")}}
 
 
 def bench_cli(runs: int) -> dict[str, float]:
@@ -119,13 +154,13 @@ def _absolute(value: float, unit: str, goal: float, baseline: float | None) -> d
 def measure(quick: bool) -> dict[str, dict[str, Any]]:
     runs = 3 if quick else 5
     compileall.compile_dir(ROOT / "meetdesk", quiet=1)  # into __pycache__ (git-ignored), as an install would
-    startup = bench_startup(runs)
+    startup = bench_startup(5 if quick else STARTUP_RUNS)
     tables = _child("benchmarks.tables", str(ROWS), "2" if quick else "3")
     refresh = _child("benchmarks.refresh", "2" if quick else "3")
     cli = bench_cli(runs if quick else 9)
     return {
-        "startup_demo": _ratio(startup["demo_ms"], startup["bare_ms"], 1.3),
-        "startup_window": _ratio(startup["plain_ms"], startup["bare_ms"], 1.3),
+        "startup_demo": _startup_ratio(startup, "demo", 1.3),
+        "startup_window": _startup_ratio(startup, "plain", 1.3),
         "rooms_load_100k": _absolute(tables["load_ms"], "ms", 300, tables["minimal_load_ms"]),
         "rooms_sort_100k": _absolute(tables["sort_ms"], "ms", 200, tables["minimal_sort_ms"]),
         "search_keystroke_100k": {**_absolute(tables["keystroke_worst_ms"], "ms", 50, None),
@@ -170,6 +205,13 @@ def render(results: dict[str, dict[str, Any]]) -> str:
         lines.append(f"{name:26} {value:>10} {baseline:>12} {goal:>9}  {'yes' if r['met'] else 'NO ':3}  "
                      f"{WHAT[name]}")
     for name, r in results.items():
+        if r.get("spread"):
+            ms, rounds = r["spread"]["ms"], r["spread"]["round_ratio"]
+            lines.append(f"{name}, {ms['runs']} runs: {ms['min']:.0f}–{ms['max']:.0f} ms "
+                         f"(middle half {ms['q1']:.0f}–{ms['q3']:.0f}); each round against its bare window "
+                         f"{rounds['min']}–{rounds['max']}× (middle half {rounds['q1']}–{rounds['q3']}×); tasks waited "
+                         f"for a CPU {r['spread'].get('cpu_pressure')} % of the minute before")
+    for name, r in results.items():
         if r.get("runs"):
             lines.append(f"{name}, each run's worst: " + "; ".join(_made_of(run) for run in r["runs"]))
     met = sum(1 for r in results.values() if r["met"])
@@ -180,11 +222,14 @@ def render(results: dict[str, dict[str, Any]]) -> str:
 
 
 def _made_of(run: dict[str, Any]) -> str:
-    """A wall time split as ``benchmarks/cpu_wait.py`` does: the UI thread's CPU, its wait for one, GC."""
-    waiting = run.get("waiting_for_cpu_ms")
+    """A wall time split as ``benchmarks/cpu_wait.py`` does: the UI thread's CPU, its wait for one, GC, and the
+    CPU of the process's other threads meanwhile."""
+    waiting, others = run.get("waiting_for_cpu_ms"), run.get("others_cpu_ms")
     return (f"{run['ms']} ms: {run['cpu_ms']} ms CPU"
             + ("" if waiting is None else f", {waiting} ms waiting for a CPU")
-            + f", GC {run['gc_ms']} ms (load {run.get('load_average')})")
+            + f", GC {run['gc_ms']} ms"
+            + ("" if others is None else f", other threads {others} ms CPU")
+            + f" (load {run.get('load_average')})")
 
 
 def main() -> int:

@@ -94,9 +94,9 @@ def run(argv: list[str]) -> dict[str, Any]:
     original_steps = MainWindow.attach_steps
     original_composer_steps = MainWindow.composer_steps
 
-    def paint_first(app: Any, window: MainWindow, modules: Any) -> bool:
+    def paint_first(app: Any, window: MainWindow, modules: Any, on_painted: Any = None) -> bool:
         Watcher(window)
-        return original_paint_first(app, window, modules)
+        return original_paint_first(app, window, modules, on_painted)
 
     def attach_steps(self: MainWindow, session: Any) -> Iterator[str]:
         return timed(original_steps(self, session), "icon, bridge, auto-refresh")

@@ -16,9 +16,12 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"{APP_NAME} {__version__}")
         return 0
-    from meetdesk.cli.invocation import is_cli_invocation
+    window = args in ([], ["--demo"])  # the usual calls: the window, without importing the CLI's rules
+    if not window:
+        from meetdesk.cli.invocation import is_cli_invocation
 
-    if is_cli_invocation(args):
+        window = not is_cli_invocation(args)
+    if not window:
         # A command is mostly its imports, which allocate much and free next to nothing: the collector's ~90
         # passes over the young objects of a `meetdesk rooms` (10–40 ms) found ~700 objects to free in all, and
         # that garbage does not grow with the work (the same for 30 or 300 bulk links). So, as for the window's
@@ -38,6 +41,12 @@ def main(argv: list[str] | None = None) -> int:
     # (ui/startup.py's paint_first freezes what was loaded and turns the collector back on)
     gc.disable()
     try:
+        from meetdesk.ui.font_config import start_fontconfig
+
+        start_fontconfig()  # on the other core while PySide6 is imported
+        from meetdesk.ui.pyside_imports import answer_from_names
+
+        answer_from_names()  # before the window's modules are imported: PySide would read each one's source
         from meetdesk.ui.app import run_gui
 
         return run_gui(args)

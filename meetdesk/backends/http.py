@@ -24,7 +24,8 @@ from urllib.parse import quote, quote_plus, urlsplit
 import httpx
 
 from meetdesk import __version__
-from meetdesk.backends.offload import decode_json_yielding, off_loop
+from meetdesk.backends import sliced_json
+from meetdesk.backends.offload import off_loop
 from meetdesk.domain.errors import AnswerLostError, ProtocolError, TLSError, UnreachableError, ValidationError
 from meetdesk.domain.models import DEFAULT_DEADLINE_S, Profile
 from meetdesk.domain.redaction import REDACTED, redact_url, redact_urls_in
@@ -343,7 +344,7 @@ async def _decode_large_json(response: httpx.Response) -> None:
     if len(content) <= OFFLOAD_JSON_BYTES or "json" not in response.headers.get("content-type", ""):
         return
     try:
-        value: object = await off_loop(lambda: decode_json_yielding(content.decode(response.encoding or "utf-8")))
+        value: object = await off_loop(lambda: sliced_json.loads(content.decode(response.encoding or "utf-8")))
     except (ValueError, RecursionError, LookupError) as exc:
         value = _Undecodable(type(exc).__name__)
     response.extensions[_JSON_EXTENSION] = value

@@ -1,10 +1,15 @@
 """Running CPU-heavy reading (large JSON bodies, long row lists) off the event loop's thread.
 
-The work is pure Python bytecode, so the interpreter hands the GIL back to the event loop every few
-milliseconds — every millisecond while a job runs, so the loop never waits longer for it. All of it runs on ONE
-worker thread, one job after the other: pure Python gains nothing from more threads (they take turns at the
-GIL), and with several the event loop's thread waited for its turn behind each of them (gaps of 100 ms and more
-while OpenMeetings' three room lists were read at once).
+All of it runs on ONE worker thread, one job after the other: pure Python gains nothing from more threads (they
+take turns at the GIL), and with several the event loop's thread waited for its turn behind each of them (gaps
+of 100 ms and more while OpenMeetings' three room lists were read at once).
+
+A job works in slices of :data:`SLICE_S` and waits between two for the event loop to have had a turn
+(:func:`sliced`, :func:`give_turn`). Without that the two threads took turns at the GIL for the whole job, and
+every time the event loop's thread let go of it — a socket read, each call Qt makes into Python while it paints
+— it waited up to a switch interval to get it back: a repaint of a table took 30–50 ms instead of 2 while a job
+ran (``benchmarks.refresh``' stall; the reason is CPython's GIL hand-over, not the work itself). Now a job holds
+back the window for one slice at most, whatever the event loop does meanwhile.
 
 The cyclic garbage collector is paused meanwhile, and what survives is frozen afterwards: a full collection
 over millions of fresh objects would otherwise stop every thread — the event loop included — for 100 ms and
@@ -21,15 +26,15 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import gc
-import json
-import json.scanner
 import sys
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 R = TypeVar("R")
+T = TypeVar("T")
 
 _lock = threading.Lock()
 _paused = 0
@@ -45,6 +50,93 @@ MMAP_THRESHOLD = 128 * 1024
 _libc: ctypes.CDLL | None = None
 _tuned = False
 _release: asyncio.Handle | None = None
+#: how long a job runs before it lets the event loop have a turn
+SLICE_S = 0.003
+#: the clock is read every this many items of :func:`sliced`
+ITEMS_PER_LOOK = 32
+#: the longest a job waits for the event loop's turn; a loop that does not turn (it is closing, or waits for this
+#: very job) does not hold the job back
+TURN_TIMEOUT_S = 0.5
+
+
+class _Slices(threading.local):
+    """The job running on this thread: its event loop and when its slice ends (0: no job here)."""
+
+    loop: asyncio.AbstractEventLoop | None = None
+    ends = 0.0
+    #: the longest the job ran without the loop having had a turn, in seconds of the worker's own CPU
+    longest_cpu_s = 0.0
+    cpu_from = 0.0
+
+
+_slices = _Slices()
+_turn = threading.Event()
+#: what the last finished job did: the longest slice in CPU seconds and how many turns it gave (tests, benchmarks)
+last_job: dict[str, float] = {"longest_slice_cpu_s": 0.0, "turns": 0}
+
+
+def give_turn() -> None:
+    """In a job on the worker: once its slice is used up, wait until the event loop has had a turn (it runs
+    what was waiting meanwhile, alone), then go on with a new slice. Anywhere else: nothing."""
+    here = _slices
+    if not here.ends or time.perf_counter() < here.ends:
+        return
+    cpu = time.thread_time()
+    here.longest_cpu_s = max(here.longest_cpu_s, cpu - here.cpu_from)
+    _turn.clear()
+    try:
+        here.loop.call_soon_threadsafe(_turn.set)  # type: ignore[union-attr]
+    except RuntimeError:  # the loop is closed: nobody to make way for
+        here.ends = 0.0
+        return
+    if not _turn.wait(TURN_TIMEOUT_S):
+        here.ends = 0.0
+        return
+    last_job["turns"] += 1
+    here.cpu_from = time.thread_time()
+    here.ends = time.perf_counter() + SLICE_S
+
+
+def sliced(items: Iterable[T]) -> Iterable[T]:
+    """``items``, with :func:`give_turn` between them in a job on the worker (elsewhere ``items`` as they are):
+    a job's loops go through this."""
+    return _sliced(items) if _slices.ends else items
+
+
+def _sliced(items: Iterable[T]) -> Iterator[T]:
+    for i, item in enumerate(items):
+        if not i % ITEMS_PER_LOOK:
+            give_turn()
+        yield item
+
+
+#: objects freed at a time by :func:`free_later` between two looks at the clock
+FREE_CHUNK = 1_000
+_freeing: set[asyncio.Task[None]] = set()
+
+
+def free_later(*collections: Iterable[object]) -> None:
+    """Free the items of ``collections`` on the worker thread, a slice at a time, instead of here: the caller is
+    about to drop its last references to them (the rows a table replaced: 100,000 of them took the event loop's
+    thread ~15 ms to free). Without a running event loop, nothing is done (they are freed where they are dropped).
+    The collections themselves are not changed: their items are held until the worker lets go of them."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    held: list[object] = []
+    for items in collections:
+        held.extend(items)
+    if held:
+        task = loop.create_task(off_loop(lambda: _let_go(held)))
+        _freeing.add(task)
+        task.add_done_callback(_freeing.discard)
+
+
+def _let_go(held: list[object]) -> None:
+    while held:
+        del held[-FREE_CHUNK:]
+        give_turn()
 
 
 def _pause() -> None:
@@ -69,11 +161,18 @@ def _resume() -> None:
             sys.setswitchinterval(_default_interval)
 
 
-def _paused_call(func: Callable[[], R]) -> R:
+def _paused_call(func: Callable[[], R], loop: asyncio.AbstractEventLoop) -> R:
     _pause()
+    here = _slices
+    here.loop, here.longest_cpu_s, here.cpu_from = loop, 0.0, time.thread_time()
+    here.ends = time.perf_counter() + SLICE_S
+    last_job["turns"] = 0
     try:
         return func()
     finally:
+        here.longest_cpu_s = max(here.longest_cpu_s, time.thread_time() - here.cpu_from)
+        last_job["longest_slice_cpu_s"] = here.longest_cpu_s
+        here.loop, here.ends = None, 0.0
         _resume()
 
 
@@ -90,7 +189,7 @@ async def off_loop(func: Callable[[], R]) -> R:
         gc.collect(1)
     loop = asyncio.get_running_loop()
     try:
-        return await loop.run_in_executor(_worker, _paused_call, func)
+        return await loop.run_in_executor(_worker, _paused_call, func, loop)
     finally:
         if _release is not None:
             _release.cancel()
@@ -129,17 +228,3 @@ def release_freed_memory() -> None:
     libc = _glibc()
     if libc is not None:
         libc.malloc_trim(0)
-
-
-class _PythonDecoder(json.JSONDecoder):
-    """The standard decoder with the pure-Python scanner: slower, but it yields the GIL while it works
-    (the C scanner holds it for the whole body)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.scan_once = json.scanner.py_make_scanner(self)  # type: ignore[attr-defined]
-
-
-def decode_json_yielding(text: str) -> object:
-    """Decode JSON in a way that lets other threads run meanwhile (call it via :func:`off_loop`)."""
-    return _PythonDecoder().decode(text)

@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from meetdesk.backends.offload import off_loop
+from meetdesk.backends.offload import off_loop, sliced
 from meetdesk.domain.errors import MeetdeskError, ProtocolError
 
 log = logging.getLogger("meetdesk.backends.rows")
@@ -72,7 +72,7 @@ def _convert(items: Sequence[In], parse: Callable[[In], Out], what: str,
              label: Callable[[In], object] | None) -> tuple[list[Out], list[str]]:
     out: list[Out] = []
     skipped: list[str] = []
-    for index, item in enumerate(items):
+    for index, item in enumerate(sliced(items)):
         try:
             out.append(parse(item))
         except Exception as exc:  # one unreadable row must not hide the others — nor pass silently

@@ -19,7 +19,7 @@ from operator import attrgetter
 from typing import Any, Protocol, TypeVar
 
 from meetdesk.backends.base import Provider
-from meetdesk.backends.offload import off_loop
+from meetdesk.backends.offload import off_loop, sliced
 from meetdesk.backends.rows import as_protocol_error, collect_skipped
 from meetdesk.domain.errors import MeetdeskError
 from meetdesk.domain.models import Meeting, Room
@@ -40,7 +40,7 @@ def _stamp_keeping(arrived: list[T], shown: list[T], changes: dict[str, Any]) ->
     names = [f.name for f in fields(arrived[0]) if f.name not in changes]  # type: ignore[arg-type]
     rest, stamp, wanted = attrgetter(*names), attrgetter(*changes) if changes else None, tuple(changes.values())
     out: list[T] = []
-    for row in arrived:
+    for row in sliced(arrived):
         same = before.get(row.id)  # type: ignore[attr-defined]
         if same is not None and (stamp is None or _as_tuple(stamp(same)) == wanted) and rest(same) == rest(row):
             out.append(same)

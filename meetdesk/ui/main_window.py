@@ -22,7 +22,7 @@ from meetdesk.ui import theme
 from meetdesk.ui import window_frame as frame
 from meetdesk.ui.dock_layout import composer_crowds, default_size, dock_widths
 from meetdesk.ui.ui_state import load_ui_state
-from meetdesk.ui.window_menus import build_menus
+from meetdesk.ui.window_menus import add_menus, fill_menus
 from meetdesk.ui.window_state import LayoutWindow
 
 if TYPE_CHECKING:
@@ -96,35 +96,37 @@ class MainWindow(LayoutWindow):
         self.setWindowTitle(title)
         self.setDockOptions(self.DockOption.AnimatedDocks | self.DockOption.AllowTabbedDocks)
 
-        # centre: Rooms and Meetings (their table headers until the real tabs are attached)
+        # centre: Rooms and Meetings (their table headers until the real tabs are attached); the tab the saved
+        # layout shows gets its preview now, the other one right after the first paint (finish_frame)
+        self._saved_state = load_ui_state() if restore else {}
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
-        self.rooms_tab: QWidget = frame.TablePreview("rooms", self.tabs)
-        self.meetings_tab: QWidget = frame.TablePreview("meetings", self.tabs)
+        shown = 1 if self._saved_state.get("tab") == 1 else 0
+        self.rooms_tab: QWidget = frame.TablePreview("rooms", self.tabs) if shown == 0 else frame.pending(self.tabs)
+        self.meetings_tab: QWidget = (frame.TablePreview("meetings", self.tabs) if shown == 1
+                                      else frame.pending(self.tabs))
         self.tabs.addTab(self.rooms_tab, TAB_LABELS[0])
         self.tabs.addTab(self.meetings_tab, TAB_LABELS[1])
         self.setCentralWidget(self.tabs)
 
-        # left: Connections; right: Join link — docked right after the first paint (place_docks)
-        self.connections_dock = frame.make_dock(self, "Connections", "connectionsDock", frame.stand_in(self, 0))
-        self._docks_placed = False
+        # left: Connections; right: Join link — made right after the first paint (finish_frame), docked when the
+        # Qt namespace is there (place_docks)
+        self._frame_finished = self._docks_placed = False
         self._composer_pending = True
         self._defer_composer = defer_composer
         self._composer_on_paint = session is not None  # else start-up builds it (composer_steps)
         self._design: QWidget | None = None
         self._prebuilt: QWidget | None = None  # built by composer_steps, not in its dock yet
         self.composer: QWidget = frame.stand_in(self, 320)
-        self.composer_dock = frame.make_dock(self, "Join link", "composerDock", self.composer)
 
         self.busy, self.status_label, self.keyring_label = frame.build_status_bar(self, self._last_message)
         self._actions = frame.ActionFactory(self)
-        self._session_actions = build_menus(self, self._actions)
-        for action in self._session_actions:
-            action.setEnabled(False)
+        self._menus = add_menus(self)  # their titles; their items right after the first paint (finish_frame)
+        self._session_actions: list[QAction] = []
+        self.scheme_actions, self.auto_refresh_actions = {}, {}
 
         self.resize(default_size(self))
-        self._saved_state = load_ui_state() if restore else {}
         self._geometry_restored = self._restore_frame_state(self._saved_state)
         self._fit_on_show = self._default_layout = True  # until place_docks restores the docks' layout
         self.setCentralWidget(frame.FrameBody(self.tabs, ("Connections", "Join link"),
@@ -140,6 +142,22 @@ class MainWindow(LayoutWindow):
         if self._composer_pending and self.isVisible():
             QTimer.singleShot(0, self.ensure_built)
 
+    def finish_frame(self, *, previews: bool = True) -> None:
+        """What the first paint does without, made right after it (idempotent): the docks (hidden until
+        :meth:`place_docks`), the menus' items, the other tab's table preview (unless the real tabs follow)."""
+        if self._frame_finished or not isValid(self):
+            return
+        self._frame_finished = True
+        self.connections_dock = frame.make_dock(self, "Connections", "connectionsDock", frame.stand_in(self, 0))
+        self.composer_dock = frame.make_dock(self, "Join link", "composerDock", self.composer)
+        self._session_actions = fill_menus(self, self._menus, self._actions)
+        for action in self._session_actions:
+            action.setEnabled(False)
+        self.scheme_actions[self.color_scheme].setChecked(True)
+        for index, noun in enumerate(("rooms", "meetings")):
+            if previews and frame.is_pending(self.tabs.widget(index)):
+                self._replace_tab(index, frame.TablePreview(noun, self.tabs))
+
     def attach_steps(self, session: Session) -> Iterator[str]:
         """Build what needs ``session`` one part at a time, yielding between parts (each takes a few tens of
         ms) so that start-up can let the event loop run; each yield says what comes next."""
@@ -148,6 +166,7 @@ class MainWindow(LayoutWindow):
         from meetdesk.ui.session_bridge import bridge_for
         from meetdesk.ui.window_parts import optional_widget
 
+        self.finish_frame(previews=False)  # the real tabs come next
         self.place_docks()
         icon = app_icon()  # reading the icon files is not free: after the first paint
         if not icon.isNull():
@@ -246,6 +265,8 @@ class MainWindow(LayoutWindow):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
+        if not self._frame_finished:  # the frame is painted: the rest of it follows
+            QTimer.singleShot(0, self.finish_frame)
         if self._composer_pending and self.is_attached and self._composer_on_paint:  # the composer follows
             QTimer.singleShot(0, self.ensure_built)
 

@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-import bisect
 import time
 from array import array
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
@@ -34,6 +33,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from meetdesk.backends.base import Column
+from meetdesk.backends.offload import free_later
 from meetdesk.ui.row_blocks import (
     Places,
     PreparedBlock,
@@ -41,7 +41,10 @@ from meetdesk.ui.row_blocks import (
     find_place,
     index_rows,
     packed,
+    position,
+    ranks,
     search_texts,
+    shown_place,
     sort_keys,
 )
 from meetdesk.ui.row_changes import CellRun, plan_in_place, report_cells, take_rows
@@ -50,6 +53,9 @@ R = TypeVar("R")
 AnyIndex = QModelIndex | QPersistentModelIndex
 #: row numbers: an array of machine integers (8 bytes a row; a list of Python ints is 36)
 Rows: TypeAlias = "array[int] | list[int]"
+
+#: rows looked up by searching the view before the ranks of every row are made (then bisection)
+SCANS_BEFORE_RANKS = 8
 
 #: the value a column sorts by: numbers for numbers and datetimes, folded text otherwise
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -92,6 +98,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self._order: Rows = array("q")                   # every row, in sort order
         self._view: Rows = array("q")                    # the shown rows, in sort order
         self._rank: Rows | None = None                   # row → its place in _order; lazy
+        self._scans = 0                                  # rows looked up without _rank since the last sort
         self._places: dict[str, Places] = {}             # per block: row key → place in the block; lazy
         self._words: list[str] = []
         self._sort_column = -1
@@ -134,8 +141,9 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             old_spans, old_rows, old_sources = self._blocks, self._rows, self._sources
 
             def change() -> None:
+                last = self._order
                 self._store_blocks(blocks, columns, replace_all=replace_all, keep_caches=True, prepared=prepared)
-                self._arrange()
+                self._arrange(last if self._blocks == old_spans else None)  # same places: the last order fits
 
             def moved(i: int) -> int:
                 """Where old row ``i`` is now: a kept block's rows moved with it, the others are found by key."""
@@ -228,6 +236,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
                     places[name] = self._places[name]
             spans[name] = (start, len(rows))
         self._sources = {n: blocks[n] if n in blocks else self._sources.get(n, ()) for n in names}
+        free_later(self._rows, self._hay, *(k for k in self._keys if k))  # rows replaced: freed off the loop
         self._rows, self._blocks, self._columns = rows, spans, list(columns)
         self._cells = [{} for _ in range(ncols)]  # only shown cells were cached: cheap to make again
         self._keys = keys
@@ -236,16 +245,20 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self._places = places
 
     # ordering and filtering --------------------------------------------------------------------
-    def _arrange(self) -> None:
-        """Recompute the sort order and the shown rows from the current column, order and words."""
+    def _arrange(self, last: Rows | None = None) -> None:
+        """Recompute the sort order and the shown rows from the current column, order and words. ``last``, the
+        order before new rows took the same places, is where sorting starts: nearly sorted still, it takes one
+        pass instead of n·log n comparisons (100,000 rows after F5: ~5 ms, not ~40); rows with equal keys come in
+        the last order instead of the list's."""
         n = len(self._rows)
         if 0 <= self._sort_column < len(self._columns):
             keys = self._column_keys(self._sort_column)
             descending = self._sort_order == Qt.SortOrder.DescendingOrder
-            self._order = array("q", sorted(range(n), key=keys.__getitem__, reverse=descending))  # stable
+            start = last if last is not None and len(last) == n else range(n)
+            self._order = array("q", sorted(start, key=keys.__getitem__, reverse=descending))  # stable
         else:
             self._order = array("q", range(n))
-        self._rank = None
+        self._rank, self._scans = None, 0
         self._filter()
 
     def _filter(self, within: Rows | None = None) -> None:
@@ -302,26 +315,22 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         change()
         if persistent:
             now = [moved(i) if i >= 0 else -1 for i in before] if moved is not None else before
-            after = [self._view_row_of(i) if i >= 0 else -1 for i in now]
+            places = {i: self._view_row_of(i) for i in set(now) if i >= 0}  # a row's cells: one search
+            after = [places.get(i, -1) for i in now]
             self.changePersistentIndexList(
                 persistent, [self.index(r, p.column()) if r >= 0 else QModelIndex()
                              for p, r in zip(persistent, after, strict=True)])
         self.layoutChanged.emit()
 
     def _view_row_of(self, i: int) -> int:
-        """Where row ``i`` is shown (-1: hidden), by bisection: the view keeps the sort order's ranks ascending."""
-        rank = self._ranks()
-        view = self._view
-        place = bisect.bisect_left(view, rank[i], key=rank.__getitem__)
-        return place if place < len(view) and view[place] == i else -1
-
-    def _ranks(self) -> Rows:
+        """Where row ``i`` is shown (-1: hidden): searched for, the first few after a sort (the selection after a
+        refresh: the ranks of 100,000 rows took ~35 ms to make), then by bisection over the ranks."""
         if self._rank is None:
-            rank = array("q", bytes(8 * len(self._rows)))
-            for place, i in enumerate(self._order):
-                rank[i] = place
-            self._rank = rank
-        return self._rank
+            if self._scans < SCANS_BEFORE_RANKS:
+                self._scans += 1
+                return position(self._view, i)
+            self._rank = ranks(self._order, len(self._rows))
+        return shown_place(self._view, self._rank, i)
 
     def _row_of_key(self, key: Hashable) -> int:
         """The row whose ``row_key`` is ``key`` (-1: none), by a per-block index (made once per block's rows)."""

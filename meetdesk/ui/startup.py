@@ -18,7 +18,7 @@ import gc
 import importlib
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -123,13 +123,15 @@ class _FirstPaint(QObject):
         return False
 
 
-def paint_first(app: QApplication, window: MainWindow, modules: Sequence[str]) -> bool:
+def paint_first(app: QApplication, window: MainWindow, modules: Sequence[str],
+                on_painted: Callable[[], object] | None = None) -> bool:
     """Show ``window`` and run a plain Qt event loop until it has been painted and ``modules`` are imported
     (or until it is closed), docking its panels as soon as the Qt namespace is made (:data:`QT_NAMESPACE`, or
-    once all ``modules`` are in). True when the window is still open."""
+    once all ``modules`` are in); ``on_painted`` is called with the import thread's start, after the paint.
+    True when the window is still open."""
     preloader = Preloader(modules)
     closed: list[bool] = []
-    first = _FirstPaint(window, [preloader.start])
+    first = _FirstPaint(window, [preloader.start] + ([on_painted] if on_painted is not None else []))
     window.closed.connect(lambda: closed.append(True))
     poll = QTimer()
     poll.setInterval(_POLL_MS)

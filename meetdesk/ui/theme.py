@@ -8,8 +8,12 @@ window and base colours of both Fusion palettes (tests/ui/test_theme.py measures
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QApplication, QWidget
+
+if TYPE_CHECKING:  # imported where used: the first paint does without QPalette's and QColor's enums
+    from PySide6.QtGui import QPalette
 
 SYSTEM, LIGHT, DARK = "system", "light", "dark"
 SCHEMES = (SYSTEM, LIGHT, DARK)
@@ -27,6 +31,8 @@ _PROPERTY = "tone"
 
 def is_dark(palette: QPalette | None = None) -> bool:
     """Whether the palette in use is a dark one (its window is darker than its text)."""
+    from PySide6.QtGui import QGuiApplication, QPalette
+
     palette = palette if palette is not None else QGuiApplication.palette()
     window, text = palette.color(QPalette.ColorRole.Window), palette.color(QPalette.ColorRole.WindowText)
     return window.lightness() < text.lightness()
@@ -71,6 +77,8 @@ def tone_style_sheet(dark: bool) -> str:
 
 def dark_palette() -> QPalette:
     """A dark Fusion palette, for platforms that cannot switch themselves (and the user's "Dark" choice)."""
+    from PySide6.QtGui import QColor, QPalette
+
     p = QPalette()
     roles = {
         QPalette.ColorRole.Window: "#2B2D31", QPalette.ColorRole.WindowText: "#E8E8E8",
@@ -101,6 +109,7 @@ def apply_scheme(choice: str, app: QApplication | None = None) -> bool:
     if not isinstance(app, QApplication):
         return False
     from PySide6.QtCore import Qt
+    from PySide6.QtGui import QPalette
 
     hints = app.styleHints()
     wanted = {LIGHT: Qt.ColorScheme.Light, DARK: Qt.ColorScheme.Dark}.get(choice, Qt.ColorScheme.Unknown)

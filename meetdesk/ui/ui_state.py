@@ -9,11 +9,10 @@ import contextlib
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray
-
-from meetdesk.services.paths import config_dir
+if TYPE_CHECKING:  # imported where used: a first start (no saved layout) paints without QByteArray's enums
+    from PySide6.QtCore import QByteArray
 
 log = logging.getLogger("meetdesk.ui.state")
 
@@ -22,10 +21,14 @@ SCHEMA = 1
 
 
 def state_path() -> Path:
+    from meetdesk.services.paths import config_dir  # not for the demo's first paint (it restores no layout)
+
     return config_dir() / FILE_NAME
 
 
 def encode_bytes(data: QByteArray | bytes) -> str:
+    from PySide6.QtCore import QByteArray
+
     raw = data.data() if isinstance(data, QByteArray) else data
     return base64.b64encode(bytes(raw)).decode("ascii")
 
@@ -33,6 +36,8 @@ def encode_bytes(data: QByteArray | bytes) -> str:
 def decode_bytes(text: object) -> QByteArray | None:
     if not isinstance(text, str) or not text:
         return None
+    from PySide6.QtCore import QByteArray
+
     try:
         return QByteArray(base64.b64decode(text.encode("ascii"), validate=True))
     except (binascii.Error, ValueError, UnicodeEncodeError):

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from PySide6.QtGui import QAction, QResizeEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QDockWidget,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -38,8 +37,9 @@ PREVIEW_COLUMNS: dict[str, tuple[tuple[str, int], ...]] = {
                  ("Status", 70)),
 }
 
-if TYPE_CHECKING:  # QKeySequence (with its enums) is not for the first paint
+if TYPE_CHECKING:  # QKeySequence and QDockWidget (with their enums) are not for the first paint
     from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QDockWidget
 
 
     Shortcut: TypeAlias = str | QKeySequence.StandardKey
@@ -112,6 +112,20 @@ class TablePreview(QWidget):
         self._fit_columns()
 
 
+_PENDING = "pendingTab"
+
+
+def pending(parent: QWidget) -> QWidget:
+    """A blank page for a tab the first paint does not show (its preview follows: :func:`is_pending`)."""
+    widget = QWidget(parent)
+    widget.setObjectName(_PENDING)
+    return widget
+
+
+def is_pending(widget: QWidget | None) -> bool:
+    return widget is not None and widget.objectName() == _PENDING
+
+
 def stand_in(parent: QWidget, min_width: int) -> QWidget:
     """Holds a dock at its panel's width, so nothing jumps when the panel arrives."""
     widget = QWidget(parent)
@@ -121,6 +135,8 @@ def stand_in(parent: QWidget, min_width: int) -> QWidget:
 
 def make_dock(window: QMainWindow, title: str, name: str, widget: QWidget) -> QDockWidget:
     """A dock for ``window``, hidden until :func:`dock_in` adds it."""
+    from PySide6.QtWidgets import QDockWidget
+
     dock = QDockWidget(title, window)
     dock.setObjectName(name)
     dock.setWidget(widget)

@@ -37,7 +37,7 @@ class LayoutWindow(QMainWindow):
     status_label: QLabel
     is_attached: bool
     color_scheme: str
-    scheme_actions: dict[str, QAction]
+    scheme_actions: dict[str, QAction]  # empty until the menus get their items (finish_frame)
     auto_refresh_actions: dict[int, QAction]
     auto_refresh: AutoRefresh
     connections: ConnectionsPanel
@@ -54,6 +54,7 @@ class LayoutWindow(QMainWindow):
             return
         from PySide6.QtCore import Qt
 
+        self.finish_frame()
         self._docks_placed = True
         frame.dock_in(self, self.tabs, self.connections_dock, self.composer_dock)
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -70,6 +71,9 @@ class LayoutWindow(QMainWindow):
             QCoreApplication.sendPostedEvents(self, QEvent.Type.LayoutRequest)
             self.fit_docks()
 
+    def finish_frame(self) -> None:
+        """Made by :class:`~meetdesk.ui.main_window.MainWindow`: the docks and the menus' items."""
+
     def set_auto_refresh(self, seconds: int) -> None:
         """Refresh every connected server every ``seconds`` (0: only on F5); backs off while one fails."""
         seconds = seconds if seconds in self.auto_refresh_actions else DEFAULT_AUTO_REFRESH
@@ -79,7 +83,8 @@ class LayoutWindow(QMainWindow):
 
     def set_color_scheme(self, scheme: str) -> None:
         self.color_scheme = scheme if scheme in theme.SCHEMES else theme.SYSTEM
-        self.scheme_actions[self.color_scheme].setChecked(True)
+        if self.color_scheme in self.scheme_actions:  # else checked when the menus get their items
+            self.scheme_actions[self.color_scheme].setChecked(True)
         theme.apply_scheme(self.color_scheme)
         if self.is_attached:
             self.connections.reload()  # its rich text carries colours of its own
@@ -127,7 +132,8 @@ class LayoutWindow(QMainWindow):
         scheme = scheme if isinstance(scheme, str) and scheme in theme.SCHEMES else theme.SYSTEM
         if scheme == theme.SYSTEM and not self.is_attached:  # the platform's palette: applied once attached
             self.color_scheme = scheme
-            self.scheme_actions[scheme].setChecked(True)
+            if scheme in self.scheme_actions:
+                self.scheme_actions[scheme].setChecked(True)
         else:
             self.set_color_scheme(scheme)
         tab = state.get("tab")

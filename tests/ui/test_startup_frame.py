@@ -35,13 +35,20 @@ def test_the_frame_shows_menus_tabs_and_headers_before_the_session_then_attaches
 ) -> None:
     window = MainWindow(None)
     qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    # what the first paint shows: the menus' titles, the tabs, the shown tab's preview
     assert window.windowTitle() == "meetdesk"
     assert [a.text() for a in window.menuBar().actions()] == ["&File", "&View", "&Help"]
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["&Rooms", "&Meetings"]
-    assert isinstance(window.rooms_tab, TablePreview) and isinstance(window.meetings_tab, TablePreview)
+    assert isinstance(window.rooms_tab, TablePreview) and window.tabs.currentIndex() == 0
     assert _visible_headers(window.rooms_tab.table) == preview_columns("rooms")
+    assert not hasattr(window, "refresh_action") and all(menu.isEmpty() for menu in window._menus)
+    window.show()
+    qtbot.waitExposed(window)
+    # right after it: the menus' items, the hidden tab's preview, the docks (not docked yet)
+    qtbot.waitUntil(lambda: hasattr(window, "refresh_action"), timeout=5_000)
+    assert isinstance(window.meetings_tab, TablePreview) and window.tabs.widget(1) is window.meetings_tab
+    assert _visible_headers(window.meetings_tab.table) == preview_columns("meetings")
+    assert window.tabs.currentIndex() == 0 and not window.connections_dock.isVisible()
     assert not window.refresh_action.isEnabled() and window.refresh_all() is None  # nothing to refresh yet
     assert window.refresh_action.shortcut().isEmpty()  # assigned after the first paint
     assert window.status_text() == "Starting…" and window.busy.isVisible()
@@ -202,3 +209,60 @@ def test_the_preview_columns_fit_a_small_window(qtbot: QtBot) -> None:
     assert header.length() <= table.viewport().width() + 1
     assert not table.horizontalScrollBar().isVisible()
     window.close()
+
+
+def test_pysides_import_hook_reads_no_module_source_once_answered_from_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PySide's import hook read every newly imported module's source (``inspect.getsource``) to see whether it
+    uses PySide: 3–4 ms before the first paint. ``meetdesk`` answers from the module's name instead."""
+    import inspect
+
+    from meetdesk.ui import theme
+    from meetdesk.ui.pyside_imports import answer_from_names, uses_pyside
+
+    assert answer_from_names()  # this PySide still has the hook (an upgrade that drops it shows here)
+    assert uses_pyside(theme) and uses_pyside(sys.modules["PySide6.QtCore"]) and not uses_pyside(json)
+    (tmp_path / "meetdesk_probe_module.py").write_text("VALUE = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    read: list[object] = []
+
+    def getsource(obj: object) -> str:
+        read.append(obj)
+        return ""
+
+    monkeypatch.setattr(inspect, "getsource", getsource)
+    __import__("meetdesk_probe_module")
+    assert read == [] and "meetdesk_probe_module" in sys.modules
+
+
+def test_fontconfig_is_set_up_in_a_thread_of_its_own() -> None:
+    """On Linux the library is there (Qt's xcb and offscreen platforms use it) and ``FcInit`` runs off the UI
+    thread; elsewhere nothing starts."""
+    import ctypes
+
+    from meetdesk.ui.font_config import LIBRARY, start_fontconfig
+
+    thread = start_fontconfig()
+    if sys.platform.startswith("linux"):
+        assert thread is not None and thread.name == "meetdesk-fontconfig"
+        assert ctypes.CDLL(LIBRARY).FcInit() == 1  # set up already (or now): FcTrue
+        thread.join(timeout=30)
+        assert not thread.is_alive()
+    else:
+        assert thread is None or not thread.is_alive() or thread.join(timeout=30) is None
+
+
+def test_the_tab_the_saved_layout_shows_is_the_one_previewed_first(qtbot: QtBot) -> None:
+    from meetdesk.ui.ui_state import save_ui_state
+    from meetdesk.ui.window_frame import is_pending
+
+    assert save_ui_state({"tab": 1})
+    window = MainWindow(None)
+    qtbot.addWidget(window)
+    assert window.tabs.currentIndex() == 1 and isinstance(window.meetings_tab, TablePreview)
+    assert is_pending(window.rooms_tab)
+    window.show()
+    qtbot.waitUntil(lambda: isinstance(window.rooms_tab, TablePreview), timeout=5_000)
+    assert window.tabs.currentIndex() == 1 and window.tabs.widget(0) is window.rooms_tab
+    assert _visible_headers(window.rooms_tab.table) == preview_columns("rooms")  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ import sys
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from meetdesk.backends.offload import off_loop
+from meetdesk.backends.offload import off_loop, sliced
 from meetdesk.backends.openmeetings import wire as omj
 from meetdesk.backends.openmeetings.fields import (
     ROOM_FIELDS,
@@ -69,7 +69,7 @@ def _row_id(dto: object) -> str | None:
 def _by_id(groups: list[Any]) -> dict[str, Any]:
     """The room lists of every type as one, keyed by id (a room in two lists once; no id: its position)."""
     seen: dict[str, Any] = {}
-    for index, dto in enumerate(d for group in groups for d in group):
+    for index, dto in enumerate(sliced(d for group in groups for d in group)):
         seen.setdefault(_row_id(dto) or f"#{index}", dto)
     return seen
 
@@ -247,7 +247,7 @@ class OpenMeetingsRooms(OpenMeetingsSession):
         if len(failed) == len(counted) and all(room.participant_count is None for room in counted):
             return None
         # 2,000 rooms copied with their counts take ~20 ms: off the event loop's thread
-        return await off_loop(lambda: [self._with_count(r, c) for r, c in zip(counted, counts, strict=True)]
+        return await off_loop(lambda: [self._with_count(r, c) for r, c in sliced(zip(counted, counts, strict=True))]
                               + rooms[COUNTED_ROOMS:])
 
     @staticmethod
