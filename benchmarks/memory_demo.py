@@ -136,9 +136,9 @@ def run(argv: list[str], rooms: int, f5s: int, probe: Any = None) -> dict[str, A
     original_paint_first = startup.paint_first
     original_composer_steps = MainWindow.composer_steps
 
-    def paint_first(app: Any, window: MainWindow, modules: Any) -> bool:
+    def paint_first(app: Any, window: MainWindow, modules: Any, **options: Any) -> bool:
         FirstPaint(window)
-        return original_paint_first(app, window, modules)
+        return original_paint_first(app, window, modules, **options)
 
     def composer_steps(self: MainWindow) -> Any:
         yield from original_composer_steps(self)

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import operator
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import fields, replace
+from operator import attrgetter
 from typing import Any, Protocol, TypeVar
 
 from meetdesk.backends.base import Provider
@@ -29,43 +31,59 @@ T = TypeVar("T")
 STAMP_ON_LOOP = 500
 
 
-async def _stamped(items: list[T], **changes: Any) -> list[T]:
-    def stamp() -> list[T]:
-        return [replace(i, **changes) for i in sliced(items)]  # type: ignore[type-var]
+def _stamp_keeping(arrived: list[T], shown: list[T], changes: dict[str, Any]) -> list[T]:
+    """``arrived`` with ``changes`` made (a copy of each row), except that a row which would then equal the row of
+    the same id in ``shown`` is that row: no copy is made for it at all. ``shown`` itself when every row is."""
+    if not arrived:
+        return arrived
+    before: dict[Any, T] = {row.id: row for row in shown}  # type: ignore[attr-defined]
+    names = [f.name for f in fields(arrived[0]) if f.name not in changes]  # type: ignore[arg-type]
+    rest, stamp, wanted = attrgetter(*names), attrgetter(*changes) if changes else None, tuple(changes.values())
+    out: list[T] = []
+    for row in sliced(arrived):
+        same = before.get(row.id)  # type: ignore[attr-defined]
+        if same is not None and (stamp is None or _as_tuple(stamp(same)) == wanted) and rest(same) == rest(row):
+            out.append(same)
+        else:
+            out.append(replace(row, **changes) if changes else row)  # type: ignore[type-var]
+    return shown if unchanged(out, shown) else out
 
-    return stamp() if len(items) <= STAMP_ON_LOOP else await off_loop(stamp)
+
+def _as_tuple(value: Any) -> tuple[Any, ...]:
+    return value if isinstance(value, tuple) else (value,)  # attrgetter of one name gives the value itself
+
+
+async def _stamp(arrived: list[T], shown: list[T], **changes: Any) -> list[T]:
+    if len(arrived) <= STAMP_ON_LOOP:
+        return _stamp_keeping(arrived, shown, changes)
+    return await off_loop(lambda: _stamp_keeping(arrived, shown, changes))
 
 
 async def stamped(profile: str, kind: str, rooms: list[Room], past: list[Room], meetings: list[Meeting],
-                  shown: tuple[list[Room], list[Room]] = ([], [])) -> tuple[list[Room], list[Room], list[Meeting]]:
+                  shown: tuple[list[Room], list[Room], list[Meeting]] = ([], [], [])
+                  ) -> tuple[list[Room], list[Room], list[Meeting]]:
     """The rows a refresh brought, with their profile and kind (past rooms marked past), giving the event loop
-    no more than :data:`STAMP_ON_LOOP` rows to stamp. A room equal to one of ``shown`` (the rooms and the past
-    rooms shown now) is that one (:func:`kept`)."""
-    rooms, past = (await _stamped(rooms, profile=profile, kind=kind),
-                   await _stamped(past, past=True, profile=profile, kind=kind))
-    return (await _kept(rooms, shown[0]), await _kept(past, shown[1]),
-            await _stamped(meetings, profile=profile, kind=kind))
+    no more than :data:`STAMP_ON_LOOP` rows to stamp. A row that would be equal to one of ``shown`` (the rooms,
+    past rooms and meetings shown now) is that one, and no copy of it is made; the list shown stays when every
+    row does. (A refresh replacing every room left Python's small-object arenas pinned by a few survivors each:
+    +20–60 MiB per F5 at 100,000 rooms, ``python -m benchmarks.memory_demo``; the copies made and dropped again
+    were ~13 MiB of them.)"""
+    return (await _stamp(rooms, shown[0], profile=profile, kind=kind),
+            await _stamp(past, shown[1], past=True, profile=profile, kind=kind),
+            await _stamp(meetings, shown[2], profile=profile, kind=kind))
 
 
 def kept(arrived: list[Room], shown: list[Room]) -> list[Room]:
     """``arrived`` with each room equal to the one of the same id in ``shown`` replaced by that one: the copy is
-    freed at once and the rooms that live on stay where they were in memory. (A refresh replacing every room left
-    Python's small-object arenas pinned by a few survivors each: +20–60 MiB per F5 at 100,000 rooms,
-    ``python -m benchmarks.memory_demo``.)"""
-    if not shown:
-        return arrived
-    before = {room.id: room for room in shown}
-    out = []
-    for room in sliced(arrived):
-        same = before.get(room.id)
-        out.append(same if same is not None and same == room else room)
-    return out
+    freed at once and the rooms that live on stay where they were in memory; ``shown`` itself when every room
+    is."""
+    return _stamp_keeping(arrived, shown, {})
 
 
-async def _kept(arrived: list[Room], shown: list[Room]) -> list[Room]:
-    if not shown or len(arrived) <= STAMP_ON_LOOP:
-        return kept(arrived, shown)
-    return await off_loop(lambda: kept(arrived, shown))
+def unchanged(rows: list[T], shown: list[T]) -> bool:
+    """Whether ``rows`` are the very rows ``shown``, in the same order: then ``shown`` stays, the same list, and
+    the table sees that nothing changed (it makes nothing new for 100,000 rows)."""
+    return len(rows) == len(shown) and all(map(operator.is_, rows, shown))
 
 
 async def completed_rooms(provider: Provider, rooms: list[Room], profile: str
@@ -106,7 +124,7 @@ async def add_details(conn: ShownRooms, provider: Provider, profile: str, *, war
     conn.details_warnings = warnings
     for warning in warnings:
         warn(warning)
-    if completed is not None:
+    if completed is not None and not unchanged(completed, shown):  # the counts shown were still right: no event
         conn.rooms = completed
         changed()
 

@@ -306,7 +306,14 @@ class Session:
         if errors and raise_errors:
             raise errors[0]
 
-    async def _refresh_one(self, name: str) -> None:
+    def refreshing(self, name: str) -> bool:
+        return self._lock(f"\0refresh {name}").locked()  # a refresh of ``name`` runs now
+
+    async def _refresh_one(self, name: str) -> None:  # one at a time: auto-refresh + F5 held 100k rooms twice
+        async with self._lock(f"\0refresh {name}"):  # a later refresh waits, then asks anew
+            await self._refresh_now(name)
+
+    async def _refresh_now(self, name: str) -> None:
         conn = self.connection(name)
         provider = self.provider(name)
         caps = provider.capabilities
@@ -334,7 +341,7 @@ class Session:
         if conn.provider is not provider:  # disconnected meanwhile
             return
         arrived = await stamped(name, conn.profile.kind, rooms or [], past or [], meetings or [],
-                                (conn.rooms, conn.past_rooms))
+                                (conn.rooms, conn.past_rooms, conn.meetings))
         del rooms, past, meetings  # the unstamped rows: not kept while the details below take their time
         if conn.provider is not provider:
             return

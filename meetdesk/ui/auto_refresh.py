@@ -97,6 +97,9 @@ class AutoRefresh(QObject):
         for name, conn in list(self.session.connections.items()):
             if conn.provider is None or name in self._running:
                 continue
+            if self.session.refreshing(name):  # F5 (or a change) refreshes it now: the interval starts again
+                self._due[name] = now + self.delay(name)
+                continue
             due = self._due.setdefault(name, now + self.interval_s)
             if now >= due:
                 self._running[name] = asyncio.ensure_future(self._refresh(name))

@@ -112,7 +112,8 @@ class RoomsTab(TableTab[Room]):
 
     def _load_profiles(self, profiles: set[str], *, defer: bool = True) -> bool:
         blocks = {name: self._rooms_of(name) for name in sorted(profiles)}
-        if defer and sum(len(rooms) for rooms in blocks.values()) >= PREPARE_ROWS:
+        changed = sum(len(rooms) for name, rooms in blocks.items() if rooms is not self.rooms_model.block_rows(name))
+        if defer and changed >= PREPARE_ROWS:  # a block given as the same list again keeps what it has
             job = self.rooms_model.prepare_job(blocks, kinds=self._kinds())
             lists = {n: c.rooms for n, c in self.session.connections.items() if n in blocks}
 

@@ -14,6 +14,7 @@ import bisect
 from array import array
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 from meetdesk.backends.offload import sliced
@@ -140,24 +141,52 @@ class PreparedBlock(Generic[R]):
     #: per column shape, each row's sort key
     keys: dict[SortShape, list[Any]] = field(default_factory=dict)
     #: each row's search text, for columns of this shape
-    hay: list[str] | None = None
+    hay: list[str | None] | None = None
     hay_shape: tuple[str, ...] = ()
 
     def keys_for(self, column: TableColumn[Any]) -> list[Any] | None:
         return self.keys.get(sort_shape(column))
 
-    def hay_for(self, columns: Sequence[TableColumn[Any]]) -> list[str] | None:
+    def hay_for(self, columns: Sequence[TableColumn[Any]]) -> list[str | None] | None:
         return self.hay if self.hay is not None and self.hay_shape == text_shape(columns) else None
 
 
 def prepare_block(rows: Sequence[R], row_key: Callable[[R], Hashable], columns: Sequence[TableColumn[R]],
-                  sorted_columns: Sequence[str]) -> PreparedBlock[R]:
+                  sorted_columns: Sequence[str], before: PreparedBlock[R] | None = None) -> PreparedBlock[R]:
     """The block's row keys, the sort keys of the columns named in ``sorted_columns`` and the search texts.
-    Safe on any thread: it reads ``rows`` and calls the columns' functions, nothing else."""
+    Safe on any thread: it reads ``rows`` and calls the columns' functions, nothing else.
+
+    ``before`` is what the block had (a copy: nothing changes it meanwhile): a row that is still the very object
+    at its place keeps its texts and keys, and rows with the same keys in the same order keep their index. A
+    refresh that changed a few of 100,000 rooms then makes a few new strings, not 100,000 (each set of them,
+    made and dropped on every F5, left Python's small-object arenas pinned by what was allocated meanwhile)."""
     listed = list(rows)
-    prepared = PreparedBlock(listed, index_rows(listed, row_key))
+    old = before.rows if before is not None else []
+    same_keys = len(listed) == len(old) and all(
+        a is b or row_key(a) == row_key(b) for a, b in sliced(zip(listed, old, strict=True)))
+    if before is not None and same_keys and (before.places or not listed):  # an index not made yet is made here
+        prepared = PreparedBlock(listed, before.places)
+    else:
+        prepared = PreparedBlock(listed, index_rows(listed, row_key))
     for column in columns:
         if column.key in sorted_columns:
-            prepared.keys[sort_shape(column)] = sort_keys(listed, column)
-    prepared.hay, prepared.hay_shape = search_texts(listed, columns), text_shape(columns)
+            prepared.keys[sort_shape(column)] = _reused(
+                listed, old, before.keys_for(column) if before is not None else None,
+                partial(sort_keys, column=column))
+    prepared.hay = _reused(listed, old, before.hay_for(columns) if before is not None else None,
+                           lambda some: search_texts(some, columns))
+    prepared.hay_shape = text_shape(columns)
     return prepared
+
+
+def _reused(rows: list[R], old_rows: Sequence[R], old_values: Sequence[Any] | None,
+            compute: Callable[[list[R]], list[Any]]) -> list[Any]:
+    """``compute(rows)``, taking the old value of each row that is the very old row at its place."""
+    if old_values is None:
+        return compute(rows)
+    n = min(len(old_rows), len(old_values))
+    out = [old_values[i] if i < n and row is old_rows[i] else None for i, row in enumerate(sliced(rows))]
+    todo = [i for i, value in enumerate(sliced(out)) if value is None]
+    for i, value in zip(todo, compute([rows[i] for i in todo]), strict=True):
+        out[i] = value
+    return out

@@ -189,7 +189,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             rows += block
         return rows
 
-    def _block_rows(self, name: str) -> Sequence[R]:
+    def block_rows(self, name: str) -> Sequence[R]:
         """The sequence block ``name`` was given as (the same object while the block is unchanged)."""
         return self._sources.get(name, ())
 

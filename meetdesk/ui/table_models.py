@@ -18,7 +18,7 @@ from PySide6.QtGui import QFont
 from meetdesk.backends.base import Column, provider_class
 from meetdesk.domain.models import Meeting, Recording, Room
 from meetdesk.ui import local_time
-from meetdesk.ui.row_blocks import PreparedBlock, prepare_block
+from meetdesk.ui.row_blocks import PreparedBlock, prepare_block, sort_shape, text_shape
 from meetdesk.ui.row_model import ROW_ROLE, SEARCH_ROLE, SORT_ROLE, RowTableModel, TableColumn
 from meetdesk.ui.search_proxy import SearchProxy
 
@@ -220,7 +220,7 @@ class RoomsModel(RowTableModel[Room]):
         names = [n for n in self._blocks if not replace_all and n not in blocks] + list(blocks)
 
         def kind_of(key: str) -> ValueKind:  # per block, remembered while the block's list is the same
-            return combined_kind(self._block_kind(n, blocks[n] if n in blocks else self._block_rows(n), key)
+            return combined_kind(self._block_kind(n, blocks[n] if n in blocks else self.block_rows(n), key)
                                  for n in names)
 
         extra = extra_columns(self._new_columns(columns), (), tz, kind_of)
@@ -236,20 +236,30 @@ class RoomsModel(RowTableModel[Room]):
         fixed = self._fixed_columns()
         tz = self._tz or local_time.local_zone()
         names = [n for n in self._blocks if n not in blocks] + list(blocks)
-        kept = {(n, c.key): self._block_kind(n, self._block_rows(n), c.key)
+        kept = {(n, c.key): self._block_kind(n, self.block_rows(n), c.key)
                 for n in names if n not in blocks for c in provider}  # remembered: no rows looked at
         sorted_columns = self.sorted_column_keys()
         row_key = self.row_key
+        before = {n: self._prepared_now(n) for n in blocks if n in self._blocks}
 
         def job() -> PreparedRooms:
             fresh = {(n, c.key): value_kind(rows, c.key) for n, rows in blocks.items() for c in provider}
             every = {**kept, **fresh}
             columns = [*fixed, *extra_columns(provider, (), tz,
                                               lambda key: combined_kind(every[(n, key)] for n in names))]
-            ready = {n: prepare_block(rows, row_key, columns, sorted_columns) for n, rows in blocks.items()}
+            ready = {n: prepare_block(rows, row_key, columns, sorted_columns, before.get(n))
+                     for n, rows in blocks.items()}
             return PreparedRooms(blocks, fresh, ready)
 
         return job
+
+    def _prepared_now(self, name: str) -> PreparedBlock[Room]:
+        """A copy of what block ``name`` has now (rows, index, sort keys, search texts), for :func:`prepare_block`
+        to keep what still fits."""
+        s, e = self._blocks[name]
+        keys = {sort_shape(c): k[s:e] for c, k in zip(self._columns, self._keys, strict=True) if k is not None}
+        return PreparedBlock(self._rows[s:e], self._places.get(name) or {}, keys, self._hay[s:e],
+                             text_shape(self._columns))
 
     def set_prepared_blocks(self, done: PreparedRooms, names: Iterable[str], *, kinds: Iterable[str]) -> None:
         """Show the blocks ``names`` of what :meth:`prepare_job` made ready; the other blocks stay."""

@@ -73,3 +73,32 @@ async def test_nothing_is_asked_while_offline(session: Session, sim: tuple[Any, 
     await until(lambda: _requests(definition) > before, what="a refresh once online again")
     assert reasons[-1] == ""
     await auto.stop()
+
+
+@pytest.mark.asyncio
+async def test_a_server_being_refreshed_is_not_asked_again_meanwhile(
+        session: Session, sim: tuple[Any, SimulatorHost, Faults]) -> None:
+    """F5 running when an auto-refresh is due: the auto-refresh starts no second refresh of that server (it would
+    wait for F5's and ask again), and its interval starts anew."""
+    import asyncio
+
+    definition, host, faults = sim
+    await _connect(session, definition, host)
+    auto = AutoRefresh(session, clock=lambda: clock)
+    clock = 0.0
+    auto.set_interval(1.0)
+    auto.tick()  # due one interval from now
+    faults.latency_ms = 600
+    f5 = asyncio.ensure_future(session.refresh("Campus"))
+    await until(lambda: session.refreshing("Campus"), what="F5 running")
+    clock = 5.0  # the auto-refresh is due while F5 runs
+    auto.tick()
+    assert auto.delay("Campus") == 1.0 and not auto._running
+    await f5
+    faults.latency_ms = 0
+    auto.tick()
+    assert not auto._running  # the interval started again when F5 was seen running
+    clock = 6.5
+    auto.tick()
+    assert "Campus" in auto._running
+    await auto.stop()

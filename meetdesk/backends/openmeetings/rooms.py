@@ -82,8 +82,10 @@ class OpenMeetingsRooms(OpenMeetingsSession):
     """The room half of the provider."""
 
     def _room_from_dto(self, dto: dict[str, Any], call: str, count: int | None = None,
-                       participants: tuple[Participant, ...] = ()) -> Room:
+                       participants: tuple[Participant, ...] = (), known: dict[str, int] | None = None) -> Room:
         room_id = omj.req_id(dto, call, "room")
+        if count is None and known:
+            count = known.get(room_id)
         room_type = sys.intern(omj.text(dto.get("type")).upper())
         is_public = omj.as_bool(dto.get("isPublic", dto.get("public")))
         closed = omj.as_bool(dto.get("closed"))
@@ -197,9 +199,11 @@ class OpenMeetingsRooms(OpenMeetingsSession):
 
     async def list_rooms(self) -> list[Room]:
         dtos = await self._all_room_dtos()
-        # the user counts (a call per room) come after the rooms are shown: see complete_rooms
+        # the user counts (a call per room) come after the rooms are shown (see complete_rooms); until then each
+        # room shows the count it had (an unchanged room is then equal to the one shown, and kept by the session)
+        known = self._counts
         rooms = await parse_rows(
-            dtos, lambda dto: self._room_from_dto(omj.as_object(dto, "the room list"), "the room list"),
+            dtos, lambda dto: self._room_from_dto(omj.as_object(dto, "the room list"), "the room list", known=known),
             server=self._server, call="the room list", what="room", label=lambda dto: dto)
         if len(rooms) > OFFLOAD_ROWS:
             return await off_loop(lambda: sorted(rooms, key=_numeric_id))
@@ -207,7 +211,8 @@ class OpenMeetingsRooms(OpenMeetingsSession):
 
     async def complete_rooms(self, rooms: list[Room]) -> list[Room] | None:
         """The user count of each room (of the first :data:`COUNTED_ROOMS`; the API has one call per room). Counts
-        that could not be had leave their rooms as they were, reported in one warning."""
+        that could not be had leave their rooms without one (a count carried over from the last time is taken
+        away), reported in one warning. A room whose count is the one it shows is returned as it is."""
         counted = rooms[:COUNTED_ROOMS]
         if len(rooms) > COUNTED_ROOMS:
             log.info("user counts of the first %d of %d rooms only", COUNTED_ROOMS, len(rooms))
@@ -238,7 +243,8 @@ class OpenMeetingsRooms(OpenMeetingsSession):
                             (f"{len(failed)} of its {len(counted)} rooms", "those rooms are"))
             report_warning(f"{self._server}: meetdesk could not find out how many people are in {which} "
                            f"({failed[0][1].message.rstrip('.')}); {shown} shown without that number.")
-        if len(failed) == len(counted):
+        self._counts = {room.id: count for room, count in zip(counted, counts, strict=True) if count is not None}
+        if len(failed) == len(counted) and all(room.participant_count is None for room in counted):
             return None
         # 2,000 rooms copied with their counts take ~20 ms: off the event loop's thread
         return await off_loop(lambda: [self._with_count(r, c) for r, c in sliced(zip(counted, counts, strict=True))]
@@ -246,8 +252,12 @@ class OpenMeetingsRooms(OpenMeetingsSession):
 
     @staticmethod
     def _with_count(room: Room, count: int | None) -> Room:
-        if count is None:
+        if count == room.participant_count:
             return room
+        if count is None:  # not counted this time: the count carried over is not shown as if it were current
+            status = "closed" if room.extra.get("closed") else "open"
+            return replace(room, participant_count=None, running=None, status=status,
+                           extra=shared({**room.extra, "users_online": None}))
         status = "closed" if room.extra.get("closed") else ("in use" if count else "open")
         return replace(room, participant_count=count, running=count > 0, status=status,
                        extra=shared({**room.extra, "users_online": count}))

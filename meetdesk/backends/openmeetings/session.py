@@ -69,6 +69,9 @@ class OpenMeetingsSession(Provider):
             self._zone_error = exc
         #: raw appointments last seen, so an update keeps members, owner and iCal id
         self._appointments: dict[str, dict[str, Any]] = {}
+        #: room id → its user count as last counted (rooms.py, complete_rooms): a refresh's rooms show it until the
+        #: new count arrives, instead of every count going blank on each F5
+        self._counts: dict[str, int] = {}
 
     @classmethod
     def normalize_base_url(cls, url: str) -> str:
