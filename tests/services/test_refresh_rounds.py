@@ -23,7 +23,7 @@ from meetdesk.services.secret_store import SecretStore
 from meetdesk.services.session import Session, SessionEvent
 from meetdesk.simulators.faults import Faults
 from meetdesk.simulators.host import SimulatorHost, build_simulator
-from meetdesk.simulators.timeline import RequestTimeline
+from meetdesk.simulators.timeline import RequestTimeline, rounds
 from tests.held_requests import HeldRequests
 
 LATENCY_MS = 250
