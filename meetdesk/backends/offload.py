@@ -112,13 +112,16 @@ def _sliced(items: Iterable[T]) -> Iterator[T]:
 
 #: objects freed at a time by :func:`free_later` between two looks at the clock
 FREE_CHUNK = 1_000
+#: fewer objects than this are freed where they are dropped (cheaper than a job: a table of meetings, a small block)
+FREE_OFF_LOOP_MIN = 2_000
 _freeing: set[asyncio.Task[None]] = set()
 
 
 def free_later(*collections: Iterable[object]) -> None:
     """Free the items of ``collections`` on the worker thread, a slice at a time, instead of here: the caller is
     about to drop its last references to them (the rows a table replaced: 100,000 of them took the event loop's
-    thread ~15 ms to free). Without a running event loop, nothing is done (they are freed where they are dropped).
+    thread ~15 ms to free). With fewer than :data:`FREE_OFF_LOOP_MIN` items, or without a running event loop,
+    nothing is done (they are freed where they are dropped).
     The collections themselves are not changed: their items are held until the worker lets go of them."""
     try:
         loop = asyncio.get_running_loop()
@@ -127,7 +130,7 @@ def free_later(*collections: Iterable[object]) -> None:
     held: list[object] = []
     for items in collections:
         held.extend(items)
-    if held:
+    if len(held) >= FREE_OFF_LOOP_MIN:
         task = loop.create_task(off_loop(lambda: _let_go(held)))
         _freeing.add(task)
         task.add_done_callback(_freeing.discard)
