@@ -47,6 +47,18 @@ def _column(proxy: SearchProxy, key: str) -> list[str]:
     col = model.column_of(key)
     return [proxy.index(r, col).data() for r in range(proxy.rowCount())]
 
+def _sorted_by_name_two_selected(qtbot: QtBot, model: RoomsModel) -> tuple[SearchProxy, QTableView]:
+    """``model`` (rooms 1 "One" and 2 "Two" on a, 3 "Three" on b) in a view sorted by name, "Two" selected."""
+    proxy = _proxy(model)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(proxy)
+    proxy.sort(model.column_of("name"), Qt.SortOrder.AscendingOrder)
+    assert _column(proxy, "id") == ["1", "3", "2"]
+    view.selectRow(2)
+    return proxy, view
+
+
 
 def test_rooms_fixed_columns_and_profile(qtbot: QtBot) -> None:
     model = RoomsModel(tz=BERLIN)
@@ -268,13 +280,7 @@ def test_one_servers_block_is_replaced_and_the_selection_follows_its_key(qtbot: 
     model = RoomsModel(tz=UTC)
     model.set_room_blocks({"a": [_room("1", "One", profile="a"), _room("2", "Two", profile="a")],
                            "b": [_room("3", "Three", profile="b")]}, columns=[])
-    proxy = _proxy(model)
-    view = QTableView()
-    qtbot.addWidget(view)
-    view.setModel(proxy)
-    proxy.sort(model.column_of("name"), Qt.SortOrder.AscendingOrder)
-    assert _column(proxy, "id") == ["1", "3", "2"]
-    view.selectRow(2)  # "Two" on a
+    proxy, view = _sorted_by_name_two_selected(qtbot, model)
     resets: list[int] = []
     model.modelReset.connect(lambda: resets.append(1))
     # a refresh of "a" brings a new room sorting before "Two" and a changed "Two"; "b" is untouched
@@ -315,13 +321,7 @@ def test_a_refresh_bringing_the_rooms_back_in_place_reports_only_the_changed_cel
         return [_room("1", "One", count=0, profile="a"), _room("2", name, count=two, profile="a")]
 
     model.set_room_blocks({"a": block_a(), "b": [_room("3", "Three", count=2, profile="b")]}, columns=[])
-    proxy = _proxy(model)
-    view = QTableView()
-    qtbot.addWidget(view)
-    view.setModel(proxy)
-    proxy.sort(model.column_of("name"), Qt.SortOrder.AscendingOrder)
-    assert _column(proxy, "id") == ["1", "3", "2"]
-    view.selectRow(2)
+    proxy, view = _sorted_by_name_two_selected(qtbot, model)
     seen = _signals(model)
     model.set_room_blocks({"a": block_a()}, replace_all=False, columns=[])  # equal rooms, new objects
     assert seen == []
